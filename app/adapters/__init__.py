@@ -1,0 +1,1 @@
+"""The outside world: files, secrets, notifications, webhooks, importers and exporters."""

@@ -1,0 +1,1 @@
+"""Storage: typed SQLAlchemy models, engines and sessions, Alembic migrations, the change feed."""

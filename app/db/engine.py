@@ -1,0 +1,193 @@
+"""Engines and sessions, for a local SQLite file or a shared PostgreSQL server.
+
+SQLite is opened in WAL mode (readers never block the writer) with foreign keys on and a busy
+timeout. Write units of work start with BEGIN IMMEDIATE, so two workstations writing the same
+file queue up instead of failing half-way with "database is locked".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.domain.errors import CalmdeskError
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+_WRITE_OPTION = "calmdesk_write"
+
+
+class DatabaseUnavailable(CalmdeskError):
+    """The database cannot be reached, or refused us. The message is one line, without secrets."""
+
+
+def parse_url(url: str) -> URL:
+    """A SQLAlchemy URL, or a DatabaseUnavailable that says what is wrong with the text."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUnavailable(
+            "That database URL is not valid. Use sqlite:///path/to/file.sqlite3 or "
+            "postgresql://user@host:5432/database."
+        ) from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DatabaseUnavailable(
+            f"Calmdesk works with SQLite or PostgreSQL, not {parsed.get_backend_name()!r}."
+        )
+    return parsed
+
+
+def describe(url: URL) -> str:
+    """A human description of where the data lives, never with the password."""
+    if url.get_backend_name() == "sqlite":
+        return f"local file {url.database}"
+    port = f":{url.port}" if url.port else ""
+    return f"PostgreSQL {url.database} on {url.host or 'localhost'}{port}"
+
+
+def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
+    parsed = parse_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, echo)
+    try:
+        return create_engine(
+            parsed, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": 5}
+        )
+    except NoSuchModuleError as exc:
+        raise DatabaseUnavailable(f"No database driver for {parsed.drivername}: {exc}") from None
+
+
+def _sqlite_engine(url: URL, echo: bool) -> Engine:
+    if url.database and url.database != ":memory:":
+        folder = Path(url.database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseUnavailable(
+                f"Cannot create the folder for the database file {folder}: {exc.strerror}."
+            ) from None
+    engine = create_engine(url, echo=echo)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's begin event below decide how transactions start (the pysqlite
+        # driver's own handling would start them late and deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        # In WAL mode NORMAL is durable against application crashes (SIGKILL); only a power
+        # cut can lose the last transactions, never corrupt the file.
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = "IMMEDIATE" if connection.get_execution_options().get(_WRITE_OPTION) else "DEFERRED"
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+@dataclass(frozen=True)
+class Database:
+    """An engine with its two session factories: reads, and writes (one transaction each)."""
+
+    engine: Engine
+    reader: sessionmaker[Session]
+    writer: sessionmaker[Session]
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def description(self) -> str:
+        return describe(self.engine.url)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with translate_errors(self.engine.url), self.reader() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One unit of work: commits when the block ends, rolls back if it raises."""
+        with translate_errors(self.engine.url), self.writer.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str | URL, *, echo: bool = False) -> Database:
+    engine = make_engine(url, echo=echo)
+    write_engine = engine.execution_options(**{_WRITE_OPTION: True})
+    return Database(
+        engine=engine,
+        reader=sessionmaker(engine, expire_on_commit=False),
+        writer=sessionmaker(write_engine, expire_on_commit=False),
+    )
+
+
+def check_connection(db: Database) -> None:
+    """Connect once, so a bad URL or password fails now, with a clear message."""
+    with translate_errors(db.engine.url), db.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+@contextmanager
+def translate_errors(url: URL) -> Iterator[None]:
+    """Turn driver errors about reaching the database into one readable line."""
+    try:
+        yield
+    except DBAPIError as exc:
+        if exc.connection_invalidated or _is_connection_error(exc):
+            raise DatabaseUnavailable(_explain(url, exc)) from None
+        raise
+
+
+def _is_connection_error(exc: DBAPIError) -> bool:
+    # Both drivers report unreachable servers, refused logins, locked or damaged files and
+    # dropped connections as OperationalError or InterfaceError.
+    if type(exc.orig).__name__ in {"OperationalError", "InterfaceError"}:
+        return True
+    message = str(exc.orig).lower()
+    return "not a database" in message or "malformed" in message
+
+
+def _explain(url: URL, exc: DBAPIError) -> str:
+    where = describe(url)
+    message = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+    lowered = str(exc.orig).lower()
+    if (
+        "password authentication failed" in lowered
+        or "no password supplied" in lowered
+        or ("role" in lowered and "does not exist" in lowered)
+    ):
+        return f"{where} refused the user name or password. Check them and try again."
+    if "does not exist" in lowered and "database" in lowered:
+        return f"{where}: that database does not exist. Check its name, or ask your administrator."
+    if "resolve host" in lowered or "translate host name" in lowered or "not known" in lowered:
+        return f"Cannot find the server {url.host!r}. Check the host name in the database URL."
+    if "connection refused" in lowered or "timeout" in lowered or "could not receive" in lowered:
+        return f"Cannot reach {where}: the server is down or the network is unreachable."
+    if "not a database" in lowered or "malformed" in lowered:
+        return f"{where} is not a Calmdesk database, or it is damaged. Restore it from a backup."
+    if "unable to open" in lowered:
+        return f"Cannot open {where}: check the folder exists and you may write to it."
+    if "locked" in lowered:
+        return f"{where} is locked by another program. Close it, or try again in a moment."
+    if url.password:
+        message = message.replace(str(url.password), "***")
+    return f"Cannot use {where}: {message}"

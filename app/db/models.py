@@ -1,0 +1,262 @@
+"""The schema, as typed SQLAlchemy 2 models. Documented for administrators in docs/schema.md.
+
+Enumerations are stored as short lowercase strings (`status = 'on_hold'`), impact, urgency and
+priority as the integers 1-5, so that a person querying the database reads them without a key.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from app.db.types import UtcDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="agent")  # agent | supervisor | admin
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Service(Base):
+    __tablename__ = "services"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    # operational | degraded | partial_outage | major_outage | maintenance
+    state: Mapped[str] = mapped_column(String(20), default="operational")
+    manual_workaround: Mapped[str] = mapped_column(Text, default="")
+    owner_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+
+
+class Contact(Base):
+    """A person who calls the help desk."""
+
+    __tablename__ = "contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    email: Mapped[str | None] = mapped_column(String(200), index=True)
+    phone: Mapped[str | None] = mapped_column(String(60), index=True)
+    department: Mapped[str | None] = mapped_column(String(120))
+    location: Mapped[str | None] = mapped_column(String(120))
+    vip: Mapped[bool] = mapped_column(Boolean, default=False)
+    external_ref: Mapped[str | None] = mapped_column(String(120), unique=True)
+
+
+class SlaPolicyRow(Base):
+    __tablename__ = "sla_policies"
+    priority: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    respond_minutes: Mapped[int] = mapped_column(Integer)
+    resolve_minutes: Mapped[int] = mapped_column(Integer)
+    update_every_minutes: Mapped[int | None] = mapped_column(Integer)
+
+
+class PriorityMatrixCell(Base):
+    __tablename__ = "priority_matrix"
+    impact: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    urgency: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    priority: Mapped[int] = mapped_column(Integer)
+
+
+class Counter(Base):
+    """Named counters, such as the next incident number."""
+
+    __tablename__ = "counters"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+    __table_args__ = (
+        Index("ix_incidents_status_priority", "status", "priority"),
+        Index("ix_incidents_assignee", "assignee_id"),
+        Index("ix_incidents_parent", "parent_id"),
+        Index("ix_incidents_updated_at", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
+    category: Mapped[str | None] = mapped_column(String(120))
+    caller_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    channel: Mapped[str] = mapped_column(
+        String(20), default="phone"
+    )  # phone|email|walk_in|chat|self_service|monitoring
+    impact: Mapped[int] = mapped_column(Integer)
+    urgency: Mapped[int] = mapped_column(Integer)
+    priority: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    hold_reason: Mapped[str | None] = mapped_column(String(30))
+    major: Mapped[bool] = mapped_column(Boolean, default=False)
+    commander_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    comms_lead_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    declared_major_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    runbook_key: Mapped[str | None] = mapped_column(String(80))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    respond_by: Mapped[datetime] = mapped_column(UtcDateTime)
+    resolve_by: Mapped[datetime] = mapped_column(UtcDateTime)
+    on_hold_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    next_update_due: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    eta: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    workaround: Mapped[str] = mapped_column(Text, default="")
+    public_message: Mapped[str] = mapped_column(Text, default="")
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    external_ref: Mapped[str | None] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    # Every UPDATE says "WHERE version = <the version read>", so a writer that raced past the
+    # service's own check fails with StaleDataError instead of overwriting. The services bump the
+    # version once per unit of work (not once per flush), hence no generator.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
+
+    service: Mapped[Service | None] = relationship()
+    caller: Mapped[Contact | None] = relationship()
+    assignee: Mapped[Agent | None] = relationship(foreign_keys=[assignee_id])
+    commander: Mapped[Agent | None] = relationship(foreign_keys=[commander_id])
+    comms_lead: Mapped[Agent | None] = relationship(foreign_keys=[comms_lead_id])
+    team: Mapped[Team | None] = relationship()
+    parent: Mapped[Incident | None] = relationship(remote_side=[id])
+
+
+class IncidentService(Base):
+    """Services a major incident affects."""
+
+    __tablename__ = "incident_services"
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+
+
+class Call(Base):
+    __tablename__ = "calls"
+    __table_args__ = (Index("ix_calls_incident", "incident_id"), Index("ix_calls_at", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_uuid: Mapped[str | None] = mapped_column(String(36), unique=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    caller_name: Mapped[str] = mapped_column(String(200), default="")
+    channel: Mapped[str] = mapped_column(String(20), default="phone")
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
+    symptom: Mapped[str] = mapped_column(Text, default="")
+    callback_wanted: Mapped[bool] = mapped_column(Boolean, default=False)
+    callback_number: Mapped[str | None] = mapped_column(String(60))
+    callback_done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+
+
+class StatusUpdate(Base):
+    __tablename__ = "status_updates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    posted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    audience: Mapped[str] = mapped_column(
+        String(20), default="internal"
+    )  # internal|stakeholders|all_users
+    what_happened: Mapped[str] = mapped_column(Text, default="")
+    current_impact: Mapped[str] = mapped_column(Text, default="")
+    actions: Mapped[str] = mapped_column(Text, default="")
+    workaround: Mapped[str] = mapped_column(Text, default="")
+    eta: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    next_update_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    final: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ChecklistItem(Base):
+    __tablename__ = "checklist_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    owner_role: Mapped[str] = mapped_column(String(30), default="commander")
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    ad_hoc: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class VendorEscalation(Base):
+    __tablename__ = "vendor_escalations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    vendor: Mapped[str] = mapped_column(String(200))
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    escalated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    vendor_eta: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    state: Mapped[str] = mapped_column(String(20), default="open")  # open|acknowledged|fixed|closed
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class TimelineEvent(Base):
+    """Append-only: rows are inserted, never updated or deleted."""
+
+    __tablename__ = "timeline_events"
+    __table_args__ = (Index("ix_timeline_incident_at", "incident_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    summary: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ChangeLogEntry(Base):
+    """One row per write, in the writer's transaction: the feed that keeps every view current."""
+
+    __tablename__ = "change_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    entity: Mapped[str] = mapped_column(String(40))  # a table name
+    entity_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(10))  # insert | update | delete
+    version: Mapped[int | None] = mapped_column(Integer)
+    fields: Mapped[list[str] | None] = mapped_column(JSON)

@@ -1,0 +1,61 @@
+"""Who may do what. Services check every call against this table, in one place."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from app.domain.errors import CalmdeskError
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return {Role.AGENT: 1, Role.SUPERVISOR: 2, Role.ADMIN: 3}[self]
+
+
+class Action(StrEnum):
+    OPEN_INCIDENT = "open an incident"
+    EDIT_INCIDENT = "edit an incident"
+    ASSIGN = "assign an incident"
+    TRANSITION = "change an incident's status"
+    CLOSE = "close an incident"
+    DECLARE_MAJOR = "declare a major incident"
+    LINK = "link incidents"
+    ADD_NOTE = "add a note"
+    LOAD_DEMO = "load the sample data"
+    MANAGE_AGENTS = "manage agents"
+
+
+MINIMUM_ROLE: dict[Action, Role] = {
+    Action.OPEN_INCIDENT: Role.AGENT,
+    Action.EDIT_INCIDENT: Role.AGENT,
+    Action.ASSIGN: Role.AGENT,
+    Action.TRANSITION: Role.AGENT,
+    Action.CLOSE: Role.SUPERVISOR,
+    Action.DECLARE_MAJOR: Role.SUPERVISOR,
+    Action.LINK: Role.AGENT,
+    Action.ADD_NOTE: Role.AGENT,
+    Action.LOAD_DEMO: Role.ADMIN,
+    Action.MANAGE_AGENTS: Role.ADMIN,
+}
+
+
+class PermissionDenied(CalmdeskError):
+    """The signed-in agent's role does not allow the action."""
+
+
+def may(role: Role, action: Action) -> bool:
+    return role.rank >= MINIMUM_ROLE[action].rank
+
+
+def require(role: Role, action: Action) -> None:
+    if not may(role, action):
+        needed = MINIMUM_ROLE[action].value
+        raise PermissionDenied(
+            f"Only a {needed} or above may {action.value}; you are signed in as {role.value}. "
+            "Ask your shift supervisor."
+        )

@@ -1,0 +1,27 @@
+"""What every use case needs: the database, a clock, and who is acting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.db.engine import Database
+from app.domain.clock import Clock
+from app.domain.roles import Action, Role, require
+
+
+@dataclass(frozen=True)
+class Actor:
+    agent_id: int
+    login: str
+    name: str
+    role: Role
+
+    def require(self, action: Action) -> None:
+        require(self.role, action)
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    db: Database
+    clock: Clock
+    actor: Actor

@@ -1,0 +1,147 @@
+"""How the queue reads: quick filters, search and sort keys over queue rows. Pure functions, so
+the Qt model stays thin and the rules are tested without a window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from app.domain.lifecycle import Status
+from app.domain.sla import SlaReading, SlaState, read_clock
+from app.services.dto import IncidentRow
+
+
+class QuickFilter(StrEnum):
+    ALL_OPEN = "all_open"
+    MINE = "mine"
+    UNASSIGNED = "unassigned"
+    MY_TEAM = "my_team"
+    MAJOR = "major"
+    AT_RISK = "at_risk"
+    ON_HOLD = "on_hold"
+    RESOLVED_TODAY = "resolved_today"
+
+    @property
+    def label(self) -> str:
+        return {
+            QuickFilter.ALL_OPEN: "All open",
+            QuickFilter.MINE: "Mine",
+            QuickFilter.UNASSIGNED: "Unassigned",
+            QuickFilter.MY_TEAM: "My team",
+            QuickFilter.MAJOR: "Major",
+            QuickFilter.AT_RISK: "At risk",
+            QuickFilter.ON_HOLD: "On hold",
+            QuickFilter.RESOLVED_TODAY: "Resolved today",
+        }[self]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking, and when: what "mine", "my team" and "today" mean."""
+
+    agent_id: int
+    team_id: int | None
+    now: datetime
+    today_start: datetime  # local midnight, in UTC
+
+
+def sla(row: IncidentRow, now: datetime) -> SlaReading:
+    return read_clock(row.sla_input, now)
+
+
+def matches(row: IncidentRow, quick: QuickFilter, viewer: Viewer) -> bool:
+    is_open = row.status.is_open
+    if quick == QuickFilter.RESOLVED_TODAY:
+        return row.resolved_at is not None and row.resolved_at >= viewer.today_start
+    if not is_open:
+        return False
+    if quick == QuickFilter.ALL_OPEN:
+        return True
+    if quick == QuickFilter.MINE:
+        return row.assignee_id == viewer.agent_id
+    if quick == QuickFilter.UNASSIGNED:
+        return row.assignee_id is None
+    if quick == QuickFilter.MY_TEAM:
+        return viewer.team_id is not None and row.team_id == viewer.team_id
+    if quick == QuickFilter.MAJOR:
+        return row.major
+    if quick == QuickFilter.AT_RISK:
+        return sla(row, viewer.now).state in (SlaState.AT_RISK, SlaState.BREACHED)
+    if quick == QuickFilter.ON_HOLD:
+        return row.status == Status.ON_HOLD
+    raise AssertionError(quick)
+
+
+def search_text(row: IncidentRow) -> str:
+    """What the search box looks in, lowercased once per row."""
+    return " ".join((row.number, row.title, row.caller, row.service, row.assignee)).lower()
+
+
+def search_matches(haystack: str, query: str) -> bool:
+    """Every word typed must appear somewhere (so "mail jon" finds Jon's mail incidents)."""
+    return all(word in haystack for word in query.lower().split())
+
+
+def default_order_key(row: IncidentRow, now: datetime) -> tuple[Any, ...]:
+    """Major first, then breached, then priority, then the least SLA time left."""
+    reading = sla(row, now)
+    return (
+        not row.major,
+        reading.state != SlaState.BREACHED,
+        int(row.priority),
+        reading.left,
+        row.number,
+    )
+
+
+class Column(StrEnum):
+    NUMBER = "Number"
+    PRIORITY = "P"
+    TITLE = "Title"
+    SERVICE = "Service"
+    STATUS = "Status"
+    ASSIGNEE = "Assignee"
+    TEAM = "Team"
+    AGE = "Age"
+    SLA = "SLA"
+    CALLS = "Calls"
+    UPDATED = "Updated"
+
+
+COLUMNS = tuple(Column)
+
+_SORT_KEYS: dict[Column, Callable[[IncidentRow, datetime], Any]] = {
+    Column.NUMBER: lambda r, now: r.number,
+    Column.PRIORITY: lambda r, now: (int(r.priority), r.number),
+    Column.TITLE: lambda r, now: r.title.lower(),
+    Column.SERVICE: lambda r, now: r.service.lower(),
+    Column.STATUS: lambda r, now: r.status.label,
+    Column.ASSIGNEE: lambda r, now: r.assignee.lower(),
+    Column.TEAM: lambda r, now: r.team.lower(),
+    Column.AGE: lambda r, now: r.opened_at,
+    Column.SLA: lambda r, now: sla(r, now).left,
+    Column.CALLS: lambda r, now: r.calls,
+    Column.UPDATED: lambda r, now: r.updated_at,
+}
+
+
+def sort_key(column: Column) -> Callable[[IncidentRow, datetime], Any]:
+    return _SORT_KEYS[column]
+
+
+def format_duration(delta: timedelta) -> str:
+    """Short and readable: '45m', '3h 05m', '2d 4h'; negative durations get a minus."""
+    seconds = int(delta.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{sign}{days}d {hours}h"
+    if hours:
+        return f"{sign}{hours}h {minutes:02d}m"
+    return f"{sign}{minutes}m"

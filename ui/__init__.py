@@ -1,0 +1,1 @@
+"""The PySide6 console. Talks to app.services, never to SQL."""

@@ -1,0 +1,67 @@
+"""The composition root: build the context once, open the main window, run the event loop."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import __version__
+from app.bootstrap import start
+from app.cli import settings_from
+from app.domain.errors import CalmdeskError
+from ui.console_context import ConsoleContext
+from ui.crash_log import install_crash_log
+from ui.main_window import MainWindow
+from ui.task_runner import TaskRunner
+
+
+def run_console(args: argparse.Namespace, started: float) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Calmdesk")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("Calmdesk")
+    settings = settings_from(args)
+    install_crash_log(settings.log_dir)
+    try:
+        session = start(settings)
+    except CalmdeskError as exc:
+        if args.exit_when_ready:
+            print(f"calmdesk: {exc}", file=sys.stderr)
+        else:
+            QMessageBox.critical(None, "Calmdesk cannot open the database", str(exc))
+        return 1
+    if session.upgrade.backup is not None:
+        logging.getLogger(__name__).info("Database backed up to %s", session.upgrade.backup)
+    runner = TaskRunner(app)
+    context = ConsoleContext.build(settings, session.ctx, runner)
+    window = MainWindow(context)
+    if args.exit_when_ready:
+        window.queue_loaded.connect(lambda count: _report_ready(window, started, count))
+        window.queue.error.connect(lambda message: _fail(message))
+    window.show()
+    window.start()
+    code = app.exec()
+    runner.wait_for_idle()
+    session.ctx.db.dispose()
+    return code
+
+
+def _report_ready(window: MainWindow, started: float, count: int) -> None:
+    def report() -> None:
+        window.repaint()  # paint the loaded rows now, synchronously, before reporting
+        elapsed = (time.perf_counter() - started) * 1000
+        print(f"ready in {elapsed:.0f} ms: {count} incidents", flush=True)
+        QApplication.exit(0)
+
+    QTimer.singleShot(0, report)
+
+
+def _fail(message: str) -> None:
+    print(f"calmdesk: {message}", file=sys.stderr)
+    QApplication.exit(1)

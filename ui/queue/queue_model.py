@@ -1,0 +1,308 @@
+"""The queue's Qt model: incident ids in display order over a cache of frozen rows.
+
+Filtering and sorting happen in Python over the cache with precomputed keys (a stock
+QSortFilterProxyModel calls data() per cell and takes ~1 s to sort 25,000 rows; see DESIGN.md).
+Rows changed elsewhere are patched in place, with persistent indexes moved so selection and
+scroll position survive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont
+
+from app.domain.lifecycle import Status
+from app.domain.sla import SlaState
+from app.services.dto import IncidentRow
+from app.services.queue_view import (
+    COLUMNS,
+    Column,
+    QuickFilter,
+    Viewer,
+    default_order_key,
+    format_duration,
+    matches,
+    search_matches,
+    search_text,
+    sla,
+    sort_key,
+)
+from ui import theme
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+TICKING = (COLUMNS.index(Column.AGE), COLUMNS.index(Column.SLA))
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class QueueModel(QAbstractTableModel):
+    """Columns: Number, P, Title, Service, Status, Assignee, Team, Age, SLA, Calls, Updated."""
+
+    counts_changed = Signal(int, int)  # visible rows, all cached rows
+
+    def __init__(self, viewer: Callable[[], Viewer], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._viewer = viewer
+        self._rows: dict[int, IncidentRow] = {}
+        self._haystacks: dict[int, str] = {}
+        self._order: list[int] = []
+        self._quick = QuickFilter.ALL_OPEN
+        self._query = ""
+        self._sort_column: Column | None = None  # None: the default triage order
+        self._descending = False
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # -- loading and patching ------------------------------------------------------------------
+
+    def set_rows(self, rows: Iterable[IncidentRow]) -> None:
+        self.beginResetModel()
+        self._rows = {row.id: row for row in rows}
+        self._haystacks = {row.id: search_text(row) for row in self._rows.values()}
+        self._order = self._compute_order()
+        self.endResetModel()
+        self._emit_counts()
+
+    def apply_changes(self, fresh: Iterable[IncidentRow], gone: Iterable[int] = ()) -> None:
+        """Patch rows that changed elsewhere, keeping selection and scroll position."""
+        fresh = list(fresh)
+        for row in fresh:
+            self._rows[row.id] = row
+            self._haystacks[row.id] = search_text(row)
+        for incident_id in gone:
+            self._rows.pop(incident_id, None)
+            self._haystacks.pop(incident_id, None)
+        new_order = self._compute_order()
+        if new_order == self._order:
+            position = {incident_id: n for n, incident_id in enumerate(self._order)}
+            for row in fresh:
+                if row.id in position:
+                    n = position[row.id]
+                    self.dataChanged.emit(self.index(n, 0), self.index(n, len(COLUMNS) - 1))
+            return
+        self._relayout(new_order)
+
+    def _relayout(self, new_order: list[int]) -> None:
+        self.layoutAboutToBeChanged.emit()
+        old_persistent = self.persistentIndexList()
+        old_ids = [
+            self._order[i.row()] if i.row() < len(self._order) else None for i in old_persistent
+        ]
+        self._order = new_order
+        position = {incident_id: n for n, incident_id in enumerate(new_order)}
+        new_persistent = []
+        for old_index, incident_id in zip(old_persistent, old_ids, strict=True):
+            n = position.get(incident_id) if incident_id is not None else None
+            new_persistent.append(QModelIndex() if n is None else self.index(n, old_index.column()))
+        self.changePersistentIndexList(old_persistent, new_persistent)
+        self.layoutChanged.emit()
+        self._emit_counts()
+
+    def tick(self) -> None:
+        """Time moved: repaint the Age and SLA cells without reloading anything."""
+        if self._order:
+            for column in TICKING:
+                self.dataChanged.emit(
+                    self.index(0, column),
+                    self.index(len(self._order) - 1, column),
+                    [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole],
+                )
+
+    # -- filtering and sorting -----------------------------------------------------------------
+
+    def set_quick_filter(self, quick: QuickFilter) -> None:
+        if quick != self._quick:
+            self._quick = quick
+            self._relayout(self._compute_order())
+
+    @property
+    def quick_filter(self) -> QuickFilter:
+        return self._quick
+
+    def set_search(self, text: str) -> None:
+        text = text.strip()
+        if text != self._query:
+            self._query = text
+            self._relayout(self._compute_order())
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort_column = COLUMNS[column] if 0 <= column < len(COLUMNS) else None
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._relayout(self._compute_order())
+
+    def reset_sort(self) -> None:
+        self._sort_column = None
+        self._descending = False
+        self._relayout(self._compute_order())
+
+    def _compute_order(self) -> list[int]:
+        viewer = self._viewer()
+        query = self._query
+        haystacks = self._haystacks
+        ids = [
+            incident_id
+            for incident_id, row in self._rows.items()
+            if matches(row, self._quick, viewer)
+            and (not query or search_matches(haystacks[incident_id], query))
+        ]
+        rows = self._rows
+        now = viewer.now
+        if self._sort_column is None:
+            ids.sort(key=lambda i: default_order_key(rows[i], now))
+        else:
+            key = sort_key(self._sort_column)
+            ids.sort(key=lambda i: key(rows[i], now), reverse=self._descending)
+        return ids
+
+    def _emit_counts(self) -> None:
+        self.counts_changed.emit(len(self._order), len(self._rows))
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def row_at(self, n: int) -> IncidentRow:
+        return self._rows[self._order[n]]
+
+    def row_for_id(self, incident_id: int) -> IncidentRow | None:
+        return self._rows.get(incident_id)
+
+    def position_of(self, incident_id: int) -> int | None:
+        try:
+            return self._order.index(incident_id)
+        except ValueError:
+            return None
+
+    def cached_ids(self) -> set[int]:
+        return set(self._rows)
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._order)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].value
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _HEADER_TIPS.get(COLUMNS[section])
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._order):
+            return None
+        row = self._rows[self._order[index.row()]]
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == ID_ROLE:
+            return row.id
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == Column.SLA:
+                return theme.sla_colour(sla(row, self._viewer().now).state)
+            if column == Column.PRIORITY:
+                return theme.PRIORITY_TEXT[row.priority]
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole and column == Column.PRIORITY:
+            return theme.PRIORITY_COLOURS[row.priority]
+        if role == Qt.ItemDataRole.FontRole and (
+            row.major or (column == Column.SLA and self._breached(row))
+        ):
+            return self._bold
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.PRIORITY, Column.CALLS):
+            return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        return None
+
+    def _breached(self, row: IncidentRow) -> bool:
+        return sla(row, self._viewer().now).state == SlaState.BREACHED
+
+    def _display(self, row: IncidentRow, column: Column) -> str:
+        now = self._viewer().now
+        if column == Column.NUMBER:
+            return row.number
+        if column == Column.PRIORITY:
+            return row.priority.short
+        if column == Column.TITLE:
+            return f"MAJOR · {row.title}" if row.major else row.title
+        if column == Column.SERVICE:
+            return row.service
+        if column == Column.STATUS:
+            if row.status == Status.ON_HOLD and row.hold_reason:
+                return f"On hold: {row.hold_reason.label.lower()}"
+            return row.status.label
+        if column == Column.ASSIGNEE:
+            return row.assignee or "—"
+        if column == Column.TEAM:
+            return row.team
+        if column == Column.AGE:
+            return format_duration(now - row.opened_at)
+        if column == Column.SLA:
+            return _sla_text(row, now)
+        if column == Column.CALLS:
+            return str(row.calls) if row.calls else ""
+        if column == Column.UPDATED:
+            return f"{format_duration(now - row.updated_at)} ago"
+        raise AssertionError(column)
+
+    def _tooltip(self, row: IncidentRow, column: Column) -> str | None:
+        if column == Column.SLA:
+            reading = sla(row, self._viewer().now)
+            what = "Response" if reading.target.value == "respond" else "Resolution"
+            return f"{what} due {_local(reading.due)} ({reading.state.value.replace('_', ' ')})"
+        if column == Column.PRIORITY:
+            return row.priority.label
+        if column in (Column.AGE, Column.UPDATED):
+            moment = row.opened_at if column == Column.AGE else row.updated_at
+            return _local(moment)
+        if column == Column.TITLE:
+            return row.title
+        return None
+
+
+def _sla_text(row: IncidentRow, now: datetime) -> str:
+    reading = sla(row, now)
+    if reading.state == SlaState.MET:
+        return "met"
+    if reading.state == SlaState.PAUSED:
+        return f"paused {format_duration(reading.left)}"
+    if reading.state == SlaState.BREACHED:
+        return f"{format_duration(-reading.left)} over"
+    prefix = "respond " if reading.target.value == "respond" else ""
+    return f"{prefix}{format_duration(reading.left)}"
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone().strftime("%a %d %b %H:%M")
+
+
+_HEADER_TIPS = {
+    Column.PRIORITY: "Priority, from impact x urgency",
+    Column.AGE: "Time since the incident was opened",
+    Column.SLA: "Time left to the next due point: response, then resolution. "
+    "Amber: 20% or less left; red: breached",
+    Column.CALLS: "Calls from users linked to this incident",
+    Column.UPDATED: "Time since the last change",
+}

@@ -1,0 +1,78 @@
+"""The queue table: keyboard-first, sortable, with a sensible first layout."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from app.services.queue_view import COLUMNS, Column
+from ui.queue.queue_model import ID_ROLE, QueueModel
+
+DEFAULT_WIDTHS = {
+    Column.NUMBER: 100,
+    Column.PRIORITY: 38,
+    Column.TITLE: 380,
+    Column.SERVICE: 100,
+    Column.STATUS: 150,
+    Column.ASSIGNEE: 120,
+    Column.TEAM: 130,
+    Column.AGE: 70,
+    Column.SLA: 100,
+    Column.CALLS: 50,
+    Column.UPDATED: 90,
+}
+
+
+class QueueView(QTableView):
+    incident_activated = Signal(int)  # Enter or double-click on a row
+
+    def __init__(self, model: QueueModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setAccessibleName("Incident queue")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSortingEnabled(False)  # the header click sorts through the model, see below
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setTabKeyNavigation(False)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(26)
+        header = self.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.sortIndicatorChanged.connect(model.sort)
+        for column, width in DEFAULT_WIDTHS.items():
+            self.setColumnWidth(COLUMNS.index(column), width)
+        header.setSectionResizeMode(COLUMNS.index(Column.TITLE), QHeaderView.ResizeMode.Stretch)
+        self.doubleClicked.connect(lambda index: self.incident_activated.emit(index.data(ID_ROLE)))
+
+    def current_incident_id(self) -> int | None:
+        index = self.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
+
+    def selected_incident_ids(self) -> list[int]:
+        return [index.data(ID_ROLE) for index in self.selectionModel().selectedRows()]
+
+    def select_incident(self, incident_id: int) -> None:
+        model = self.model()
+        assert isinstance(model, QueueModel)
+        position = model.position_of(incident_id)
+        if position is not None:
+            self.selectRow(position)
+            self.scrollTo(model.index(position, 0))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            incident_id = self.current_incident_id()
+            if incident_id is not None:
+                self.incident_activated.emit(incident_id)
+                return
+        super().keyPressEvent(event)
