@@ -1,28 +1,44 @@
 """Settings, declared once with their defaults. Tests point CALMDESK_HOME at a temporary folder so
-they never touch the user's real profile."""
+they never touch the user's real profile.
+
+The database URL comes from, in order: the --db argument, CALMDESK_DB_URL, the URL saved by the
+console ("Connect to a team database"), the local SQLite file. Passwords are never saved here.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+from sqlalchemy.engine import make_url
 
 APP_NAME = "Calmdesk"
 DB_FILE_NAME = "calmdesk.sqlite3"
+CONFIG_FILE_NAME = "settings.json"
 
 
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path  # the SQLite file, its backups, the outbox
+    config_dir: Path  # settings.json and the window layout
     log_dir: Path
     db_url: str  # a SQLAlchemy URL; the local SQLite file unless told otherwise
 
     @property
     def backup_dir(self) -> Path:
         return self.data_dir / "backups"
+
+    @property
+    def config_file(self) -> Path:
+        return self.config_dir / CONFIG_FILE_NAME
+
+    @property
+    def ui_state_file(self) -> Path:
+        return self.config_dir / "ui-state.ini"
 
     @property
     def uses_default_database(self) -> bool:
@@ -33,15 +49,44 @@ def default_db_url(data_dir: Path) -> str:
     return f"sqlite:///{(data_dir / DB_FILE_NAME).as_posix()}"
 
 
-def load_settings(env: Mapping[str, str] | None = None, db_url: str | None = None) -> Settings:
-    """Settings from, in order of precedence: the --db argument, CALMDESK_DB_URL, the default."""
-    env = os.environ if env is None else env
+def _folders(env: Mapping[str, str]) -> tuple[Path, Path, Path]:
     home = env.get("CALMDESK_HOME")
     if home:
-        data_dir = Path(home).expanduser() / "data"
-        log_dir = Path(home).expanduser() / "logs"
-    else:
-        data_dir = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-        log_dir = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
-    url = db_url or env.get("CALMDESK_DB_URL") or default_db_url(data_dir)
-    return Settings(data_dir=data_dir, log_dir=log_dir, db_url=url)
+        base = Path(home).expanduser()
+        return base / "data", base / "config", base / "logs"
+    return (
+        Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+        Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+        Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
+    )
+
+
+def _saved_db_url(config_file: Path) -> str | None:
+    try:
+        saved = json.loads(config_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # no file yet, or a damaged one: fall back to the default database
+    url = saved.get("db_url") if isinstance(saved, dict) else None
+    return url if isinstance(url, str) and url else None
+
+
+def load_settings(env: Mapping[str, str] | None = None, db_url: str | None = None) -> Settings:
+    env = os.environ if env is None else env
+    data_dir, config_dir, log_dir = _folders(env)
+    url = (
+        db_url
+        or env.get("CALMDESK_DB_URL")
+        or _saved_db_url(config_dir / CONFIG_FILE_NAME)
+        or default_db_url(data_dir)
+    )
+    return Settings(data_dir=data_dir, config_dir=config_dir, log_dir=log_dir, db_url=url)
+
+
+def save_db_url(settings: Settings, url: str | None) -> None:
+    """Remember the team database for next time (None: back to the local file). The password is
+    stripped: it belongs in the OS keyring, never in a settings file."""
+    settings.config_dir.mkdir(parents=True, exist_ok=True)
+    saved: dict[str, str] = {}
+    if url:
+        saved["db_url"] = make_url(url).set(password=None).render_as_string(hide_password=False)
+    settings.config_file.write_text(json.dumps(saved, indent=2), encoding="utf-8")

@@ -14,6 +14,7 @@ from app import __version__
 from app.bootstrap import start
 from app.cli import settings_from
 from app.domain.errors import CalmdeskError
+from app.settings import Settings, load_settings, save_db_url
 from ui.console_context import ConsoleContext
 from ui.crash_log import install_crash_log
 from ui.main_window import MainWindow
@@ -28,6 +29,19 @@ def run_console(args: argparse.Namespace, started: float) -> int:
     app.setOrganizationName("Calmdesk")
     settings = settings_from(args)
     install_crash_log(settings.log_dir)
+    while True:
+        code, switch_to = _run_window(app, args, settings, started)
+        if switch_to is None:
+            return code
+        save_db_url(settings, switch_to)
+        settings = load_settings(db_url=switch_to)
+
+
+def _run_window(
+    app: QApplication, args: argparse.Namespace, settings: Settings, started: float
+) -> tuple[int, str | None]:
+    """Open the window on `settings`' database; returns the exit code and, when the user chose
+    another database, its URL."""
     try:
         session = start(settings)
     except CalmdeskError as exc:
@@ -35,7 +49,7 @@ def run_console(args: argparse.Namespace, started: float) -> int:
             print(f"calmdesk: {exc}", file=sys.stderr)
         else:
             QMessageBox.critical(None, "Calmdesk cannot open the database", str(exc))
-        return 1
+        return 1, None
     if session.upgrade.backup is not None:
         logging.getLogger(__name__).info("Database backed up to %s", session.upgrade.backup)
     runner = TaskRunner(app)
@@ -44,12 +58,19 @@ def run_console(args: argparse.Namespace, started: float) -> int:
     if args.exit_when_ready:
         window.queue_loaded.connect(lambda count: _report_ready(window, started, count))
         window.queue.error.connect(lambda message: _fail(message))
+    switch_to: list[str] = []
+
+    def switch(url: str) -> None:
+        switch_to.append(url)
+        window.close()
+
+    window.database_switch_requested.connect(switch)
     window.show()
     window.start()
     code = app.exec()
     runner.wait_for_idle()
     session.ctx.db.dispose()
-    return code
+    return code, (switch_to[0] if switch_to else None)
 
 
 def _report_ready(window: MainWindow, started: float, count: int) -> None:

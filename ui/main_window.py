@@ -1,49 +1,275 @@
-"""The main window: the incident queue in the centre, the status bar below."""
+"""The main window: the incident queue in the centre, the incident editor docked on the right,
+actions in menus and the toolbar, and a status bar that says where the data lives and who is
+signed in."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app.bootstrap import connect
+from app.services.demo import load_demo
+from app.services.directory import Directory
+from app.services.dto import AgentInfo
+from app.services.queue_view import QuickFilter
+from app.settings import load_settings
 from ui.console_context import ConsoleContext
 from ui.queue.queue_controller import QueueController
-from ui.queue.queue_view import QueueView
+from ui.queue.queue_panel import QueuePanel
+from ui.queue_actions import QueueActions
+from ui.ui_state import UiState
+from ui.welcome_view import WelcomeView
 
 
 class MainWindow(QMainWindow):
     queue_loaded = Signal(int)
+    database_switch_requested = Signal(str)  # a URL that answered "Test connection"
+    incident_open_requested = Signal(int)  # for the editor dock
 
     def __init__(self, context: ConsoleContext, team_id: int | None = None) -> None:
         super().__init__()
         self._ctx = context
+        self._first_load = True
         self.setWindowTitle("Calmdesk")
-        self.resize(1280, 760)
+        self.resize(1360, 800)
+        actor = context.services.actor
+        self.ui_state = UiState(context.settings.ui_state_file, actor.login)
         self.queue = QueueController(context, team_id, self)
-        self.table = QueueView(self.queue.model)
-        central = QWidget()
+        self.panel = QueuePanel(self.queue.model, self)
+        self.table = self.panel.table
+        self.welcome = WelcomeView(self)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.panel)
+        self.stack.addWidget(self.welcome)
+        central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
-        layout.addWidget(self.table)
+        layout.addWidget(self.stack)
         self.setCentralWidget(central)
-        self._database_label = QLabel(f"Database: {context.services.db.description}")
-        self._agent_label = QLabel(f"Signed in as {context.services.actor.name}")
-        self._health_label = QLabel("Connecting…")
-        for label in (self._database_label, self._agent_label, self._health_label):
-            self.statusBar().addPermanentWidget(label)
+        self.actions_ = QueueActions(context, self.queue.model, self.table, self)
+        self._build_actions()
+        self._build_status_bar()
+        self._restore_layout()
         self.queue.loaded.connect(self._on_queue_loaded)
         self.queue.connection_changed.connect(self._on_queue_connection_changed)
+        self.queue.error.connect(self._on_queue_error)
+        self.actions_.changed.connect(self.queue.refresh_changes)
+        self.actions_.message.connect(self._show_message)
+        self.table.incident_activated.connect(self.incident_open_requested)
+        self.welcome.sample_requested.connect(self._on_welcome_sample_requested)
+        self.welcome.start_empty_requested.connect(self._on_welcome_start_empty_requested)
+        self.welcome.connect_requested.connect(self._on_welcome_connect_requested)
+        self.panel.filters.filter_chosen.connect(self._on_filters_filter_chosen)
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _action(
+        self, text: str, slot: object, shortcut: str | QKeySequence | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            key = QKeySequence(shortcut)
+            action.setShortcut(key)
+            shown = key.toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({shown})")
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        a = self.actions_
+        self.new_action = self._action(
+            "&New incident", self._on_new_triggered, QKeySequence.StandardKey.New
+        )
+        self.open_action = self._action("&Open", self._on_open_triggered, "Return")
+        self.open_action.setShortcutContext(
+            Qt.ShortcutContext.WidgetShortcut
+        )  # the table handles Enter
+        self.assign_me_action = self._action("Assign to &me", a.assign_to_me, "Ctrl+M")
+        self.assign_action = self._action("&Assign…", a.assign, "Ctrl+Shift+A")
+        self.declare_action = self._action("&Declare major…", a.declare_major, "Ctrl+Shift+M")
+        self.link_action = self._action("&Link to major incident…", a.link_to_major, "Ctrl+K")
+        self.status_action = self._action("Change &status…", a.change_status, "Ctrl+Shift+S")
+        self.search_action = self._action(
+            "&Search", self._on_search_triggered, QKeySequence.StandardKey.Find
+        )
+        self.refresh_action = self._action(
+            "&Refresh", self._on_refresh_triggered, QKeySequence.StandardKey.Refresh
+        )
+        self.default_sort_action = self._action(
+            "Triage &order", self._on_default_sort_triggered, "Ctrl+0"
+        )
+        self.default_sort_action.setToolTip(
+            "Major first, then breached, then priority, then SLA time left (Ctrl+0)"
+        )
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        incident_menu = self.menuBar().addMenu("&Incident")
+        for action in (self.new_action, self.open_action, None, self.assign_me_action,
+                       self.assign_action, self.status_action, None, self.declare_action,
+                       self.link_action, None, self.quit_action):  # fmt: skip
+            incident_menu.addSeparator() if action is None else incident_menu.addAction(action)
+        view_menu = self.menuBar().addMenu("&View")
+        for action in (self.search_action, self.refresh_action, self.default_sort_action):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        for quick, button in self.panel.filters.buttons.items():
+            filter_action = QAction(quick.label, self)
+            filter_action.setShortcut(button.shortcut())
+            filter_action.setShortcutContext(
+                Qt.ShortcutContext.WidgetShortcut
+            )  # the button owns it
+            filter_action.triggered.connect(button.click)
+            view_menu.addAction(filter_action)
+        self.view_menu = view_menu
+
+        toolbar = QToolBar("Actions", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (self.new_action, self.assign_me_action, self.assign_action,
+                       self.status_action, self.declare_action, self.link_action,
+                       self.refresh_action):  # fmt: skip
+            toolbar.addAction(action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.toolbar = toolbar
+
+    def _build_status_bar(self) -> None:
+        db = self._ctx.services.db
+        kind = "Local file" if db.backend == "sqlite" else "Shared server"
+        self.database_label = QLabel(f"{kind}: {db.description.removeprefix('local file ')}")
+        self.database_label.setAccessibleName("Database in use")
+        actor = self._ctx.services.actor
+        self.agent_label = QLabel(f"Signed in as {actor.name} ({actor.role.value})")
+        self.agent_label.setAccessibleName("Signed-in agent")
+        self.health_label = QLabel("Connecting…")
+        self.health_label.setAccessibleName("Connection health")
+        for label in (self.database_label, self.agent_label, self.health_label):
+            self.statusBar().addPermanentWidget(label)
+
+    def _restore_layout(self) -> None:
+        if (geometry := self.ui_state.window_geometry) is not None:
+            self.restoreGeometry(geometry)
+        if (state := self.ui_state.window_state) is not None:
+            self.restoreState(state)
+        if (header := self.ui_state.header_state) is not None:
+            self.table.horizontalHeader().restoreState(header)
+        self.panel.set_quick_filter(self.ui_state.quick_filter)
+
+    def save_layout(self) -> None:
+        self.ui_state.window_geometry = self.saveGeometry()
+        self.ui_state.window_state = self.saveState()
+        self.ui_state.header_state = self.table.horizontalHeader().saveState()
+        self.ui_state.quick_filter = self.queue.model.quick_filter
+        self.ui_state.sync()
+
+    # -- running -----------------------------------------------------------------------------
 
     def start(self) -> None:
+        self._ctx.runner.submit(
+            lambda: Directory(self._ctx.services).agents(), self._on_agents_loaded, lambda _e: None
+        )
         self.queue.start()
 
+    def _on_agents_loaded(self, agents: list[AgentInfo]) -> None:
+        me = next((a for a in agents if a.id == self._ctx.services.actor.agent_id), None)
+        if me is not None and me.team_id is not None:
+            self.queue.set_team(me.team_id)
+            self.queue.model.set_quick_filter(self.queue.model.quick_filter)
+
     def _on_queue_loaded(self, count: int) -> None:
-        self._health_label.setText("Connected")
+        self.health_label.setText("● Connected")
+        if self._first_load:
+            self._first_load = False
+            empty = count == 0 and not self.ui_state.welcome_dismissed
+            self.stack.setCurrentWidget(self.welcome if empty else self.panel)
+            if not empty:
+                self.table.setFocus()
+                if self.queue.model.rowCount():
+                    self.table.selectRow(0)
         self.queue_loaded.emit(count)
 
     def _on_queue_connection_changed(self, healthy: bool, message: str) -> None:
-        self._health_label.setText("Connected" if healthy else f"Connection problem: {message}")
+        self.health_label.setText("● Connected" if healthy else f"● Connection problem: {message}")
+
+    def _on_queue_error(self, message: str) -> None:
+        self._show_message(message)
+
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
+
+    # -- slots -------------------------------------------------------------------------------
+
+    def _on_new_triggered(self) -> None:
+        self.incident_open_requested.emit(0)  # 0: a new incident
+
+    def _on_open_triggered(self) -> None:
+        incident_id = self.table.current_incident_id()
+        if incident_id is not None:
+            self.incident_open_requested.emit(incident_id)
+
+    def _on_search_triggered(self) -> None:
+        self.stack.setCurrentWidget(self.panel)
+        self.panel.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.panel.search.selectAll()
+
+    def _on_refresh_triggered(self) -> None:
+        self._show_message("Reloading the queue…")
+        self.queue.reload()
+
+    def _on_default_sort_triggered(self) -> None:
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.queue.model.reset_sort()
+
+    def _on_filters_filter_chosen(self, _value: str) -> None:
+        self.ui_state.quick_filter = self.queue.model.quick_filter
+
+    def _on_welcome_sample_requested(self) -> None:
+        self.welcome.set_busy("Loading the sample… this takes a few seconds.")
+        ctx = self._ctx.services
+
+        def loaded(count: int) -> None:
+            self.welcome.set_busy("")
+            self._show_message(f"Loaded the sample: {count} incidents.")
+            self.stack.setCurrentWidget(self.panel)
+            self.panel.set_quick_filter(QuickFilter.ALL_OPEN)
+            self.queue.reload()
+            self.table.setFocus()
+
+        def failed(exc: Exception) -> None:
+            self.welcome.show_connect_result(str(exc))
+
+        self._ctx.runner.submit(lambda: load_demo(ctx), loaded, failed)
+
+    def _on_welcome_start_empty_requested(self) -> None:
+        self.ui_state.welcome_dismissed = True
+        self.stack.setCurrentWidget(self.panel)
+        self.table.setFocus()
+
+    def _on_welcome_connect_requested(self, url: str) -> None:
+        self.welcome.set_busy("Testing the connection…")
+
+        def test() -> str:
+            db = connect(load_settings(db_url=url))
+            description = db.description
+            db.dispose()
+            return description
+
+        def ok(description: str) -> None:
+            self.welcome.show_connect_result(f"Connected to {description}. Switching…")
+            self.database_switch_requested.emit(url)
+
+        self._ctx.runner.submit(test, ok, lambda exc: self.welcome.show_connect_result(str(exc)))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
         self.queue.stop()
         super().closeEvent(event)

@@ -217,7 +217,15 @@ def _ordinary_incidents(
     logins = [login for login, *_ in AGENTS]
     for _ in range(ORDINARY_INCIDENTS):
         service = rng.choice(list(SERVICES))
-        opened = now - timedelta(minutes=rng.randint(20, 10 * 24 * 60))
+        fate = rng.random()
+        # Open work is recent (a few breached, most on track); resolved work spans ten days.
+        if fate < 0.12:
+            age_minutes = rng.randint(5, 6 * 60)
+        elif fate < 0.62:
+            age_minutes = rng.randint(30, 30 * 60)
+        else:
+            age_minutes = rng.randint(12 * 60, 10 * 24 * 60)
+        opened = now - timedelta(minutes=age_minutes)
         clock = ManualClock(opened)
         agent_login = rng.choice(logins)
         commands = _as(ctx, people.agents[agent_login], clock)
@@ -234,7 +242,6 @@ def _ordinary_incidents(
                 category=service,
             )
         )
-        fate = rng.random()
         if fate < 0.12:
             continue  # still New, often unassigned: the queue's first job
         clock.advance(timedelta(minutes=rng.randint(2, 90)))

@@ -264,7 +264,8 @@ class QueueModel(QAbstractTableModel):
         if column == Column.CALLS:
             return str(row.calls) if row.calls else ""
         if column == Column.UPDATED:
-            return f"{format_duration(now - row.updated_at)} ago"
+            since = now - row.updated_at
+            return "just now" if since.total_seconds() < 60 else f"{format_duration(since)} ago"
         raise AssertionError(column)
 
     def _tooltip(self, row: IncidentRow, column: Column) -> str | None:

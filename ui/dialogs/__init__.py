@@ -1,0 +1,1 @@
+"""Small modal dialogs for queue actions."""

@@ -1,0 +1,104 @@
+"""What a new user sees on an empty database: three clear ways to begin."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class WelcomeView(QWidget):
+    sample_requested = Signal()
+    connect_requested = Signal(str)  # a database URL
+    start_empty_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Welcome")
+        title = QLabel("Welcome to Calmdesk")
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 2)
+        font.setBold(True)
+        title.setFont(font)
+        intro = QLabel(
+            "This database holds no incidents yet. How would you like to begin?\n"
+            "You can change your mind later."
+        )
+        intro.setWordWrap(True)
+
+        self.sample_button = QPushButton("&Load the sample data")
+        self.sample_button.setAccessibleName("Load the sample data")
+        self.sample_button.setDefault(True)
+        sample_text = QLabel(
+            "A realistic Monday morning: the Email service is down and declared a major "
+            "incident, with 30 calls, a half-done checklist and a vendor case, plus 200 "
+            "ordinary incidents. The same as `calmdesk demo`."
+        )
+        self.url = QLineEdit()
+        self.url.setAccessibleName("Team database URL")
+        self.url.setPlaceholderText("postgresql://you@db.example.com:5432/calmdesk")
+        self.connect_button = QPushButton("&Connect to a team database")
+        self.connect_button.setAccessibleName("Connect to a team database")
+        self.connect_status = QLabel("")
+        self.connect_status.setAccessibleName("Connection result")
+        self.connect_status.setWordWrap(True)
+        self.empty_button = QPushButton("&Start empty")
+        self.empty_button.setAccessibleName("Start empty")
+        empty_text = QLabel("Open the queue and create your first incident with Ctrl+N.")
+
+        card = QFrame()
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        card.setMaximumWidth(720)
+        layout = QVBoxLayout(card)
+        layout.setSpacing(10)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        for button, text in ((self.sample_button, sample_text),):
+            layout.addSpacing(8)
+            layout.addWidget(button)
+            text.setWordWrap(True)
+            layout.addWidget(text)
+        layout.addSpacing(8)
+        row = QHBoxLayout()
+        row.addWidget(self.url, 1)
+        row.addWidget(self.connect_button)
+        layout.addLayout(row)
+        layout.addWidget(self.connect_status)
+        layout.addSpacing(8)
+        layout.addWidget(self.empty_button)
+        layout.addWidget(empty_text)
+
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+
+        self.sample_button.clicked.connect(self.sample_requested)
+        self.empty_button.clicked.connect(self.start_empty_requested)
+        self.connect_button.clicked.connect(self._on_connect_button_clicked)
+        self.url.returnPressed.connect(self._on_connect_button_clicked)
+
+    def set_busy(self, message: str) -> None:
+        for widget in (self.sample_button, self.connect_button, self.empty_button, self.url):
+            widget.setEnabled(not message)
+        self.connect_status.setText(message)
+
+    def show_connect_result(self, message: str) -> None:
+        self.set_busy("")
+        self.connect_status.setText(message)
+
+    def _on_connect_button_clicked(self) -> None:
+        url = self.url.text().strip()
+        if not url:
+            self.connect_status.setText("Type the database URL your administrator gave you.")
+            self.url.setFocus()
+            return
+        self.connect_requested.emit(url)
