@@ -3,9 +3,11 @@
 from tests.helpers import (  # noqa: F401
     calmdesk_home,
     clock,
+    console,
     ctx,
     db,
     db_url,
     postgres_url,
+    sqlite_ctx,
     sqlite_url,
 )

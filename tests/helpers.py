@@ -11,14 +11,20 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from pytestqt.qtbot import QtBot
 
 from app.db.engine import Database, open_database
 from app.db.migrate import upgrade
-from app.db.models import Agent
+from app.db.models import Agent, Call, Service, Team
 from app.domain.clock import ManualClock
 from app.domain.roles import Role
 from app.services.context import Actor, ServiceContext
 from app.services.directory import sign_in
+from app.settings import load_settings
+from ui.console_context import ConsoleContext
+from ui.task_runner import TaskRunner
+from app.services.dto import IncidentDetail
+from app.services.incidents import IncidentCommands, IncidentDraft
 
 PG_ADMIN_URL = os.environ.get("CALMDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 MONDAY_MORNING = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -106,3 +112,49 @@ def add_agent(
 
 def as_actor(ctx: ServiceContext, actor: Actor) -> ServiceContext:
     return replace(ctx, actor=actor)
+
+
+def add_team(db: Database, name: str) -> int:
+    with db.write() as session:
+        team = Team(name=name)
+        session.add(team)
+        session.flush()
+        return team.id
+
+
+def add_service(db: Database, name: str, state: str = "operational") -> int:
+    with db.write() as session:
+        service = Service(name=name, state=state, manual_workaround="")
+        session.add(service)
+        session.flush()
+        return service.id
+
+
+def add_call(db: Database, incident_id: int | None, at: datetime, caller: str = "A Caller") -> int:
+    """A call logged against an incident (calls have no use case of their own yet)."""
+    with db.write() as session:
+        call = Call(at=at, caller_name=caller, incident_id=incident_id, symptom="It is down")
+        session.add(call)
+        session.flush()
+        return call.id
+
+
+@pytest.fixture
+def sqlite_ctx(sqlite_url: str, clock: ManualClock) -> Iterator[ServiceContext]:
+    """A context on a real SQLite file only: for UI tests, where the backend is not the point."""
+    database = open_database(sqlite_url)
+    upgrade(database)
+    yield ServiceContext(db=database, clock=clock, actor=sign_in(database, "admin.alice", "Alice"))
+    database.dispose()
+
+
+@pytest.fixture
+def console(sqlite_ctx: ServiceContext, qtbot: QtBot) -> ConsoleContext:
+    """The console's context with a synchronous task runner: each service call runs inline."""
+    return ConsoleContext.build(load_settings(), sqlite_ctx, TaskRunner(synchronous=True))
+
+
+def open_incident(
+    ctx: ServiceContext, title: str = "Printer on floor 2 jams", impact: int = 2, urgency: int = 2
+) -> IncidentDetail:
+    return IncidentCommands(ctx).open(IncidentDraft(title=title, impact=impact, urgency=urgency))
