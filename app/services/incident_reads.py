@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import RowMapping, Select, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -25,7 +25,7 @@ _calls = (
 _assignee = aliased(Agent)
 
 
-def _row_query() -> Select[Unpack[tuple[Any, ...]]]:
+def _row_query() -> Select[*tuple[Any, ...]]:
     # Labels match IncidentRow's fields, so a result row maps straight onto it.
     return (
         select(

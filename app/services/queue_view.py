@@ -52,7 +52,10 @@ def sla(row: IncidentRow, now: datetime) -> SlaReading:
     return read_clock(row.sla_input, now)
 
 
-def matches(row: IncidentRow, quick: QuickFilter, viewer: Viewer) -> bool:
+def matches(
+    row: IncidentRow, quick: QuickFilter, viewer: Viewer, reading: SlaReading | None = None
+) -> bool:
+    """Whether `row` belongs under `quick`; pass the row's SLA reading at viewer.now if known."""
     is_open = row.status.is_open
     if quick == QuickFilter.RESOLVED_TODAY:
         return row.resolved_at is not None and row.resolved_at >= viewer.today_start
@@ -69,7 +72,8 @@ def matches(row: IncidentRow, quick: QuickFilter, viewer: Viewer) -> bool:
     if quick == QuickFilter.MAJOR:
         return row.major
     if quick == QuickFilter.AT_RISK:
-        return sla(row, viewer.now).state in (SlaState.AT_RISK, SlaState.BREACHED)
+        reading = reading or sla(row, viewer.now)
+        return reading.state in (SlaState.AT_RISK, SlaState.BREACHED)
     if quick == QuickFilter.ON_HOLD:
         return row.status == Status.ON_HOLD
     raise AssertionError(quick)
@@ -85,9 +89,8 @@ def search_matches(haystack: str, query: str) -> bool:
     return all(word in haystack for word in query.lower().split())
 
 
-def default_order_key(row: IncidentRow, now: datetime) -> tuple[Any, ...]:
+def default_order_key(row: IncidentRow, reading: SlaReading) -> tuple[Any, ...]:
     """Major first, then breached, then priority, then the least SLA time left."""
-    reading = sla(row, now)
     return (
         not row.major,
         reading.state != SlaState.BREACHED,
@@ -113,22 +116,24 @@ class Column(StrEnum):
 
 COLUMNS = tuple(Column)
 
-_SORT_KEYS: dict[Column, Callable[[IncidentRow, datetime], Any]] = {
-    Column.NUMBER: lambda r, now: r.number,
-    Column.PRIORITY: lambda r, now: (int(r.priority), r.number),
-    Column.TITLE: lambda r, now: r.title.lower(),
-    Column.SERVICE: lambda r, now: r.service.lower(),
-    Column.STATUS: lambda r, now: r.status.label,
-    Column.ASSIGNEE: lambda r, now: r.assignee.lower(),
-    Column.TEAM: lambda r, now: r.team.lower(),
-    Column.AGE: lambda r, now: r.opened_at,
-    Column.SLA: lambda r, now: sla(r, now).left,
-    Column.CALLS: lambda r, now: r.calls,
-    Column.UPDATED: lambda r, now: r.updated_at,
+# Each key gets the row and its SLA reading (computed once per ordering, not once per compare).
+SortKey = Callable[[IncidentRow, SlaReading], Any]
+_SORT_KEYS: dict[Column, SortKey] = {
+    Column.NUMBER: lambda r, s: r.number,
+    Column.PRIORITY: lambda r, s: (int(r.priority), r.number),
+    Column.TITLE: lambda r, s: r.title.lower(),
+    Column.SERVICE: lambda r, s: r.service.lower(),
+    Column.STATUS: lambda r, s: r.status.label,
+    Column.ASSIGNEE: lambda r, s: r.assignee.lower(),
+    Column.TEAM: lambda r, s: r.team.lower(),
+    Column.AGE: lambda r, s: -r.opened_at.timestamp(),  # youngest first, as the cell reads
+    Column.SLA: lambda r, s: s.left,
+    Column.CALLS: lambda r, s: r.calls,
+    Column.UPDATED: lambda r, s: -r.updated_at.timestamp(),
 }
 
 
-def sort_key(column: Column) -> Callable[[IncidentRow, datetime], Any]:
+def sort_key(column: Column) -> SortKey:
     return _SORT_KEYS[column]
 
 

@@ -9,7 +9,7 @@ scroll position survive.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from app.domain.lifecycle import Status
-from app.domain.sla import SlaState
+from app.domain.sla import SlaReading, SlaState
 from app.services.dto import IncidentRow
 from app.services.queue_view import (
     COLUMNS,
@@ -44,6 +44,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 TICKING = (COLUMNS.index(Column.AGE), COLUMNS.index(Column.SLA))
 ModelIndex = QModelIndex | QPersistentModelIndex
+READINGS_MAX_AGE = timedelta(seconds=30)
 
 
 class QueueModel(QAbstractTableModel):
@@ -56,7 +57,10 @@ class QueueModel(QAbstractTableModel):
         self._viewer = viewer
         self._rows: dict[int, IncidentRow] = {}
         self._haystacks: dict[int, str] = {}
-        self._order: list[int] = []
+        self._base: list[int] = []  # after the quick filter and the sort
+        self._order: list[int] = []  # after the search too: what the view shows
+        self._readings: dict[int, SlaReading] = {}
+        self._readings_at: datetime | None = None
         self._quick = QuickFilter.ALL_OPEN
         self._query = ""
         self._sort_column: Column | None = None  # None: the default triage order
@@ -70,7 +74,9 @@ class QueueModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = {row.id: row for row in rows}
         self._haystacks = {row.id: search_text(row) for row in self._rows.values()}
-        self._order = self._compute_order()
+        self._readings_at = None
+        self._base = self._compute_base()
+        self._order = self._search(self._base, self._query)
         self.endResetModel()
         self._emit_counts()
 
@@ -80,10 +86,12 @@ class QueueModel(QAbstractTableModel):
         for row in fresh:
             self._rows[row.id] = row
             self._haystacks[row.id] = search_text(row)
+            self._readings.pop(row.id, None)
         for incident_id in gone:
             self._rows.pop(incident_id, None)
             self._haystacks.pop(incident_id, None)
-        new_order = self._compute_order()
+        self._base = self._compute_base()
+        new_order = self._search(self._base, self._query)
         if new_order == self._order:
             position = {incident_id: n for n, incident_id in enumerate(self._order)}
             for row in fresh:
@@ -110,7 +118,9 @@ class QueueModel(QAbstractTableModel):
         self._emit_counts()
 
     def tick(self) -> None:
-        """Time moved: repaint the Age and SLA cells without reloading anything."""
+        """Time moved: repaint the Age and SLA cells without reloading anything. The order is
+        left alone (rows jumping under the pointer every few seconds would be worse); it is
+        recomputed on the next change, filter or sort."""
         if self._order:
             for column in TICKING:
                 self.dataChanged.emit(
@@ -122,48 +132,68 @@ class QueueModel(QAbstractTableModel):
     # -- filtering and sorting -----------------------------------------------------------------
 
     def set_quick_filter(self, quick: QuickFilter) -> None:
-        if quick != self._quick:
-            self._quick = quick
-            self._relayout(self._compute_order())
+        """Apply `quick` (again: re-applying refreshes a filter that depends on time or team)."""
+        self._quick = quick
+        self._base = self._compute_base()
+        self._relayout(self._search(self._base, self._query))
 
     @property
     def quick_filter(self) -> QuickFilter:
         return self._quick
 
     def set_search(self, text: str) -> None:
-        text = text.strip()
-        if text != self._query:
-            self._query = text
-            self._relayout(self._compute_order())
+        text = text.strip().lower()
+        if text == self._query:
+            return
+        # Typing one more letter can only narrow the list: filter what is shown, not everything.
+        narrowing = bool(self._query) and text.startswith(self._query)
+        source = self._order if narrowing else self._base
+        self._query = text
+        self._relayout(self._search(source, text))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort_column = COLUMNS[column] if 0 <= column < len(COLUMNS) else None
         self._descending = order == Qt.SortOrder.DescendingOrder
-        self._relayout(self._compute_order())
+        self._base = self._compute_base()
+        self._relayout(self._search(self._base, self._query))
 
     def reset_sort(self) -> None:
-        self._sort_column = None
-        self._descending = False
-        self._relayout(self._compute_order())
+        self.sort(-1)
 
-    def _compute_order(self) -> list[int]:
+    def _current_readings(self, now: datetime) -> dict[int, SlaReading]:
+        """SLA readings for every cached row, computed once per ordering moment, not per compare.
+        Orderings within READINGS_MAX_AGE share a moment: typing and sorting stay instant."""
+        if self._readings_at is None or abs(now - self._readings_at) > READINGS_MAX_AGE:
+            self._readings = {}
+            self._readings_at = now
+        readings, now = self._readings, self._readings_at
+        missing = [i for i in self._rows if i not in readings]
+        for incident_id in missing:
+            readings[incident_id] = sla(self._rows[incident_id], now)
+        return readings
+
+    def _compute_base(self) -> list[int]:
+        """The quick filter and the sort, before search."""
         viewer = self._viewer()
-        query = self._query
-        haystacks = self._haystacks
-        ids = [
-            incident_id
-            for incident_id, row in self._rows.items()
-            if matches(row, self._quick, viewer)
-            and (not query or search_matches(haystacks[incident_id], query))
-        ]
-        rows = self._rows
-        now = viewer.now
+        readings = self._current_readings(viewer.now)
+        rows, quick = self._rows, self._quick
+        ids = [i for i, row in rows.items() if matches(row, quick, viewer, readings[i])]
         if self._sort_column is None:
-            ids.sort(key=lambda i: default_order_key(rows[i], now))
+            ids.sort(key=lambda i: default_order_key(rows[i], readings[i]))
         else:
             key = sort_key(self._sort_column)
-            ids.sort(key=lambda i: key(rows[i], now), reverse=self._descending)
+            ids.sort(key=lambda i: key(rows[i], readings[i]), reverse=self._descending)
         return ids
+
+    def _search(self, ids: list[int], query: str) -> list[int]:
+        if not query:
+            return list(ids)
+        haystacks = self._haystacks
+        words = query.split()
+        if len(words) == 1:
+            word = words[0]
+            return [i for i in ids if word in haystacks[i]]
+        return [i for i in ids if search_matches(haystacks[i], query)]
 
     def _emit_counts(self) -> None:
         self.counts_changed.emit(len(self._order), len(self._rows))
