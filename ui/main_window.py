@@ -26,6 +26,7 @@ from ui.queue.queue_controller import QueueController
 from ui.queue.queue_panel import QueuePanel
 from ui.queue_actions import QueueActions
 from ui.ui_state import UiState
+from ui.wallboard import Wallboard, open_wallboard
 from ui.welcome_view import WelcomeView
 
 
@@ -38,6 +39,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self._ctx = context
         self._first_load = True
+        self._wallboard: Wallboard | None = None
         self.setWindowTitle("Calmdesk")
         self.resize(1360, 800)
         actor = context.services.actor
@@ -110,6 +112,8 @@ class MainWindow(QMainWindow):
         self.default_sort_action.setToolTip(
             "Major first, then breached, then priority, then SLA time left (Ctrl+0)"
         )
+        self.wallboard_action = self._action("&Wallboard", self._on_wallboard_triggered, "F9")
+        self.wallboard_action.setToolTip("Full-screen wallboard for the team's TV (F9)")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         incident_menu = self.menuBar().addMenu("&Incident")
@@ -118,7 +122,8 @@ class MainWindow(QMainWindow):
                        self.link_action, None, self.quit_action):  # fmt: skip
             incident_menu.addSeparator() if action is None else incident_menu.addAction(action)
         view_menu = self.menuBar().addMenu("&View")
-        for action in (self.search_action, self.refresh_action, self.default_sort_action):
+        for action in (self.search_action, self.refresh_action, self.default_sort_action,
+                       self.wallboard_action):  # fmt: skip
             view_menu.addAction(action)
         view_menu.addSeparator()
         for quick, button in self.panel.filters.buttons.items():
@@ -228,6 +233,17 @@ class MainWindow(QMainWindow):
     def _on_default_sort_triggered(self) -> None:
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.queue.model.reset_sort()
+
+    def _on_wallboard_triggered(self) -> None:
+        if self._wallboard is None:
+            self._wallboard = open_wallboard(self._ctx, self)
+            self._wallboard.destroyed.connect(self._on_wallboard_destroyed)
+        else:
+            self._wallboard.raise_()
+            self._wallboard.activateWindow()
+
+    def _on_wallboard_destroyed(self) -> None:
+        self._wallboard = None
 
     def _on_filters_filter_chosen(self, _value: str) -> None:
         self.ui_state.quick_filter = self.queue.model.quick_filter

@@ -231,3 +231,16 @@ def test_exit_when_ready_prints_the_time_and_count(tmp_path: Path) -> None:
     line = result.stdout.strip()
     assert line.startswith("ready in ") and line.endswith(" incidents"), line
     assert int(line.split(": ")[1].split()[0]) > 100
+
+
+def test_f9_opens_one_wallboard(qtbot: QtBot, console: ConsoleContext) -> None:
+    load_demo(console.services)
+    window = _window(qtbot, console)
+    qtbot.keyClick(window.table, Qt.Key.Key_F9)
+    board = window._wallboard
+    assert board is not None
+    assert board.accessibleName() == "Wallboard"
+    qtbot.keyClick(window.table, Qt.Key.Key_F9)
+    assert window._wallboard is board  # raised, not opened twice
+    board.close()
+    qtbot.waitUntil(lambda: window._wallboard is None)

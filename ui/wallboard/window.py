@@ -1,0 +1,232 @@
+"""The supervisor wallboard: a full-screen, read-only view of the whole desk for a wall TV.
+
+A snapshot is read every 15 s on the task runner; between reads, the clock, the elapsed times and
+the update countdowns tick every second from the injected clock, without touching the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QScreen
+from PySide6.QtWidgets import QHBoxLayout, QLayout, QVBoxLayout, QWidget
+
+from app.domain.errors import CalmdeskError
+from app.domain.priority import Priority
+from app.services.wallboard import WallboardReads, WallboardSnapshot
+from ui.console_context import ConsoleContext
+from ui.wallboard.majors import MajorsPanel
+from ui.wallboard.style import LayoutScaler, scale_for, set_tone, style_sheet
+from ui.wallboard.teams import TeamLoadPanel
+from ui.wallboard.tiles import NOT_LOADED, PriorityTile, StatTile
+from ui.wallboard.widgets import ElidedLabel, make_label
+
+REFRESH_MS = 15_000
+TICK_MS = 1_000
+# Three missed refreshes: the numbers on the wall may be lying, so the wall says so.
+STALE_AFTER = timedelta(seconds=45)
+
+
+def _local(moment: datetime, pattern: str) -> str:
+    return moment.astimezone().strftime(pattern)
+
+
+class Wallboard(QWidget):
+    snapshot_applied = Signal(object)  # the WallboardSnapshot, once it is on screen
+    refresh_failed = Signal(str)  # a readable reason; the last numbers stay up
+
+    def __init__(self, context: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self._ctx = context
+        self._reads = WallboardReads(context.services)
+        self.snapshot: WallboardSnapshot | None = None
+        self._loading = False
+        self._closed = False
+        self._error = ""
+        self._scale = 0.0
+        self.setObjectName("Wallboard")
+        self.setAccessibleName("Wallboard")
+        self.setWindowTitle("Calmdesk wallboard")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._build()
+        self._layouts = LayoutScaler(self)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self._tick_timer = QTimer(self)
+        self._tick_timer.setInterval(TICK_MS)
+        self._tick_timer.timeout.connect(self.tick)
+        self._apply_scale(1.0)
+        self.resize(1600, 900)
+
+    def _build(self) -> None:
+        self.total_open = make_label(NOT_LOADED, "clock", "All open incidents")
+        self.total_breached = make_label("", "value", "All breached incidents", "muted")
+        self.total_at_risk = make_label("", "value", "All incidents at risk", "muted")
+        self.status = ElidedLabel("", "caption", "Wallboard data status")
+        self.warning = make_label("", "caption", "Wallboard data warning", "alarm")
+        self.warning.setWordWrap(True)
+        self.warning.hide()
+        self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.clock = make_label("", "clock", "Time now")
+        header = QHBoxLayout()
+        header.setSpacing(36)
+        header.addWidget(self.total_open, 0, Qt.AlignmentFlag.AlignBaseline)
+        header.addWidget(self.total_breached, 0, Qt.AlignmentFlag.AlignBaseline)
+        header.addWidget(self.total_at_risk, 0, Qt.AlignmentFlag.AlignBaseline)
+        header.addWidget(self.status, 1)
+        header.addWidget(self.clock)
+
+        self.priority_tiles = {p: PriorityTile(p) for p in Priority}
+        tiles = QHBoxLayout()
+        tiles.setSpacing(16)
+        for tile in self.priority_tiles.values():
+            tiles.addWidget(tile, 1)
+
+        self.majors = MajorsPanel()
+        self.calls = StatTile("calls in the last hour", "Calls in the last hour")
+        self.unassigned = StatTile("unassigned", "Unassigned open incidents")
+        self.teams = TeamLoadPanel()
+        bottom = QHBoxLayout()
+        bottom.setSpacing(16)
+        bottom.addWidget(self.calls, 5)
+        bottom.addWidget(self.unassigned, 4)
+        bottom.addWidget(self.teams, 11)
+
+        layout = QVBoxLayout(self)
+        # The wall decides the size, never the content: no minimum size pushed onto the window
+        # (which would grow it, and with it the type, past the screen).
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        layout.setContentsMargins(32, 16, 32, 20)
+        layout.setSpacing(16)
+        layout.addLayout(header)
+        layout.addWidget(self.warning)
+        layout.addLayout(tiles)
+        layout.addWidget(self.majors, 1)
+        layout.addLayout(bottom)
+
+    # -- running ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Read the first snapshot now, then keep refreshing and ticking."""
+        self._closed = False
+        self.tick()
+        self.refresh()
+        self._refresh_timer.start()
+        self._tick_timer.start()
+
+    def stop(self) -> None:
+        self._refresh_timer.stop()
+        self._tick_timer.stop()
+
+    def refresh(self) -> None:
+        if self._loading or self._closed:
+            return
+        self._loading = True
+        self._ctx.runner.submit(self._reads.snapshot, self._on_snapshot, self._on_refresh_error)
+
+    def tick(self) -> None:
+        """The once-a-second update: clock, elapsed times, countdowns, freshness. No DB read."""
+        now = self._ctx.services.clock.now()
+        self.clock.setText(_local(now, "%H:%M"))
+        self.majors.tick(now)
+        self._show_status(now)
+
+    def _on_snapshot(self, snapshot: WallboardSnapshot) -> None:
+        self._loading = False
+        if self._closed:
+            return
+        self.snapshot = snapshot
+        self._error = ""
+        now = self._ctx.services.clock.now()
+        breached, at_risk = snapshot.breached_total, snapshot.at_risk_total
+        self.total_open.setText(f"{snapshot.open_total} open")
+        self.total_breached.setText(f"{breached} breached")
+        self.total_at_risk.setText(f"{at_risk} at risk")
+        set_tone(self.total_breached, "breached" if breached else "muted")
+        set_tone(self.total_at_risk, "risk" if at_risk else "muted")
+        for priority, tile in self.priority_tiles.items():
+            tile.show_priority(snapshot.load(priority))
+        self.majors.show_majors(snapshot.majors, now)
+        self.calls.show_value(snapshot.calls_last_hour)
+        self.unassigned.show_value(snapshot.unassigned)
+        self.teams.show_teams(snapshot.teams)
+        self.tick()
+        self.snapshot_applied.emit(snapshot)
+
+    def _on_refresh_error(self, exc: Exception) -> None:
+        self._loading = False
+        if self._closed:
+            return
+        self._error = str(exc) if isinstance(exc, CalmdeskError) else "Cannot read the numbers."
+        self.tick()
+        self.refresh_failed.emit(self._error)
+
+    def _show_status(self, now: datetime) -> None:
+        """'Updated 09:14:30', or, when the numbers may be wrong, say so in red across the wall."""
+        warning = ""
+        if self.snapshot is None:
+            text, tone = ("Cannot load the numbers", "breached") if self._error else ("", "")
+            warning = self._error
+        else:
+            taken = _local(self.snapshot.taken_at, "%H:%M:%S")
+            stale = now - self.snapshot.taken_at > STALE_AFTER
+            if self._error or stale:
+                text, tone = f"Not refreshed since {taken}", "breached"
+                warning = self._error or "The numbers below may be out of date."
+            else:
+                text, tone = f"Updated {taken}", "muted"
+        self.status.setText(text)
+        set_tone(self.status, tone)
+        self.warning.setText(warning)
+        self.warning.setVisible(bool(warning))
+
+    # -- window -------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+        elif event.key() == Qt.Key.Key_F11:
+            if self.isFullScreen():
+                self.showNormal()
+            else:
+                self.showFullScreen()
+        else:
+            super().keyPressEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_scale(scale_for(event.size().width(), event.size().height()))
+
+    def _apply_scale(self, scale: float) -> None:
+        if abs(scale - self._scale) < 0.02:
+            return
+        self._scale = scale
+        self.setStyleSheet(style_sheet(scale))
+        self._layouts.apply(scale)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._closed = True
+        self.stop()
+        super().closeEvent(event)
+
+
+def open_wallboard(
+    context: ConsoleContext, parent: QWidget | None = None, screen: QScreen | None = None
+) -> Wallboard:
+    """Open the wallboard full screen (on `screen`, else the parent's) and start it.
+
+    It is a window of its own that deletes itself when closed (Escape); F11 toggles full screen.
+    With no parent the caller must keep a reference to it.
+    """
+    board = Wallboard(context, parent)
+    board.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    target = screen or (parent.screen() if parent is not None else None)
+    if target is not None:
+        board.setScreen(target)
+        board.setGeometry(target.geometry())
+    board.showFullScreen()
+    board.start()
+    return board
