@@ -7,21 +7,24 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDockWidget,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from app.bootstrap import connect
+from app.domain.roles import Action, may
 from app.services.demo import load_demo
 from app.services.directory import Directory
 from app.services.dto import AgentInfo
 from app.services.queue_view import QuickFilter
-from app.settings import load_settings
+from ui.connection.connection_dialog import choose_database
 from ui.console_context import ConsoleContext
+from ui.editor.incident_editor import IncidentEditor
 from ui.queue.queue_controller import QueueController
 from ui.queue.queue_panel import QueuePanel
 from ui.queue_actions import QueueActions
@@ -56,6 +59,13 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.stack)
         self.setCentralWidget(central)
+        self.editor = IncidentEditor(context, self)
+        self.editor_dock = QDockWidget("Incident", self)
+        self.editor_dock.setObjectName("incidentEditorDock")
+        self.editor_dock.setWidget(self.editor)
+        self.editor_dock.setMinimumWidth(480)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.editor_dock)
+        self.editor_dock.hide()
         self.actions_ = QueueActions(context, self.queue.model, self.table, self)
         self._build_actions()
         self._build_status_bar()
@@ -66,6 +76,9 @@ class MainWindow(QMainWindow):
         self.actions_.changed.connect(self.queue.refresh_changes)
         self.actions_.message.connect(self._show_message)
         self.table.incident_activated.connect(self.incident_open_requested)
+        self.incident_open_requested.connect(self._on_incident_open_requested)
+        self.editor.incident_saved.connect(self._on_editor_incident_saved)
+        self.editor.closed.connect(self._on_editor_closed)
         self.welcome.sample_requested.connect(self._on_welcome_sample_requested)
         self.welcome.start_empty_requested.connect(self._on_welcome_start_empty_requested)
         self.welcome.connect_requested.connect(self._on_welcome_connect_requested)
@@ -135,6 +148,13 @@ class MainWindow(QMainWindow):
             filter_action.triggered.connect(button.click)
             view_menu.addAction(filter_action)
         self.view_menu = view_menu
+        self.connection_action = self._action("Team &database…", self._on_connection_triggered)
+        self.connection_action.setToolTip("Connect to a team database, or back to a local file")
+        self.menuBar().addMenu("&Settings").addAction(self.connection_action)
+        # Hide what the signed-in role may not do (the services and the server refuse it anyway).
+        allowed = may(self._ctx.services.actor.role, Action.DECLARE_MAJOR)
+        self.declare_action.setVisible(allowed)
+        self.declare_action.setEnabled(allowed)
 
         toolbar = QToolBar("Actions", self)
         toolbar.setObjectName("mainToolbar")
@@ -191,7 +211,7 @@ class MainWindow(QMainWindow):
             self.queue.model.set_quick_filter(self.queue.model.quick_filter)
 
     def _on_queue_loaded(self, count: int) -> None:
-        self.health_label.setText("● Connected")
+        self.health_label.setText(self.queue.status_text)
         if self._first_load:
             self._first_load = False
             empty = count == 0 and not self.ui_state.welcome_dismissed
@@ -202,8 +222,8 @@ class MainWindow(QMainWindow):
                     self.table.selectRow(0)
         self.queue_loaded.emit(count)
 
-    def _on_queue_connection_changed(self, healthy: bool, message: str) -> None:
-        self.health_label.setText("● Connected" if healthy else f"● Connection problem: {message}")
+    def _on_queue_connection_changed(self, _healthy: bool, _message: str) -> None:
+        self.health_label.setText(self.queue.status_text)  # connected, live or stale, and why
 
     def _on_queue_error(self, message: str) -> None:
         self._show_message(message)
@@ -212,6 +232,33 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 10_000)
 
     # -- slots -------------------------------------------------------------------------------
+
+    def _on_incident_open_requested(self, incident_id: int) -> None:
+        if self.editor.has_unsaved_changes() and incident_id != self.editor.incident_id():
+            answer = QMessageBox.question(
+                self,
+                "Unsaved changes",
+                "The incident you are editing has unsaved changes. Discard them?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        if incident_id:
+            self.editor.load_incident(incident_id)
+        else:
+            self.editor.new_incident()
+        self.editor_dock.show()
+        self.editor_dock.raise_()
+        self.editor.form.title.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _on_editor_incident_saved(self, incident_id: int) -> None:
+        self.queue.refresh_changes()
+        self.table.select_incident(incident_id)
+
+    def _on_editor_closed(self) -> None:
+        self.editor_dock.hide()
+        self.table.setFocus()
 
     def _on_new_triggered(self) -> None:
         self.incident_open_requested.emit(0)  # 0: a new incident
@@ -270,20 +317,14 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.panel)
         self.table.setFocus()
 
-    def _on_welcome_connect_requested(self, url: str) -> None:
-        self.welcome.set_busy("Testing the connection…")
+    def _on_welcome_connect_requested(self) -> None:
+        self._on_connection_triggered()
 
-        def test() -> str:
-            db = connect(load_settings(db_url=url))
-            description = db.description
-            db.dispose()
-            return description
-
-        def ok(description: str) -> None:
-            self.welcome.show_connect_result(f"Connected to {description}. Switching…")
+    def _on_connection_triggered(self) -> None:
+        ctx = self._ctx
+        url = choose_database(ctx.settings, ctx.vault, ctx.runner, self)
+        if url is not None:  # tested in the dialog; the console reopens on it
             self.database_switch_requested.emit(url)
-
-        self._ctx.runner.submit(test, ok, lambda exc: self.welcome.show_connect_result(str(exc)))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

@@ -244,3 +244,35 @@ def test_f9_opens_one_wallboard(qtbot: QtBot, console: ConsoleContext) -> None:
     assert window._wallboard is board  # raised, not opened twice
     board.close()
     qtbot.waitUntil(lambda: window._wallboard is None)
+
+
+def test_enter_opens_the_selected_incident_in_the_editor_and_saving_updates_the_row(
+    qtbot: QtBot, console: ConsoleContext
+) -> None:
+    load_demo(console.services)
+    window = _window(qtbot, console)
+    window.table.selectRow(3)
+    row = window.queue.model.row_at(3)
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    assert window.editor_dock.isVisible()
+    assert window.editor.incident_id() == row.id
+    title = window.editor.form.title
+    title.selectAll()
+    qtbot.keyClicks(title, "Renamed from the editor")
+    qtbot.keyClick(title, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: window.queue.model.row_for_id(row.id).title == "Renamed from the editor"
+    )  # type: ignore[union-attr]
+    assert window.table.current_incident_id() == row.id
+
+
+def test_ctrl_n_opens_an_empty_editor_with_the_title_focused(
+    qtbot: QtBot, console: ConsoleContext
+) -> None:
+    load_demo(console.services)
+    window = _window(qtbot, console)
+    qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.editor_dock.isVisible()
+    assert window.editor.incident_id() is None
+    assert window.editor.form.title.hasFocus()
+    assert window.editor.form.title.text() == ""

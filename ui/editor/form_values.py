@@ -78,6 +78,12 @@ class FormValues:
             return None
         return self.assignee_id, self.team_id
 
+    def changed_fields(self, base: FormValues) -> list[str]:
+        """Every field changed relative to `base`, named as the services name them."""
+        fields = list(self.edits_since(base))
+        fields += [f for f in ("assignee_id", "team_id") if getattr(self, f) != getattr(base, f)]
+        return fields
+
     def differs_from(self, base: FormValues) -> bool:
         return bool(self.edits_since(base)) or self.assignment_since(base) is not None
 
@@ -89,3 +95,38 @@ def _normal(field: str, value: object) -> object:
     if isinstance(value, str):
         return value.strip()
     return value
+
+
+# Fields compared one by one when a write comes back; the caller's id and text go together.
+_GROUPS: tuple[tuple[str, ...], ...] = (
+    *((f,) for f in PLAIN_FIELDS),
+    ("caller_id", "caller_text"),
+    ("assignee_id",),
+    ("team_id",),
+)
+
+
+def after_write(
+    saved: FormValues,
+    current: FormValues,
+    submitted: FormValues,
+    base: FormValues,
+    *,
+    partial: bool,
+) -> FormValues:
+    """What the form shows once a write came back.
+
+    `saved` is the incident as written, `current` the form now, `submitted` the form when the
+    write started, `base` what the edits were made against. Anything typed while the write was
+    on its way stays; so does an edit a failed later step left unsaved (`partial`). Every other
+    field shows the saved value, so a colleague's change to a field this person left alone
+    appears instead of being sent back on the next save.
+    """
+    merged: dict[str, object] = {}
+    for group in _GROUPS:
+        now, sent, was = (tuple(getattr(v, f) for f in group) for v in (current, submitted, base))
+        keep = now != sent or (partial and now != was)
+        source = current if keep else saved
+        for field in group:
+            merged[field] = getattr(source, field)
+    return FormValues(**merged)  # type: ignore[arg-type]

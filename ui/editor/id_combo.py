@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 
 class IdCombo(QComboBox):
-    def __init__(self, none_label: str, accessible_name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, none_label: str, accessible_name: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._none_label = none_label
         self.setAccessibleName(accessible_name)

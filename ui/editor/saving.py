@@ -132,7 +132,8 @@ class EditorWrites:
         if exact:
             raise InvalidInput(
                 "caller_id",
-                f"{len(exact)} callers are called “{caller.text}”; pick the right one from the list.",
+                f"{len(exact)} callers are called “{caller.text}”; "
+                "pick the right one from the list.",
             )
         raise InvalidInput(
             "caller_id",

@@ -1,12 +1,12 @@
-"""One button per legal status move (app.domain.lifecycle decides which), plus the on-hold reason."""
+"""A button per legal status move (app.domain.lifecycle decides which), and the on-hold reason."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.lifecycle import HoldReason, Status, legal_moves
-from app.domain.roles import Action, Role, may
+from app.domain.roles import MINIMUM_ROLE, Action, Role, may
 
 _MINIMUM_ACTION = {Status.CLOSED: Action.CLOSE}
 
@@ -20,11 +20,14 @@ class StatusButtons(QWidget):
         self._current: Status | None = None
         self._busy = False
         self.setAccessibleName("Status moves")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
         self._hint = QLabel()
         self._hint.setWordWrap(True)
-        layout.addWidget(self._hint)
+        self._hint.setAccessibleName("Status")
+        outer.addWidget(self._hint)
+        layout = QHBoxLayout()
+        outer.addLayout(layout)
         self._buttons: dict[Status, QPushButton] = {}
         for target in Status:
             if target == Status.NEW:
@@ -40,7 +43,7 @@ class StatusButtons(QWidget):
                 self.hold_reason.setAccessibleName("On-hold reason")
                 self.hold_reason.setToolTip("Why the incident waits; the resolve clock pauses")
                 for reason in HoldReason:
-                    self.hold_reason.addItem(reason.label, reason)
+                    self.hold_reason.addItem(reason.label, reason.value)
                 layout.addWidget(self.hold_reason)
         layout.addStretch(1)
         self.set_status(None)
@@ -59,11 +62,11 @@ class StatusButtons(QWidget):
             button.setToolTip(self._tooltip(current, target))
         self.hold_reason.setVisible(Status.ON_HOLD in legal)
         if current is None:
-            self._hint.setText("Status: New. Save the incident to move it on.")
+            self._hint.setText("<b>Status:</b> New. Save the incident to move it on.")
         elif not legal:
-            self._hint.setText(f"Status: {current.label}. It cannot move any more.")
+            self._hint.setText(f"<b>Status:</b> {current.label}. It cannot move any more.")
         else:
-            self._hint.setText(f"Status: {current.label}. Move to:")
+            self._hint.setText(f"<b>Status:</b> {current.label}. Move it to:")
         self._refresh_enabled()
 
     def set_busy(self, busy: bool) -> None:
@@ -79,7 +82,7 @@ class StatusButtons(QWidget):
     def _tooltip(self, current: Status | None, target: Status) -> str:
         action = _MINIMUM_ACTION.get(target, Action.TRANSITION)
         if not may(self._role, action):
-            return f"Only a supervisor or above may {action.value}."
+            return f"Only a {MINIMUM_ROLE[action].value} or above may {action.value}."
         if target == Status.RESOLVED:
             return "Resolve with the text in the Resolution box (unsaved edits are saved too)"
         if target == Status.ON_HOLD:
@@ -89,5 +92,5 @@ class StatusButtons(QWidget):
         return f"Move the incident to {target.label} (unsaved edits are saved too)"
 
     def _on_button_clicked(self, target: Status) -> None:
-        reason = self.hold_reason.currentData() if target == Status.ON_HOLD else None
+        reason = HoldReason(self.hold_reason.currentData()) if target == Status.ON_HOLD else None
         self.move_chosen.emit(target, reason)
