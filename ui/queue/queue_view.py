@@ -10,17 +10,17 @@ from app.services.queue_view import COLUMNS, Column
 from ui.queue.queue_model import ID_ROLE, QueueModel
 
 DEFAULT_WIDTHS = {
-    Column.NUMBER: 100,
-    Column.PRIORITY: 38,
-    Column.TITLE: 380,
-    Column.SERVICE: 100,
-    Column.STATUS: 150,
-    Column.ASSIGNEE: 120,
-    Column.TEAM: 130,
-    Column.AGE: 70,
-    Column.SLA: 100,
-    Column.CALLS: 50,
-    Column.UPDATED: 90,
+    Column.NUMBER: 96,
+    Column.PRIORITY: 34,
+    Column.TITLE: 360,
+    Column.SERVICE: 84,
+    Column.STATUS: 112,
+    Column.ASSIGNEE: 108,
+    Column.TEAM: 120,
+    Column.AGE: 64,
+    Column.SLA: 116,
+    Column.CALLS: 44,
+    Column.UPDATED: 96,
 }
 
 
