@@ -13,6 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
 
 from app.db.engine import Database, translate_errors
 from app.domain.errors import CalmdeskError
@@ -68,10 +69,29 @@ def upgrade(db: Database, backup_dir: Path | None = None) -> UpgradeReport:
     if current is not None and backup_dir is not None and db.backend == "sqlite":
         backup = backup_sqlite(db, backup_dir, current)
     config = alembic_config()
-    with translate_errors(db.engine.url), db.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    sqlite = db.backend == "sqlite"
+    with translate_errors(db.engine.url), db.engine.connect() as connection:
+        if sqlite:
+            # Batch migrations rebuild SQLite tables (copy, drop, rename); with foreign keys on,
+            # dropping a table other rows refer to fails. The pragma is ignored inside a
+            # transaction, so it goes to the driver connection before BEGIN.
+            _sqlite_pragma(connection, "foreign_keys = OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("a migration left rows pointing at missing rows")
+        finally:
+            if sqlite:
+                _sqlite_pragma(connection, "foreign_keys = ON")
     return UpgradeReport(current, head, backup)
+
+
+def _sqlite_pragma(connection: Connection, pragma: str) -> None:
+    cursor = connection.connection.cursor()
+    cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
 
 
 def backup_sqlite(db: Database, backup_dir: Path, revision: str) -> Path:
