@@ -14,7 +14,15 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.db.models import Agent, ChangeLogEntry, ChecklistItem, Counter, Incident, IncidentService
+from app.db.models import (
+    Agent,
+    ChangeLogEntry,
+    ChecklistItem,
+    Contact,
+    Counter,
+    Incident,
+    IncidentService,
+)
 from app.db.models import Service as ServiceRow
 from app.domain.cadence import next_update_due
 from app.domain.errors import RuleViolation
@@ -128,6 +136,7 @@ class IncidentCommands:
             changed = []
             for field, value in changes.items():
                 value = validated(field, value)
+                _check_reference(session, field, value)
                 if getattr(incident, field) != value:
                     setattr(incident, field, value)
                     changed.append(field)
@@ -209,7 +218,8 @@ class IncidentCommands:
                 incident.paused_seconds += int(paused.total_seconds())
                 incident.on_hold_since = None
                 incident.hold_reason = None
-            if target != Status.NEW and incident.acknowledged_at is None:
+            # Cancelling is not a response to the caller: it leaves the response clock alone.
+            if target not in (Status.NEW, Status.CANCELLED) and incident.acknowledged_at is None:
                 incident.acknowledged_at = now
             if target == Status.ON_HOLD:
                 assert hold_reason is not None
@@ -401,14 +411,14 @@ class IncidentCommands:
         return EditConflict(incident.number, people, fields, to_detail(incident))
 
     def _commit(self, session: Session, incident: Incident, changed: list[str]) -> IncidentDetail:
+        number = incident.number  # a failed flush expires the object; keep this for the message
         incident.updated_at = self._ctx.clock.now()
         incident.version += 1
         try:
             session.flush()  # bumps version; raises if a racing writer got there first
         except StaleDataError:
             raise RuleViolation(
-                f"{incident.number} was changed by someone else at the same moment; "
-                "reload it and try again."
+                f"{number} was changed by someone else at the same moment; reload it and try again."
             ) from None
         self._changed(session, incident, "update", changed)
         session.flush()
@@ -470,6 +480,19 @@ class IncidentCommands:
                 f"{service.name}: {old.label} → {item.state.label}",
             )
             record_change(session, self._ctx, "services", service.id, "update", fields=["state"])
+
+
+_REFERENCES: dict[str, tuple[type[ServiceRow] | type[Contact], str]] = {
+    "service_id": (ServiceRow, "That service no longer exists; pick another."),
+    "caller_id": (Contact, "That caller no longer exists; pick another."),
+}
+
+
+def _check_reference(session: Session, field: str, value: object) -> None:
+    if field in _REFERENCES and value is not None:
+        model, message = _REFERENCES[field]
+        if not isinstance(value, int) or session.get(model, value) is None:
+            raise InvalidInput(field, message)
 
 
 def _next_number(session: Session) -> str:

@@ -331,3 +331,16 @@ def test_an_agent_may_open_edit_assign_and_note(ctx: ServiceContext) -> None:
     incident = commands.assign(incident.id, incident.version, assignee_id=agent.agent_id)
     commands.add_note(incident.id, "Loan laptop given")
     assert IncidentReads(ctx).timeline(incident.id)[-1].actor == "Lena Kovacs"
+
+
+def test_editing_to_a_service_that_does_not_exist_is_refused_by_field(
+    ctx: ServiceContext,
+) -> None:
+    commands = IncidentCommands(ctx)
+    incident = commands.open(IncidentDraft(title="Printer jam"))
+    with pytest.raises(InvalidInput) as refused:
+        commands.edit(incident.id, incident.version, {"service_id": 99_999})
+    assert refused.value.field == "service_id"
+    with pytest.raises(InvalidInput) as refused:
+        commands.edit(incident.id, incident.version, {"caller_id": 99_999})
+    assert refused.value.field == "caller_id"

@@ -67,7 +67,7 @@ def test_acknowledgement_is_kept_through_later_moves(
     assert held.acknowledged_at == acknowledged
 
 
-def test_cancelling_a_new_incident_acknowledges_and_closes_it(
+def test_cancelling_a_new_incident_closes_it_without_counting_as_a_response(
     ctx: ServiceContext, clock: ManualClock
 ) -> None:
     incident = open_incident(ctx)
@@ -75,7 +75,7 @@ def test_cancelling_a_new_incident_acknowledges_and_closes_it(
     cancelled = IncidentCommands(ctx).transition(incident.id, incident.version, Status.CANCELLED)
     assert cancelled.status is Status.CANCELLED
     assert cancelled.closed_at == clock.now()
-    assert cancelled.acknowledged_at == clock.now()
+    assert cancelled.acknowledged_at is None
 
 
 def test_going_on_hold_records_the_reason_and_when(ctx: ServiceContext, clock: ManualClock) -> None:
@@ -272,3 +272,4 @@ def test_an_illegal_transition_is_refused_and_changes_nothing(
     assert str(refused.value)
     assert IncidentReads(ctx).detail(incident.id) == before
     assert _counts(ctx) == counts
+
