@@ -7,6 +7,7 @@ this parser so both accept the same options.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,12 +15,18 @@ from typing import TextIO
 
 from app import __version__
 from app.adapters.tabular_export import FORMATS, write_records
-from app.bootstrap import connect, start
+from app.bootstrap import connect, os_login, start
+from app.cli_data import add_export_parsers, add_import_parser, run_export, run_import
 from app.db.migrate import current_revision, head_revision
+from app.db.team_roles import GROUPS
 from app.domain.errors import CalmdeskError
+from app.domain.roles import Role
+from app.services.context import ServiceContext
 from app.services.demo import load_demo
 from app.services.exports import INCIDENT_COLUMNS, incident_records
+from app.services.identity import identify
 from app.services.incident_reads import IncidentReads
+from app.services.team_setup import add_agent, init_postgres, refresh_grants
 from app.settings import Settings, load_settings
 
 EPILOG = """\
@@ -30,7 +37,12 @@ examples:
   calmdesk                                    open the console
   calmdesk demo                               load the sample data (a live Email outage)
   calmdesk export incidents --format csv --out incidents.csv
+  calmdesk export timeline INC0001234 --format json --out timeline.json
+  calmdesk import servicenow incident_event_log.csv.xz
+  calmdesk import csv other_desk.csv --mapping other_desk.json
   calmdesk db upgrade --db postgresql://admin@db.example.com/calmdesk
+  calmdesk db init-postgres --db postgresql://admin@db.example.com/calmdesk
+  calmdesk db add-agent --login sam --name "Sam Okafor" --role supervisor --password-prompt
 """
 
 
@@ -61,6 +73,24 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", metavar="action", required=True)
     db_commands.add_parser("upgrade", help="bring the schema to this version", parents=[db_option])
     db_commands.add_parser("status", help="show the schema version", parents=[db_option])
+    db_commands.add_parser(
+        "init-postgres",
+        help="set up a team PostgreSQL database: schema, roles and least-privilege grants",
+        parents=[db_option],
+    )
+    add_agent = db_commands.add_parser(
+        "add-agent",
+        help="create or update an agent and (on PostgreSQL) their database login",
+        parents=[db_option],
+    )
+    add_agent.add_argument("--login", required=True, help="their database (or OS) login")
+    add_agent.add_argument("--name", required=True, help="their display name")
+    add_agent.add_argument("--role", choices=[r.value for r in Role], default=Role.AGENT.value)
+    add_agent.add_argument(
+        "--password-prompt",
+        action="store_true",
+        help="ask for the login's password (otherwise the login uses the server's other methods)",
+    )
 
     demo = commands.add_parser(
         "demo",
@@ -76,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     incidents.add_argument("--format", choices=FORMATS, default="csv")
     incidents.add_argument("--out", metavar="FILE", required=True, type=Path)
+    add_export_parsers(export_what, db_option)
+    add_import_parser(commands, db_option)
     return parser
 
 
@@ -99,10 +131,17 @@ def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         state = "up to date" if current == head else f"needs upgrade to {head}"
         print(f"{db.description}: schema {current or 'empty'} ({state})", file=out)
         return 0
+    if args.command == "db" and args.db_command == "init-postgres":
+        return _init_postgres(settings, out)
     session = start(settings)
     ctx = session.ctx
+    if args.command == "db" and args.db_command == "add-agent":
+        return _add_agent(ctx, args, out)
     if args.command == "db":
         report = session.upgrade
+        granted = refresh_grants(ctx.db)
+        if granted is not None:
+            print(f"{ctx.db.description}: grants checked on {granted} tables", file=out)
         if report.changed:
             backup = f"; backup at {report.backup}" if report.backup else ""
             print(
@@ -122,11 +161,48 @@ def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
             file=out,
         )
         return 0
+    if args.command == "import":
+        return run_import(ctx, args, out)
+    if args.command == "export" and args.export_what != "incidents":
+        return run_export(ctx, args, out)
     if args.command == "export":
         rows = write_records(incident_records(ctx), INCIDENT_COLUMNS, args.format, args.out)
         print(f"Exported {rows} incidents to {args.out}", file=out)
         return 0
     raise AssertionError(f"unhandled command {args.command!r}")
+
+
+def _init_postgres(settings: Settings, out: TextIO) -> int:
+    db = connect(settings)
+    try:
+        ready = init_postgres(db)
+        admin = identify(db, os_login())
+    finally:
+        db.dispose()
+    print(
+        f"{db.description}: schema {ready.upgrade.to_revision}; roles {', '.join(GROUPS)} "
+        f"ready, grants on {ready.tables} tables; the timeline is append-only. You are "
+        f"{admin.name} ({admin.role.value}). Add agents with `calmdesk db add-agent`.",
+        file=out,
+    )
+    return 0
+
+
+def _add_agent(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:
+    password = None
+    if args.password_prompt:
+        password = getpass.getpass(f"Password for {args.login}: ")
+        if getpass.getpass("Again, to confirm: ") != password:
+            print("calmdesk: the two passwords differ; nothing was changed.", file=sys.stderr)
+            return 1
+    added = add_agent(ctx, args.login, args.name, Role(args.role), password)
+    verb = "Added" if added.new_agent else "Updated"
+    login = ""
+    if added.new_login is not None:
+        made = "created" if added.new_login else "updated"
+        login = f"; database login {added.login} {made} in calmdesk_{added.role.value}"
+    print(f"{verb} {added.name} ({added.login}, {added.role.value}){login}", file=out)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

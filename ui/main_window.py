@@ -4,10 +4,13 @@ signed in."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -22,12 +25,15 @@ from app.services.demo import load_demo
 from app.services.directory import Directory
 from app.services.dto import AgentInfo
 from app.services.queue_view import QuickFilter
+from app.services.record_exports import export_queue_view
 from ui.connection.connection_dialog import choose_database
 from ui.console_context import ConsoleContext
 from ui.editor.incident_editor import IncidentEditor
+from ui.import_dialog.import_dialog import open_import_dialog
 from ui.queue.queue_controller import QueueController
 from ui.queue.queue_panel import QueuePanel
 from ui.queue_actions import QueueActions
+from ui.reports.reports_window import open_reports
 from ui.ui_state import UiState
 from ui.wallboard import Wallboard, open_wallboard
 from ui.welcome_view import WelcomeView
@@ -128,11 +134,18 @@ class MainWindow(QMainWindow):
         self.wallboard_action = self._action("&Wallboard", self._on_wallboard_triggered, "F9")
         self.wallboard_action.setToolTip("Full-screen wallboard for the team's TV (F9)")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.import_action = self._action("&Import incidents…", self._on_import_triggered)
+        self.import_action.setToolTip("Import a ServiceNow incident log or another help desk's CSV")
+        self.export_action = self._action("&Export this view…", self._on_export_triggered, "Ctrl+E")
+        self.reports_action = self._action("&Reports…", self._on_reports_triggered, "Ctrl+R")
 
+        file_menu = self.menuBar().addMenu("&File")
+        for action in (self.import_action, self.export_action, None, self.quit_action):
+            file_menu.addSeparator() if action is None else file_menu.addAction(action)
         incident_menu = self.menuBar().addMenu("&Incident")
         for action in (self.new_action, self.open_action, None, self.assign_me_action,
                        self.assign_action, self.status_action, None, self.declare_action,
-                       self.link_action, None, self.quit_action):  # fmt: skip
+                       self.link_action):  # fmt: skip
             incident_menu.addSeparator() if action is None else incident_menu.addAction(action)
         view_menu = self.menuBar().addMenu("&View")
         for action in (self.search_action, self.refresh_action, self.default_sort_action,
@@ -150,11 +163,16 @@ class MainWindow(QMainWindow):
         self.view_menu = view_menu
         self.connection_action = self._action("Team &database…", self._on_connection_triggered)
         self.connection_action.setToolTip("Connect to a team database, or back to a local file")
+        supervisor_menu = self.menuBar().addMenu("S&upervisor")
+        supervisor_menu.addAction(self.reports_action)
+        supervisor_menu.addAction(self.wallboard_action)
         self.menuBar().addMenu("&Settings").addAction(self.connection_action)
         # Hide what the signed-in role may not do (the services and the server refuse it anyway).
-        allowed = may(self._ctx.services.actor.role, Action.DECLARE_MAJOR)
-        self.declare_action.setVisible(allowed)
-        self.declare_action.setEnabled(allowed)
+        role = self._ctx.services.actor.role
+        for action, needs in ((self.declare_action, Action.DECLARE_MAJOR),
+                              (self.import_action, Action.IMPORT_DATA)):  # fmt: skip
+            action.setVisible(may(role, needs))
+            action.setEnabled(may(role, needs))
 
         toolbar = QToolBar("Actions", self)
         toolbar.setObjectName("mainToolbar")
@@ -280,6 +298,33 @@ class MainWindow(QMainWindow):
     def _on_default_sort_triggered(self) -> None:
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.queue.model.reset_sort()
+
+    def _on_import_triggered(self) -> None:
+        dialog = open_import_dialog(self._ctx, self)
+        dialog.import_finished.connect(lambda _report: self.queue.reload())
+
+    def _on_reports_triggered(self) -> None:
+        open_reports(self._ctx, self)
+
+    def _on_export_triggered(self) -> None:
+        model = self.queue.model
+        rows = [model.row_at(n) for n in range(model.rowCount())]
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export this view", "incidents.csv", "CSV (*.csv);;JSON (*.json)"
+        )
+        if not path:
+            return
+        fmt = "json" if path.endswith(".json") or chosen.startswith("JSON") else "csv"
+        now = self._ctx.services.clock.now()
+
+        def export() -> int:
+            return export_queue_view(rows, now, fmt, Path(path))
+
+        self._ctx.runner.submit(
+            export,
+            lambda count: self._show_message(f"Exported {count} incidents to {path}"),
+            lambda exc: self._show_message(f"Export failed: {exc}"),
+        )
 
     def _on_wallboard_triggered(self) -> None:
         if self._wallboard is None:

@@ -26,8 +26,14 @@ class Action(StrEnum):
     DECLARE_MAJOR = "declare a major incident"
     LINK = "link incidents"
     ADD_NOTE = "add a note"
+    LOG_CALL = "log a call"
+    WORK_CHECKLIST = "tick the war-room checklist"
+    POST_UPDATE = "post a status update"
+    ESCALATE_VENDOR = "escalate to a vendor"
+    RESOLVE_MAJOR = "resolve a major incident"
     LOAD_DEMO = "load the sample data"
     MANAGE_AGENTS = "manage agents"
+    IMPORT_DATA = "import incidents from another help desk"
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -39,8 +45,14 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.DECLARE_MAJOR: Role.SUPERVISOR,
     Action.LINK: Role.AGENT,
     Action.ADD_NOTE: Role.AGENT,
+    Action.LOG_CALL: Role.AGENT,
+    Action.WORK_CHECKLIST: Role.AGENT,
+    Action.POST_UPDATE: Role.AGENT,  # the comms lead is often an agent
+    Action.ESCALATE_VENDOR: Role.AGENT,
+    Action.RESOLVE_MAJOR: Role.SUPERVISOR,  # it restores services, as declaring set them
     Action.LOAD_DEMO: Role.ADMIN,
     Action.MANAGE_AGENTS: Role.ADMIN,
+    Action.IMPORT_DATA: Role.SUPERVISOR,
 }
 
 

@@ -12,11 +12,12 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.domain.errors import CalmdeskError
-from app.services.dto import ChangeBatch, IncidentRow
+from app.services.dto import ChangeBatch, FeedCursor, IncidentRow
 from app.services.queue_view import Viewer
 from ui.console_context import ConsoleContext
 from ui.queue.queue_model import QueueModel
 
+BULK_ENTITIES = frozenset({"imports"})
 FEED_POLL_MS = 2_000
 TICK_MS = 15_000
 
@@ -38,10 +39,17 @@ class QueueController(QObject):
         super().__init__(parent)
         self._ctx = context
         self._team_id = team_id
-        self._cursor = 0
+        self._cursor: FeedCursor | None = None  # set by the first load
         self._polling = False
+        self._again = False  # a wake-up arrived mid-poll: poll once more when it ends
         self._healthy = True
+        self._poll_problem = ""
+        self._live_problem = ""
+        self._last_message = ""
         self.model = QueueModel(self.viewer, self)
+        # Another workstation committed: read the feed now instead of at the next timer tick.
+        context.live.woke.connect(self.refresh_changes)
+        context.live.state_changed.connect(self._on_live_state_changed)
         self._feed_timer = QTimer(self)
         self._feed_timer.setInterval(FEED_POLL_MS)
         self._feed_timer.timeout.connect(self.refresh_changes)
@@ -65,8 +73,10 @@ class QueueController(QObject):
         self.reload()
         self._feed_timer.start()
         self._tick_timer.start()
+        self._ctx.live.start()
 
     def stop(self) -> None:
+        self._ctx.live.stop()
         self._feed_timer.stop()
         self._tick_timer.stop()
 
@@ -74,7 +84,7 @@ class QueueController(QObject):
         reads, feed = self._ctx.reads, self._ctx.feed
         since = local_midnight_utc(self._ctx.services.clock.now()) - timedelta(days=1)
 
-        def load() -> tuple[int, list[IncidentRow]]:
+        def load() -> tuple[FeedCursor, list[IncidentRow]]:
             cursor = feed.head()  # read first: a change racing the load is fetched again later
             return cursor, reads.queue_rows(resolved_since=since)
 
@@ -82,7 +92,10 @@ class QueueController(QObject):
 
     def refresh_changes(self) -> None:
         """Ask the change feed what changed and patch those rows. Safe to call any time."""
+        if self._cursor is None:
+            return
         if self._polling:
+            self._again = True
             return
         self._polling = True
         feed, reads, cursor = self._ctx.feed, self._ctx.reads, self._cursor
@@ -93,7 +106,7 @@ class QueueController(QObject):
 
         self._ctx.runner.submit(fetch, self._on_changes, self._on_poll_error)
 
-    def _on_loaded(self, result: tuple[int, list[IncidentRow]]) -> None:
+    def _on_loaded(self, result: tuple[FeedCursor, list[IncidentRow]]) -> None:
         self._cursor, rows = result
         self.model.set_rows(rows)
         self._set_healthy(True, "")
@@ -103,17 +116,43 @@ class QueueController(QObject):
         self._polling = False
         batch, rows = result
         self._set_healthy(True, "")
-        if batch.empty:
-            return
         self._cursor = batch.cursor
-        fresh_ids = {row.id for row in rows}
-        gone = [i for i in batch.incident_ids if i not in fresh_ids]
-        self.model.apply_changes(rows, gone)
-        self.changes_applied.emit(batch)
+        if BULK_ENTITIES & batch.other_entities:
+            self.reload()  # an import touched thousands of rows: read them all again
+            return
+        if not batch.empty:
+            fresh_ids = {row.id for row in rows}
+            gone = [i for i in batch.incident_ids if i not in fresh_ids]
+            self.model.apply_changes(rows, gone)
+            self.changes_applied.emit(batch)
+        self._poll_again_if_woken()
 
     def _on_poll_error(self, exc: Exception) -> None:
         self._polling = False
         self._on_error(exc)
+        self._poll_again_if_woken()
+
+    def _poll_again_if_woken(self) -> None:
+        if self._again:
+            self._again = False
+            self.refresh_changes()
+
+    @property
+    def status_text(self) -> str:
+        """One short line for the status bar: connected, live or stale, and why."""
+        if self._poll_problem:
+            return f"● Connection problem: {self._poll_problem}"
+        if self._live_problem:
+            return f"● Connected, updates stale: {self._live_problem}"
+        if self._ctx.live.live:
+            return "● Connected, live"
+        return "● Connected"
+
+    def _on_live_state_changed(self, live: bool, message: str) -> None:
+        self._live_problem = "" if live else (message or "live updates paused")
+        self._emit_health(force=True)  # "live" itself is news for the indicator
+        if live:
+            self.refresh_changes()  # catch up on what was committed while we were not listening
 
     def _on_error(self, exc: Exception) -> None:
         message = str(exc) if isinstance(exc, CalmdeskError) else "Cannot read the queue."
@@ -121,6 +160,13 @@ class QueueController(QObject):
         self.error.emit(message)
 
     def _set_healthy(self, healthy: bool, message: str) -> None:
-        if healthy != self._healthy:
+        self._poll_problem = "" if healthy else message
+        self._emit_health()
+
+    def _emit_health(self, force: bool = False) -> None:
+        healthy = not self._poll_problem and not self._live_problem
+        message = self._poll_problem or self._live_problem
+        if force or healthy != self._healthy or message != self._last_message:
             self._healthy = healthy
+            self._last_message = message
             self.connection_changed.emit(healthy, message)

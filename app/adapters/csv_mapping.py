@@ -1,0 +1,286 @@
+"""Generic CSV import: one incident per row, columns read as a saved mapping says.
+
+A mapping is JSON (or TOML, read only), for example:
+
+    {"name": "BPI 2014",
+     "date_format": "%Y-%m-%d %H:%M:%S",
+     "missing": ["", "#N/B"],
+     "fields": {
+        "number": {"column": "incident_id"},
+        "title": {"template": "{category}: {ci_name_aff}"},
+        "opened_at": {"column": "open_time"},
+        "impact": {"column": "impact", "values": {"2": 1, "3": 2, "4": 3, "5": 3}},
+        "status": {"column": "status", "values": {"Closed": "closed"}, "default": "new"}}}
+
+Each field takes a `column`, or a `template` over several columns, or only a `default`; a
+`values` table translates source values (an unlisted value is kept as it is). Dates use the
+mapping's `date_format` (or a field's own `format`), else ISO 8601; a date without a zone is UTC.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app.adapters.import_records import ImportedEvent, ImportedIncident, RejectedRow
+
+TARGETS: dict[str, str] = {
+    "number": "incident number (required)",
+    "title": "title",
+    "opened_at": "opened at (required)",
+    "impact": "impact 1-3",
+    "urgency": "urgency 1-3",
+    "priority": "priority 1-5 (blank: derived from impact and urgency)",
+    "status": "status (new, in_progress, on_hold, resolved, closed, cancelled)",
+    "hold_reason": "hold reason",
+    "category": "category",
+    "channel": "channel",
+    "team": "team",
+    "agent": "assigned agent",
+    "caller": "caller",
+    "acknowledged_at": "acknowledged at",
+    "resolved_at": "resolved at",
+    "closed_at": "closed at",
+    "resolution": "resolution",
+}
+REQUIRED = ("number", "opened_at")
+DATES = ("opened_at", "acknowledged_at", "resolved_at", "closed_at")
+STATUSES = ("new", "in_progress", "on_hold", "resolved", "closed", "cancelled")
+HOLD_REASONS = ("awaiting_caller", "awaiting_vendor", "awaiting_change")
+CHANNELS = ("phone", "email", "walk_in", "chat", "self_service", "monitoring")
+
+
+class MappingError(Exception):
+    """The mapping is incomplete or does not fit the file's columns."""
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    column: str | None = None
+    template: str | None = None
+    default: str | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)
+    format: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key in ("column", "template", "default", "format"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.values:
+            out["values"] = dict(self.values)
+        return out
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    fields: Mapping[str, FieldRule]
+    name: str = ""
+    date_format: str | None = None
+    missing: tuple[str, ...] = ("", "?")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "date_format": self.date_format,
+            "missing": list(self.missing),
+            "fields": {k: v.to_json() for k, v in self.fields.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ColumnMapping:
+        raw = data.get("fields")
+        if not isinstance(raw, Mapping):
+            raise MappingError("A mapping needs a 'fields' table.")
+        unknown = sorted(set(raw) - set(TARGETS))
+        if unknown:
+            raise MappingError(f"Unknown fields in the mapping: {', '.join(unknown)}.")
+        rules: dict[str, FieldRule] = {}
+        for target, spec in raw.items():
+            if isinstance(spec, str):
+                spec = {"column": spec}
+            if not isinstance(spec, Mapping):
+                raise MappingError(f"The rule for {target} must be a table.")
+            rules[target] = FieldRule(
+                column=spec.get("column"),
+                template=spec.get("template"),
+                default=None if spec.get("default") is None else str(spec["default"]),
+                values={str(k): v for k, v in dict(spec.get("values") or {}).items()},
+                format=spec.get("format"),
+            )
+        return cls(
+            fields=rules,
+            name=str(data.get("name") or ""),
+            date_format=data.get("date_format"),
+            missing=tuple(str(m) for m in data.get("missing", ("", "?"))),
+        )
+
+
+def load_mapping(path: Path) -> ColumnMapping:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+    except (OSError, ValueError) as exc:
+        raise MappingError(f"Cannot read the mapping {path.name}: {exc}") from exc
+    if not isinstance(data, Mapping):
+        raise MappingError(f"The mapping {path.name} is not a table.")
+    return ColumnMapping.from_json(data)
+
+
+def save_mapping(mapping: ColumnMapping, path: Path) -> None:
+    path.write_text(json.dumps(mapping.to_json(), indent=2) + "\n", encoding="utf-8")
+
+
+class MappedReader:
+    """Turns CSV rows into incidents through a mapping. Feed it the header first."""
+
+    def __init__(self, mapping: ColumnMapping, header: list[str]) -> None:
+        missing = [t for t in REQUIRED if t not in mapping.fields]
+        if missing:
+            raise MappingError(f"Map a column to {' and '.join(missing)}.")
+        self._index = {name: n for n, name in enumerate(header)}
+        for target, rule in mapping.fields.items():
+            columns = [rule.column] if rule.column else []
+            if rule.template:
+                columns += _template_columns(rule.template)
+            absent = [c for c in columns if c not in self._index]
+            if absent:
+                raise MappingError(
+                    f"The file has no column {absent[0]!r} (mapped to {target}). "
+                    f"Its columns are: {', '.join(header)}."
+                )
+        self._mapping = mapping
+        self._width = len(header)
+        self._missing = set(mapping.missing)
+        self.rejected: list[RejectedRow] = []
+        self.rows_read = 0
+
+    def _value(self, row: list[str], target: str) -> Any:
+        rule = self._mapping.fields.get(target)
+        if rule is None:
+            return None
+        raw: str | None
+        if rule.template:
+            raw = rule.template.format_map(
+                {c: self._cell(row, c) or "" for c in _template_columns(rule.template)}
+            ).strip()
+        elif rule.column:
+            raw = self._cell(row, rule.column)
+        else:
+            raw = None
+        if not raw:
+            raw = rule.default
+        if raw is None:
+            return None
+        if target in DATES:
+            return _date(raw, rule.format or self._mapping.date_format)
+        return rule.values.get(raw, raw)
+
+    def _cell(self, row: list[str], column: str) -> str | None:
+        value = row[self._index[column]].strip()
+        return None if value in self._missing else value
+
+    def incidents(self, rows: Iterator[tuple[int, list[str]]]) -> Iterator[ImportedIncident]:
+        seen: set[str] = set()
+        for line, row in rows:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            self.rows_read += 1
+            try:
+                incident = self._incident(row)
+                if incident.number in seen:
+                    raise ValueError(f"{incident.number} appears twice in the file")
+                seen.add(incident.number)
+            except (ValueError, TypeError) as exc:
+                self.rejected.append(RejectedRow(line, str(exc)))
+                continue
+            yield incident
+
+    def _incident(self, row: list[str]) -> ImportedIncident:
+        if len(row) != self._width:
+            raise ValueError(f"has {len(row)} fields, the header has {self._width}")
+        number = self._value(row, "number")
+        if not number:
+            raise ValueError("the incident number is missing")
+        number = str(number).strip().upper()[:20]
+        opened = self._value(row, "opened_at")
+        if opened is None:
+            raise ValueError(f"{number}: opened_at is missing")
+        status = str(self._value(row, "status") or "new")
+        if status not in STATUSES:
+            raise ValueError(f"{number}: status {status!r} is not one of {', '.join(STATUSES)}")
+        hold = self._value(row, "hold_reason")
+        if hold is not None and hold not in HOLD_REASONS:
+            raise ValueError(f"{number}: hold reason {hold!r} is not one of {HOLD_REASONS}")
+        if status == "on_hold" and hold is None:
+            hold = "awaiting_caller"
+        channel = str(self._value(row, "channel") or "phone")
+        if channel not in CHANNELS:
+            raise ValueError(f"{number}: channel {channel!r} is not one of {', '.join(CHANNELS)}")
+        resolved = self._value(row, "resolved_at")
+        closed = self._value(row, "closed_at")
+        acknowledged = self._value(row, "acknowledged_at")
+        incident = ImportedIncident(
+            number=number,
+            title=str(self._value(row, "title") or f"Imported {number}"),
+            opened_at=opened,
+            updated_at=max(d for d in (opened, acknowledged, resolved, closed) if d is not None),
+            impact=_level(self._value(row, "impact"), "impact", 3, number),
+            urgency=_level(self._value(row, "urgency"), "urgency", 3, number),
+            priority=(
+                None
+                if self._value(row, "priority") is None
+                else _level(self._value(row, "priority"), "priority", 5, number)
+            ),
+            status=status,
+            hold_reason=hold if status == "on_hold" else None,
+            category=_text(self._value(row, "category")),
+            channel=channel,
+            team=_text(self._value(row, "team")),
+            agent=_text(self._value(row, "agent")),
+            caller=_text(self._value(row, "caller")),
+            acknowledged_at=acknowledged,
+            resolved_at=resolved,
+            closed_at=closed,
+            resolution=str(self._value(row, "resolution") or ""),
+        )
+        details: dict[str, object] = {"source": "csv"}
+        incident.events.append(
+            ImportedEvent(opened, "created", f"Opened {number} (imported)", details)
+        )
+        if resolved is not None:
+            incident.events.append(ImportedEvent(resolved, "status", "→ Resolved", details))
+        if closed is not None:
+            incident.events.append(ImportedEvent(closed, "status", "→ Closed", details))
+        return incident
+
+
+def _template_columns(template: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _level(value: Any, name: str, highest: int, number: str) -> int:
+    if value is None:
+        return 2 if highest == 3 else 3
+    text = str(value).split("-", 1)[0].strip()
+    if not text.isdigit() or not 1 <= int(text) <= highest:
+        raise ValueError(f"{number}: {name} {value!r} is not one of 1-{highest}")
+    return int(text)
+
+
+def _date(text: str, fmt: str | None) -> datetime:
+    try:
+        parsed = datetime.strptime(text, fmt) if fmt else datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date like {fmt or 'YYYY-MM-DD HH:MM:SS'}") from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)

@@ -1,0 +1,51 @@
+"""What the importers hand to the bulk writer: plain incident records with their timeline events,
+and the rows they had to reject. Independent of the file format they came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedEvent:
+    at: datetime
+    kind: str  # created | status | assigned | priority (the timeline's own kinds)
+    summary: str
+    details: dict[str, object]
+
+
+@dataclass(slots=True)
+class ImportedIncident:
+    """One incident as the source system last saw it, plus what happened to it on the way."""
+
+    number: str
+    title: str
+    opened_at: datetime
+    updated_at: datetime
+    impact: int
+    urgency: int
+    priority: int | None  # None: derive it from the matrix
+    status: str
+    hold_reason: str | None = None
+    category: str | None = None
+    channel: str = "phone"
+    team: str | None = None
+    agent: str | None = None
+    caller: str | None = None
+    acknowledged_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    on_hold_since: datetime | None = None
+    paused_seconds: int = 0
+    resolution: str = ""
+    events: list[ImportedEvent] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedRow:
+    line: int  # the physical line in the file (the header is line 1)
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
