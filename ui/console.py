@@ -8,16 +8,21 @@ import sys
 import time
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from app import __version__
-from app.bootstrap import start
+from app.adapters.secrets import PasswordVault
+from app.bootstrap import Session, start
 from app.cli import settings_from
+from app.db.live import watcher_for
 from app.domain.errors import CalmdeskError
 from app.settings import Settings, load_settings, save_db_url
+from ui.connection.connection_dialog import choose_database
 from ui.console_context import ConsoleContext
 from ui.crash_log import install_crash_log
+from ui.icons import app_icon
 from ui.main_window import MainWindow
+from ui.notifications import install_notifications
 from ui.task_runner import TaskRunner
 
 
@@ -27,34 +32,62 @@ def run_console(args: argparse.Namespace, started: float) -> int:
     app.setApplicationName("Calmdesk")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Calmdesk")
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName("calmdesk")  # Wayland finds the icon through calmdesk.desktop
     settings = settings_from(args)
     install_crash_log(settings.log_dir)
+    vault = PasswordVault()  # one per run: passwords asked for stay for the session
+    runner = TaskRunner(app)
     while True:
-        code, switch_to = _run_window(app, args, settings, started)
+        code, switch_to = _run_window(app, args, settings, started, vault, runner)
         if switch_to is None:
             return code
         save_db_url(settings, switch_to)
         settings = load_settings(db_url=switch_to)
 
 
+def _open(
+    args: argparse.Namespace, settings: Settings, vault: PasswordVault, runner: TaskRunner
+) -> tuple[Session, Settings] | None:
+    """Start on the settings' database. When that fails (unreachable, a password needed, no
+    rights), the connection dialog says why and lets the user fix it or choose another."""
+    while True:
+        try:
+            return start(settings, password=vault.password_for(settings.db_url)), settings
+        except CalmdeskError as exc:
+            if args.exit_when_ready:
+                print(f"calmdesk: {exc}", file=sys.stderr)
+                return None
+            url = choose_database(
+                settings, vault, runner, message=f"Calmdesk could not open the database: {exc}"
+            )
+            if url is None:
+                return None
+            save_db_url(settings, url)
+            settings = load_settings(db_url=url)
+
+
 def _run_window(
-    app: QApplication, args: argparse.Namespace, settings: Settings, started: float
+    app: QApplication,
+    args: argparse.Namespace,
+    settings: Settings,
+    started: float,
+    vault: PasswordVault,
+    runner: TaskRunner,
 ) -> tuple[int, str | None]:
     """Open the window on `settings`' database; returns the exit code and, when the user chose
     another database, its URL."""
-    try:
-        session = start(settings)
-    except CalmdeskError as exc:
-        if args.exit_when_ready:
-            print(f"calmdesk: {exc}", file=sys.stderr)
-        else:
-            QMessageBox.critical(None, "Calmdesk cannot open the database", str(exc))
+    opened = _open(args, settings, vault, runner)
+    if opened is None:
         return 1, None
+    session, settings = opened
     if session.upgrade.backup is not None:
         logging.getLogger(__name__).info("Database backed up to %s", session.upgrade.backup)
-    runner = TaskRunner(app)
-    context = ConsoleContext.build(settings, session.ctx, runner)
+    context = ConsoleContext.build(
+        settings, session.ctx, runner, vault=vault, watcher=watcher_for(session.ctx.db)
+    )
     window = MainWindow(context)
+    notifications = install_notifications(window, context)  # lives as long as the window
     if args.exit_when_ready:
         window.queue_loaded.connect(lambda count: _report_ready(window, started, count))
         window.queue.error.connect(lambda message: _fail(message))
@@ -68,6 +101,8 @@ def _run_window(
     window.show()
     window.start()
     code = app.exec()
+    notifications.stop()
+    context.live.stop()
     runner.wait_for_idle()
     session.ctx.db.dispose()
     return code, (switch_to[0] if switch_to else None)

@@ -1,0 +1,118 @@
+"""The notification centre, delivery and fallbacks, end to end in the main window."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.domain.clock import ManualClock
+from app.services.incidents import IncidentCommands
+from tests.app.adapters.notification_server import NotificationServer
+from tests.helpers import open_incident
+from ui.console_context import ConsoleContext
+from ui.main_window import MainWindow
+from ui.notifications import Delivery, NotificationController, install_notifications
+from ui.notifications.centre import NotificationListModel
+
+
+def _window(qtbot: QtBot, console: ConsoleContext) -> tuple[MainWindow, NotificationController]:
+    window = MainWindow(console)
+    qtbot.addWidget(window)
+    controller = install_notifications(window, console)
+    return window, controller
+
+
+def _email_outage_commanded_by_me(console: ConsoleContext) -> int:
+    ctx = console.services
+    detail = open_incident(ctx, "Email outage", impact=1, urgency=1)
+    IncidentCommands(ctx).declare_major(detail.id, detail.version, commander_id=ctx.actor.agent_id)
+    return detail.id
+
+
+def _click_entry(qtbot: QtBot, controller: NotificationController, row: int) -> None:
+    view = controller.centre.view
+    rect = view.visualRect(controller.centre.model.index(row, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=rect.center())  # fmt: skip
+
+
+def test_commander_gets_one_desktop_notification_when_the_update_is_overdue(
+    qtbot: QtBot,
+    console: ConsoleContext,
+    clock: ManualClock,
+    notification_server: NotificationServer,
+) -> None:
+    incident_id = _email_outage_commanded_by_me(console)
+    clock.advance(timedelta(minutes=31))  # past the 30-minute P1 cadence
+    window, controller = _window(qtbot, console)
+    with qtbot.waitSignal(controller.popup_delivered, timeout=10_000) as delivered:
+        window.start()
+    assert delivered.args[0] == Delivery.DESKTOP.value, controller.delivery_text
+    (received,) = notification_server.wait_for(1)
+    assert received.summary.startswith("Update overdue: INC")
+    assert received.summary.endswith("Email outage")
+    assert received.app_name == "Calmdesk"
+    controller.evaluate()  # again: the same cause never notifies twice
+    assert len(notification_server.received) == 1
+    assert controller.delivery_text.startswith("Desktop notifications")
+    # Clicking the entry opens the war room of the major incident.
+    from ui.war_room.window import WarRoomWindow
+
+    _click_entry(qtbot, controller, 0)
+    qtbot.waitUntil(lambda: bool(window.findChildren(WarRoomWindow)))
+    assert controller.centre.model.notice_at(0).incident_id == incident_id
+
+
+def test_clicking_an_entry_opens_the_incident_in_the_editor(
+    qtbot: QtBot, console: ConsoleContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    window, controller = _window(qtbot, console)
+    with qtbot.waitSignal(window.queue.loaded):
+        window.start()
+    ctx = console.services
+    detail = open_incident(ctx, "Payroll export fails", impact=1, urgency=2)  # P2
+    with qtbot.waitSignal(controller.popup_delivered) as delivered:
+        window.queue.refresh_changes()
+    assert delivered.args[0] == Delivery.BANNER.value  # offscreen: no session bus, no tray
+    assert controller.banner.isVisibleTo(window)
+    assert "Payroll export fails" in controller.banner.label.text()
+    assert "no desktop session bus" in controller.delivery_text
+    _click_entry(qtbot, controller, 0)
+    assert window.editor.incident_id() == detail.id
+
+
+def test_with_no_notification_service_the_fallback_is_used_and_reported(
+    qtbot: QtBot,
+    console: ConsoleContext,
+    session_bus: object,  # a bus, but nobody owns the notification name
+) -> None:
+    window, controller = _window(qtbot, console)
+    with qtbot.waitSignal(window.queue.loaded):
+        window.start()
+    assert controller.delivery == Delivery.BANNER
+    dialog = controller.open_preferences()  # type: ignore[attr-defined]
+    qtbot.addWidget(dialog)
+    assert dialog.accessibleName() == "Notification preferences"
+    assert "no notification service runs on this desktop" in dialog.delivery.text()
+    with qtbot.waitSignal(controller.popup_delivered) as delivered:
+        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)  # fmt: skip
+    assert delivered.args[0] == Delivery.BANNER.value
+    assert controller.centre.accessibleName() == "Notification centre"
+
+
+def test_notification_model_passes_the_model_tester(qtmodeltester: object) -> None:
+    from app.domain.notification_rules import Facts, Me, NotificationLedger, evaluate
+    from tests.app.domain.test_notification_rules import START, incident
+
+    model = NotificationListModel()
+    notices = NotificationLedger(started=True).fresh(
+        evaluate(Facts(incidents=[incident(1, 1), incident(2, 2)]), Me(7, None), START)
+    )
+    model.add(notices)
+    assert model.rowCount() == 2
+    qtmodeltester.check(model)  # type: ignore[attr-defined]

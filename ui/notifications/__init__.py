@@ -1,0 +1,87 @@
+"""Desktop notifications and reminders: `install_notifications(window, context)` adds the
+notification centre, the tray icon and the preferences to the main window and starts the rules.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QBoxLayout
+
+from app.services.dto import IncidentRow
+from ui.console_context import ConsoleContext
+from ui.notifications.banner import NotificationBanner
+from ui.notifications.centre import NotificationCentre
+from ui.notifications.controller import Delivery, NotificationController
+from ui.notifications.preferences_dialog import NotificationPreferencesDialog
+from ui.notifications.tray import NotificationTray
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+
+def install_notifications(window: MainWindow, context: ConsoleContext) -> NotificationController:
+    centre = NotificationCentre(window)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, centre)
+    banner = NotificationBanner(window)
+    central = window.centralWidget().layout()
+    if isinstance(central, QBoxLayout):
+        central.insertWidget(0, banner)
+    tray = NotificationTray(window)
+    model = window.queue.model
+
+    def rows() -> list[IncidentRow]:
+        return [row for i in model.cached_ids() if (row := model.row_for_id(i)) is not None]
+
+    controller = NotificationController(
+        context, rows, lambda: window.queue.viewer().team_id, centre, banner, tray, parent=window
+    )
+    window.queue.loaded.connect(lambda _count: controller.evaluate())
+    window.queue.changes_applied.connect(lambda _batch: controller.evaluate())
+
+    def open_incident(incident_id: int) -> None:
+        row = model.row_for_id(incident_id)
+        if row is not None and row.major:
+            try:
+                from ui.war_room import open_war_room
+            except ImportError:  # no war room in this build: the editor will do
+                pass
+            else:
+                open_war_room(context, incident_id, window)
+                return
+        window.incident_open_requested.emit(incident_id)
+
+    def show_console() -> None:
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+    def open_preferences() -> NotificationPreferencesDialog:
+        dialog = NotificationPreferencesDialog(controller.prefs, controller.delivery_text, window)
+        dialog.test_requested.connect(controller.send_test)
+        controller.delivery_changed.connect(dialog.set_delivery)
+        dialog.accepted.connect(lambda: controller.set_preferences(dialog.preferences()))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        window.notification_preferences_dialog = dialog  # type: ignore[attr-defined]
+        return dialog
+
+    controller.incident_open_requested.connect(open_incident)
+    controller.show_console_requested.connect(show_console)
+    controller.quit_requested.connect(window.close)
+    preferences_action = QAction("&Notifications…", window)
+    preferences_action.triggered.connect(open_preferences)
+    controller.preferences_action = preferences_action  # type: ignore[attr-defined]
+    controller.open_preferences = open_preferences  # type: ignore[attr-defined]
+    for menu_action in window.menuBar().actions():
+        if menu_action.text().replace("&", "") == "Settings" and menu_action.menu() is not None:
+            menu_action.menu().addAction(preferences_action)  # type: ignore[union-attr]
+    window.view_menu.addAction(centre.toggleViewAction())
+    window.destroyed.connect(controller.stop)
+    controller.start()
+    return controller
+
+
+__all__ = ["Delivery", "NotificationController", "install_notifications"]
