@@ -6,11 +6,16 @@ from __future__ import annotations
 import getpass
 from dataclasses import dataclass
 
+from sqlalchemy.exc import ProgrammingError
+
+from app.adapters.secrets import stored_password
 from app.db.engine import Database, check_connection, open_database
-from app.db.migrate import UpgradeReport, upgrade
+from app.db.migrate import UpgradeReport, head_revision, upgrade
 from app.domain.clock import Clock, SystemClock
+from app.domain.errors import CalmdeskError
 from app.services.context import ServiceContext
 from app.services.directory import sign_in
+from app.services.identity import identify
 from app.settings import Settings
 
 
@@ -27,9 +32,13 @@ def os_login() -> str:
         return "calmdesk"
 
 
-def connect(settings: Settings) -> Database:
-    """Open and check the database, or raise DatabaseUnavailable with a one-line reason."""
-    db = open_database(settings.db_url)
+def connect(settings: Settings, password: str | None = None) -> Database:
+    """Open and check the database, or raise DatabaseUnavailable with a one-line reason.
+    Without a `password`, the keyring's (if any) is used; libpq's own sources (PGPASSWORD,
+    ~/.pgpass) still apply when neither has one."""
+    if password is None:
+        password = stored_password(settings.db_url)
+    db = open_database(settings.db_url, password=password)
     try:
         check_connection(db)
     except Exception:
@@ -38,9 +47,39 @@ def connect(settings: Settings) -> Database:
     return db
 
 
-def start(settings: Settings, clock: Clock | None = None, login: str | None = None) -> Session:
-    """Connect, bring the schema to head (backing up a SQLite file first) and sign in."""
-    db = connect(settings)
-    report = upgrade(db, settings.backup_dir)
-    actor = sign_in(db, login or os_login())
+def start(
+    settings: Settings,
+    clock: Clock | None = None,
+    login: str | None = None,
+    password: str | None = None,
+) -> Session:
+    """Connect, bring the schema to head (backing up a SQLite file first) and sign in: as
+    `login` when given, else as the database login (PostgreSQL) or the OS user (SQLite)."""
+    db = connect(settings, password)
+    try:
+        report = upgrade_or_explain(db, settings)
+        actor = sign_in(db, login) if login else identify(db, os_login())
+    except Exception:
+        db.dispose()
+        raise
     return Session(ServiceContext(db=db, clock=clock or SystemClock(), actor=actor), report)
+
+
+def upgrade_or_explain(db: Database, settings: Settings) -> UpgradeReport:
+    """Upgrade the schema; an agent's login on a team server may not, so say who can."""
+    try:
+        return upgrade(db, settings.backup_dir)
+    except ProgrammingError as exc:
+        if "permission denied" not in str(exc.orig).lower() and "must be owner" not in str(
+            exc.orig
+        ):
+            raise
+        raise SchemaNeedsUpgrade(
+            f"{db.description} needs its schema upgraded for this version of Calmdesk "
+            f"({head_revision()}), and your login may not do that. Ask your administrator to "
+            "run: calmdesk db upgrade"
+        ) from None
+
+
+class SchemaNeedsUpgrade(CalmdeskError):
+    """The team database is older than this build and only its administrator can upgrade it."""

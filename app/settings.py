@@ -1,14 +1,26 @@
 """Settings, declared once with their defaults. Tests point CALMDESK_HOME at a temporary folder so
 they never touch the user's real profile.
 
-The database URL comes from, in order: the --db argument, CALMDESK_DB_URL, the URL saved by the
-console ("Connect to a team database"), the local SQLite file. Passwords are never saved here.
+The database URL comes from the first of these that gives one:
+
+1. the --db argument;
+2. the CALMDESK_DB_URL environment variable;
+3. the user's own choice, saved by the console ("Connect to a team database") in settings.json;
+4. the machine-wide default an administrator set in site-settings.json (the Windows installer
+   writes it): first the one in the application's own folder (frozen builds only), then the one
+   in the platform's site config folder (/etc/xdg/Calmdesk or another folder of
+   XDG_CONFIG_DIRS, C:\\ProgramData\\Calmdesk, /Library/Application Support/Calmdesk), or
+   instead in CALMDESK_HOME when that is set;
+5. the local SQLite file.
+
+Passwords are never saved here: they belong in the OS keyring.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +31,7 @@ from sqlalchemy.engine import make_url
 APP_NAME = "Calmdesk"
 DB_FILE_NAME = "calmdesk.sqlite3"
 CONFIG_FILE_NAME = "settings.json"
+SITE_CONFIG_FILE_NAME = "site-settings.json"  # written by an administrator, read-only here
 
 
 @dataclass(frozen=True)
@@ -61,13 +74,39 @@ def _folders(env: Mapping[str, str]) -> tuple[Path, Path, Path]:
     )
 
 
+def site_settings_files(env: Mapping[str, str]) -> list[Path]:
+    """Where the machine-wide defaults may be, the one that wins first."""
+    files = []
+    if getattr(sys, "frozen", False):  # a PyInstaller bundle: the folder it was installed to
+        files.append(Path(sys.executable).resolve().parent / SITE_CONFIG_FILE_NAME)
+    home = env.get("CALMDESK_HOME")
+    if home:
+        return [*files, Path(home).expanduser() / SITE_CONFIG_FILE_NAME]
+    # Every folder of XDG_CONFIG_DIRS in its order: desktops such as Ubuntu's put their own
+    # folder before /etc/xdg.
+    site_dirs = platformdirs.site_config_dir(APP_NAME, appauthor=False, multipath=True)
+    return [
+        *files,
+        *(Path(folder) / SITE_CONFIG_FILE_NAME for folder in site_dirs.split(os.pathsep)),
+    ]
+
+
 def _saved_db_url(config_file: Path) -> str | None:
     try:
-        saved = json.loads(config_file.read_text(encoding="utf-8"))
+        # utf-8-sig: Notepad and the Windows installer may start the file with a byte-order mark.
+        saved = json.loads(config_file.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError):
         return None  # no file yet, or a damaged one: fall back to the default database
     url = saved.get("db_url") if isinstance(saved, dict) else None
     return url if isinstance(url, str) and url else None
+
+
+def _site_db_url(env: Mapping[str, str]) -> str | None:
+    for site_file in site_settings_files(env):
+        url = _saved_db_url(site_file)
+        if url:
+            return url
+    return None
 
 
 def load_settings(env: Mapping[str, str] | None = None, db_url: str | None = None) -> Settings:
@@ -77,14 +116,16 @@ def load_settings(env: Mapping[str, str] | None = None, db_url: str | None = Non
         db_url
         or env.get("CALMDESK_DB_URL")
         or _saved_db_url(config_dir / CONFIG_FILE_NAME)
+        or _site_db_url(env)
         or default_db_url(data_dir)
     )
     return Settings(data_dir=data_dir, config_dir=config_dir, log_dir=log_dir, db_url=url)
 
 
 def save_db_url(settings: Settings, url: str | None) -> None:
-    """Remember the team database for next time (None: back to the local file). The password is
-    stripped: it belongs in the OS keyring, never in a settings file."""
+    """Remember the team database for next time (None: back to the machine-wide default, or the
+    local file where there is none). The password is stripped: it belongs in the OS keyring,
+    never in a settings file."""
     settings.config_dir.mkdir(parents=True, exist_ok=True)
     saved: dict[str, str] = {}
     if url:

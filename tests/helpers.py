@@ -12,19 +12,22 @@ from pathlib import Path
 import psycopg
 import pytest
 from pytestqt.qtbot import QtBot
+from sqlalchemy import make_url
 
 from app.db.engine import Database, open_database
 from app.db.migrate import upgrade
 from app.db.models import Agent, Call, Service, Team
 from app.domain.clock import ManualClock
 from app.domain.roles import Role
+from app.services import team_setup
 from app.services.context import Actor, ServiceContext
 from app.services.directory import sign_in
+from app.services.dto import IncidentDetail
+from app.services.identity import identify
+from app.services.incidents import IncidentCommands, IncidentDraft
 from app.settings import load_settings
 from ui.console_context import ConsoleContext
 from ui.task_runner import TaskRunner
-from app.services.dto import IncidentDetail
-from app.services.incidents import IncidentCommands, IncidentDraft
 
 PG_ADMIN_URL = os.environ.get("CALMDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 MONDAY_MORNING = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -49,6 +52,8 @@ def calmdesk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "calmdesk-home"
     monkeypatch.setenv("CALMDESK_HOME", str(home))
     monkeypatch.delenv("CALMDESK_DB_URL", raising=False)
+    # Nor the user's keyring: no password store unless a test chooses one (see file_keyring).
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     return home
 
 
@@ -158,3 +163,69 @@ def open_incident(
     ctx: ServiceContext, title: str = "Printer on floor 2 jams", impact: int = 2, urgency: int = 2
 ) -> IncidentDetail:
     return IncidentCommands(ctx).open(IncidentDraft(title=title, impact=impact, urgency=urgency))
+
+
+@pytest.fixture
+def file_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A real keyring backend, keyrings.alt's file store, chosen through keyring's configuration
+    (PYTHON_KEYRING_BACKEND) and kept in the test's folder. Returns the folder it writes to."""
+    folder = tmp_path / "keyring-data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    return folder
+
+
+class TeamServer:
+    """A PostgreSQL database set up by `calmdesk db init-postgres`, with real login roles for
+    agents (named with a per-test prefix, since roles belong to the whole server; dropped at the
+    end). The test server trusts local connections, so a login needs no password here."""
+
+    def __init__(self, url: str, clock: ManualClock) -> None:
+        self.url = url
+        self.prefix = f"ct{uuid.uuid4().hex[:8]}_"
+        self.db = open_database(url)
+        team_setup.init_postgres(self.db)
+        self.owner = ServiceContext(self.db, clock, identify(self.db, "unused"))
+        self._clock = clock
+        self._opened: list[Database] = []
+
+    def add_login(
+        self, name: str, role: Role, *, display: str | None = None, password: str | None = None
+    ) -> str:
+        login = f"{self.prefix}{name}"
+        team_setup.add_agent(self.owner, login, display or name.title(), role, password)
+        return login
+
+    def url_for(self, login: str) -> str:
+        url = make_url(self.url).set(username=login)
+        return url.render_as_string(hide_password=False)
+
+    def open_as(self, login: str) -> Database:
+        database = open_database(self.url_for(login))
+        self._opened.append(database)
+        return database
+
+    def ctx_as(self, login: str) -> ServiceContext:
+        database = self.open_as(login)
+        return ServiceContext(database, self._clock, identify(database, "unused"))
+
+    def close(self) -> None:
+        for database in [*self._opened, self.db]:
+            database.dispose()
+        with psycopg.connect(_pg_admin_conninfo(), autocommit=True) as admin:
+            roles = admin.execute(
+                "SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (f"{self.prefix}%",)
+            ).fetchall()
+            for (role,) in roles:
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s",
+                    (role,),
+                )
+                admin.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+@pytest.fixture
+def team_server(postgres_url: str, clock: ManualClock) -> Iterator[TeamServer]:
+    server = TeamServer(postgres_url, clock)
+    yield server
+    server.close()

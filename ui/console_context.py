@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.adapters.secrets import PasswordVault
+from app.db.live import ChangeWatcher
 from app.services.change_feed import ChangeFeed
 from app.services.context import ServiceContext
 from app.services.directory import Directory
 from app.services.incident_reads import IncidentReads
 from app.services.incidents import IncidentCommands
 from app.settings import Settings
+from ui.live.live_updates import LiveUpdates
 from ui.task_runner import TaskRunner
 
 
@@ -22,10 +25,18 @@ class ConsoleContext:
     commands: IncidentCommands
     directory: Directory
     feed: ChangeFeed
+    vault: PasswordVault  # database passwords: the keyring, or this session's memory
+    live: LiveUpdates  # wakes the views when another console commits (may watch nothing)
 
     @classmethod
     def build(
-        cls, settings: Settings, services: ServiceContext, runner: TaskRunner
+        cls,
+        settings: Settings,
+        services: ServiceContext,
+        runner: TaskRunner,
+        *,
+        vault: PasswordVault | None = None,
+        watcher: ChangeWatcher | None = None,
     ) -> ConsoleContext:
         return cls(
             settings=settings,
@@ -35,4 +46,6 @@ class ConsoleContext:
             commands=IncidentCommands(services),
             directory=Directory(services),
             feed=ChangeFeed(services.db),
+            vault=vault or PasswordVault(),
+            live=LiveUpdates(watcher),
         )

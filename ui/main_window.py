@@ -36,6 +36,7 @@ from ui.queue_actions import QueueActions
 from ui.reports.reports_window import open_reports
 from ui.ui_state import UiState
 from ui.wallboard import Wallboard, open_wallboard
+from ui.war_room import WarRoomWindow, open_war_room
 from ui.welcome_view import WelcomeView
 
 
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
         self._ctx = context
         self._first_load = True
         self._wallboard: Wallboard | None = None
+        self._war_rooms: dict[int, WarRoomWindow] = {}
         self.setWindowTitle("Calmdesk")
         self.resize(1360, 800)
         actor = context.services.actor
@@ -81,6 +83,7 @@ class MainWindow(QMainWindow):
         self.queue.error.connect(self._on_queue_error)
         self.actions_.changed.connect(self.queue.refresh_changes)
         self.actions_.message.connect(self._show_message)
+        self.actions_.major_declared.connect(self.open_war_room)
         self.table.incident_activated.connect(self.incident_open_requested)
         self.incident_open_requested.connect(self._on_incident_open_requested)
         self.editor.incident_saved.connect(self._on_editor_incident_saved)
@@ -118,6 +121,9 @@ class MainWindow(QMainWindow):
         self.assign_action = self._action("&Assign…", a.assign, "Ctrl+Shift+A")
         self.declare_action = self._action("&Declare major…", a.declare_major, "Ctrl+Shift+M")
         self.link_action = self._action("&Link to major incident…", a.link_to_major, "Ctrl+K")
+        self.war_room_action = self._action(
+            "Open &war room", self._on_war_room_triggered, "Ctrl+Shift+W"
+        )
         self.status_action = self._action("Change &status…", a.change_status, "Ctrl+Shift+S")
         self.search_action = self._action(
             "&Search", self._on_search_triggered, QKeySequence.StandardKey.Find
@@ -145,7 +151,7 @@ class MainWindow(QMainWindow):
         incident_menu = self.menuBar().addMenu("&Incident")
         for action in (self.new_action, self.open_action, None, self.assign_me_action,
                        self.assign_action, self.status_action, None, self.declare_action,
-                       self.link_action):  # fmt: skip
+                       self.war_room_action, self.link_action):  # fmt: skip
             incident_menu.addSeparator() if action is None else incident_menu.addAction(action)
         view_menu = self.menuBar().addMenu("&View")
         for action in (self.search_action, self.refresh_action, self.default_sort_action,
@@ -179,8 +185,8 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.new_action, self.assign_me_action, self.assign_action,
-                       self.status_action, self.declare_action, self.link_action,
-                       self.refresh_action):  # fmt: skip
+                       self.status_action, self.declare_action, self.war_room_action,
+                       self.link_action, self.refresh_action):  # fmt: skip
             toolbar.addAction(action)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
@@ -298,6 +304,26 @@ class MainWindow(QMainWindow):
     def _on_default_sort_triggered(self) -> None:
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.queue.model.reset_sort()
+
+    def _on_war_room_triggered(self) -> None:
+        incident_id = self.table.current_incident_id()
+        row = self.queue.model.row_for_id(incident_id) if incident_id is not None else None
+        if row is None or not row.major:
+            self._show_message("Select a major incident to open its war room.")
+            return
+        self.open_war_room(row.id)
+
+    def open_war_room(self, incident_id: int) -> None:
+        """One war-room window per major incident: a second request brings it to the front."""
+        window = self._war_rooms.get(incident_id)
+        if window is not None:
+            window.raise_()
+            window.activateWindow()
+            return
+        window = open_war_room(self._ctx, incident_id, self)  # deletes itself when closed
+        self._war_rooms[incident_id] = window
+        window.destroyed.connect(lambda: self._war_rooms.pop(incident_id, None))
+        window.incident_open_requested.connect(self.incident_open_requested)
 
     def _on_import_triggered(self) -> None:
         dialog = open_import_dialog(self._ctx, self)

@@ -99,8 +99,7 @@ class QueueActions(QObject):
         targets = self._targets()
         if not self._confirm_bulk("Assign to you", len(targets)):
             return
-        me = self._ctx.services.actor.agent_id
-        self._run_bulk(lambda: self._bulk.assign(targets, me))
+        self._run_bulk(lambda: self._bulk.assign_to_me(targets))
 
     def assign(self) -> None:
         if self._nothing_selected():

@@ -6,9 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -17,7 +15,7 @@ from PySide6.QtWidgets import (
 
 class WelcomeView(QWidget):
     sample_requested = Signal()
-    connect_requested = Signal(str)  # a database URL
+    connect_requested = Signal()  # open the connection dialog
     start_empty_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -42,11 +40,12 @@ class WelcomeView(QWidget):
             "incident, with 30 calls, a half-done checklist and a vendor case, plus 200 "
             "ordinary incidents. The same as `calmdesk demo`."
         )
-        self.url = QLineEdit()
-        self.url.setAccessibleName("Team database URL")
-        self.url.setPlaceholderText("postgresql://you@db.example.com:5432/calmdesk")
-        self.connect_button = QPushButton("&Connect to a team database")
+        self.connect_button = QPushButton("&Connect to a team database…")
         self.connect_button.setAccessibleName("Connect to a team database")
+        connect_text = QLabel(
+            "Work with your colleagues on one shared queue: a PostgreSQL server, or a database "
+            "file on a shared folder. Your administrator tells you the details."
+        )
         self.connect_status = QLabel("")
         self.connect_status.setAccessibleName("Connection result")
         self.connect_status.setWordWrap(True)
@@ -67,10 +66,9 @@ class WelcomeView(QWidget):
             text.setWordWrap(True)
             layout.addWidget(text)
         layout.addSpacing(8)
-        row = QHBoxLayout()
-        row.addWidget(self.url, 1)
-        row.addWidget(self.connect_button)
-        layout.addLayout(row)
+        layout.addWidget(self.connect_button)
+        connect_text.setWordWrap(True)
+        layout.addWidget(connect_text)
         layout.addWidget(self.connect_status)
         layout.addSpacing(8)
         layout.addWidget(self.empty_button)
@@ -83,22 +81,13 @@ class WelcomeView(QWidget):
 
         self.sample_button.clicked.connect(self.sample_requested)
         self.empty_button.clicked.connect(self.start_empty_requested)
-        self.connect_button.clicked.connect(self._on_connect_button_clicked)
-        self.url.returnPressed.connect(self._on_connect_button_clicked)
+        self.connect_button.clicked.connect(self.connect_requested)
 
     def set_busy(self, message: str) -> None:
-        for widget in (self.sample_button, self.connect_button, self.empty_button, self.url):
+        for widget in (self.sample_button, self.connect_button, self.empty_button):
             widget.setEnabled(not message)
         self.connect_status.setText(message)
 
     def show_connect_result(self, message: str) -> None:
         self.set_busy("")
         self.connect_status.setText(message)
-
-    def _on_connect_button_clicked(self) -> None:
-        url = self.url.text().strip()
-        if not url:
-            self.connect_status.setText("Type the database URL your administrator gave you.")
-            self.url.setFocus()
-            return
-        self.connect_requested.emit(url)

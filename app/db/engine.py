@@ -32,7 +32,7 @@ def parse_url(url: str) -> URL:
     """A SQLAlchemy URL, or a DatabaseUnavailable that says what is wrong with the text."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise DatabaseUnavailable(
             "That database URL is not valid. Use sqlite:///path/to/file.sqlite3 or "
             "postgresql://user@host:5432/database."
@@ -54,14 +54,19 @@ def describe(url: URL) -> str:
     return f"PostgreSQL {url.database} on {url.host or 'localhost'}{port}"
 
 
-def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
+def make_engine(url: str | URL, *, echo: bool = False, password: str | None = None) -> Engine:
     parsed = parse_url(url) if isinstance(url, str) else url
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo)
+    # The password goes to the driver, never into the engine's URL: no URL the engine shows,
+    # logs or puts in an error message can then carry it.
+    secret = password if password is not None else parsed.password
+    connect_args: dict[str, Any] = {"connect_timeout": 5}
+    if secret:
+        connect_args["password"] = str(secret)
+    parsed = parsed.set(password=None)
     try:
-        return create_engine(
-            parsed, echo=echo, pool_pre_ping=True, connect_args={"connect_timeout": 5}
-        )
+        return create_engine(parsed, echo=echo, pool_pre_ping=True, connect_args=connect_args)
     except NoSuchModuleError as exc:
         raise DatabaseUnavailable(f"No database driver for {parsed.drivername}: {exc}") from None
 
@@ -130,8 +135,11 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | URL, *, echo: bool = False) -> Database:
-    engine = make_engine(url, echo=echo)
+def open_database(
+    url: str | URL, *, echo: bool = False, password: str | None = None
+) -> Database:
+    """`password` (from the keyring, or asked for) overrides one written in the URL."""
+    engine = make_engine(url, echo=echo, password=password)
     write_engine = engine.execution_options(**{_WRITE_OPTION: True})
     return Database(
         engine=engine,

@@ -10,7 +10,9 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
+    FetchedValue,
     ForeignKey,
     Index,
     Integer,
@@ -230,6 +232,10 @@ class VendorEscalation(Base):
     vendor_eta: Mapped[datetime | None] = mapped_column(UtcDateTime)
     state: Mapped[str] = mapped_column(String(20), default="open")  # open|acknowledged|fixed|closed
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Edited from the war room by several people: same optimistic check as incidents.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
 
 
 class TimelineEvent(Base):
@@ -260,3 +266,19 @@ class ChangeLogEntry(Base):
     action: Mapped[str] = mapped_column(String(10))  # insert | update | delete
     version: Mapped[int | None] = mapped_column(Integer)
     fields: Mapped[list[str] | None] = mapped_column(JSON)
+    # PostgreSQL only: the writing transaction's id, filled by a column default
+    # (pg_current_xact_id()). Ids come from a sequence and transactions commit out of id order,
+    # so the feed reads by transaction instead (app/services/change_feed.py). NULL on SQLite.
+    xid: Mapped[int | None] = mapped_column(BigInteger, index=True, server_default=FetchedValue())
+
+
+class Presence(Base):
+    """Who has an incident or war room open right now: one heartbeat row per agent and subject.
+    Rows are updated, never deleted (agents may delete nothing); `seen_at` NULL means closed."""
+
+    __tablename__ = "presence"
+    __table_args__ = (Index("ix_presence_subject_seen", "subject", "seen_at"),)
+
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(60), primary_key=True)  # "incident:12"
+    seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from app.domain.errors import CalmdeskError
 from app.domain.lifecycle import HoldReason, Status
+from app.services.claims import Claims
 from app.services.context import ServiceContext
 from app.services.incidents import IncidentCommands
 
@@ -36,6 +37,7 @@ class BulkOutcome:
 class BulkCommands:
     def __init__(self, ctx: ServiceContext) -> None:
         self._commands = IncidentCommands(ctx)
+        self._claims = Claims(ctx)
 
     def assign(
         self, targets: Sequence[BulkTarget], assignee_id: int | None, team_id: int | None = None
@@ -46,6 +48,10 @@ class BulkCommands:
                 t.incident_id, t.version, assignee_id=assignee_id, team_id=team_id
             ),
         )
+
+    def assign_to_me(self, targets: Sequence[BulkTarget]) -> BulkOutcome:
+        """Take each incident; one a colleague took first fails with their name."""
+        return self._each(targets, lambda t: self._claims.assign_to_me(t.incident_id, t.version))
 
     def link(self, targets: Sequence[BulkTarget], parent_id: int) -> BulkOutcome:
         return self._each(

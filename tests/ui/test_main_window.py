@@ -16,6 +16,7 @@ from app.services.demo import load_demo
 from app.services.incident_reads import IncidentReads
 from app.services.incidents import IncidentCommands, IncidentDraft
 from app.services.queue_view import COLUMNS, Column, QuickFilter
+from ui.connection.connection_dialog import ConnectionDialog
 from ui.console_context import ConsoleContext
 from ui.dialogs.link_major_dialog import LinkMajorDialog
 from ui.main_window import MainWindow
@@ -130,13 +131,27 @@ def test_welcome_start_empty_goes_to_the_queue_and_is_remembered(
     assert again.stack.currentWidget() is again.panel
 
 
-def test_welcome_connect_with_a_bad_url_says_why_and_stays(
+def test_welcome_connect_with_a_bad_server_says_why_and_stays(
     qtbot: QtBot, console: ConsoleContext
 ) -> None:
     window = _window(qtbot, console)
-    qtbot.keyClicks(window.welcome.url, "postgresql://nobody@127.0.0.1:1/none")
-    qtbot.mouseClick(window.welcome.connect_button, Qt.MouseButton.LeftButton)
-    assert "Cannot reach" in window.welcome.connect_status.text()
+    said: list[str] = []
+
+    def try_a_bad_server(dialog: QDialog) -> None:
+        assert isinstance(dialog, ConnectionDialog)
+        dialog.server_choice.setChecked(True)
+        for field, value in ((dialog.host, "127.0.0.1"), (dialog.user, "nobody")):
+            field.clear()
+            qtbot.keyClicks(field, value)
+        dialog.port.setValue(1)
+        qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+        said.append(dialog.result_label.text())
+        dialog.reject()
+
+    _answer_next_modal(qtbot, try_a_bad_server)
+    with qtbot.assertNotEmitted(window.database_switch_requested):
+        qtbot.mouseClick(window.welcome.connect_button, Qt.MouseButton.LeftButton)
+    assert "Cannot reach" in said[0]
     assert window.stack.currentWidget() is window.welcome
 
 

@@ -44,14 +44,9 @@ def install_notifications(window: MainWindow, context: ConsoleContext) -> Notifi
     def open_incident(incident_id: int) -> None:
         row = model.row_for_id(incident_id)
         if row is not None and row.major:
-            try:
-                from ui.war_room import open_war_room
-            except ImportError:  # no war room in this build: the editor will do
-                pass
-            else:
-                open_war_room(context, incident_id, window)
-                return
-        window.incident_open_requested.emit(incident_id)
+            window.open_war_room(incident_id)
+        else:
+            window.incident_open_requested.emit(incident_id)
 
     def show_console() -> None:
         window.showNormal()

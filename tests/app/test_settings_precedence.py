@@ -1,0 +1,112 @@
+"""Where the database URL comes from: --db, CALMDESK_DB_URL, the user's own choice, the
+administrator's machine-wide default (site-settings.json), the local SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.settings import (
+    SITE_CONFIG_FILE_NAME,
+    default_db_url,
+    load_settings,
+    save_db_url,
+    site_settings_files,
+)
+
+TEAM_DB = "postgresql://agent@db.example.com/calmdesk"
+OTHER_DB = "postgresql://agent@db2.example.com/calmdesk"
+
+
+def _write_site_settings(folder: Path, url: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SITE_CONFIG_FILE_NAME
+    path.write_text(json.dumps({"db_url": url}), encoding="utf-8")
+    return path
+
+
+def test_without_any_setting_the_local_file_is_used(calmdesk_home: Path) -> None:
+    settings = load_settings()
+    assert settings.db_url == default_db_url(calmdesk_home / "data")
+
+
+def test_the_administrators_default_beats_the_local_file(calmdesk_home: Path) -> None:
+    _write_site_settings(calmdesk_home, TEAM_DB)
+    assert load_settings().db_url == TEAM_DB
+
+
+def test_the_users_own_choice_beats_the_administrators_default(calmdesk_home: Path) -> None:
+    _write_site_settings(calmdesk_home, TEAM_DB)
+    save_db_url(load_settings(), OTHER_DB)
+    assert load_settings().db_url == OTHER_DB
+
+
+def test_the_user_can_choose_the_local_file_over_the_administrators_default(
+    calmdesk_home: Path,
+) -> None:
+    _write_site_settings(calmdesk_home, TEAM_DB)
+    local = default_db_url(calmdesk_home / "data")
+    save_db_url(load_settings(), local)
+    assert load_settings().db_url == local
+
+
+def test_forgetting_the_users_choice_goes_back_to_the_administrators_default(
+    calmdesk_home: Path,
+) -> None:
+    _write_site_settings(calmdesk_home, TEAM_DB)
+    save_db_url(load_settings(), OTHER_DB)
+    save_db_url(load_settings(), None)
+    assert load_settings().db_url == TEAM_DB
+
+
+def test_environment_and_argument_beat_the_administrators_default(
+    calmdesk_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write_site_settings(calmdesk_home, TEAM_DB)
+    monkeypatch.setenv("CALMDESK_DB_URL", OTHER_DB)
+    assert load_settings().db_url == OTHER_DB
+    assert load_settings(db_url="sqlite:////tmp/x.sqlite3").db_url == "sqlite:////tmp/x.sqlite3"
+
+
+def test_a_damaged_site_settings_file_is_ignored(calmdesk_home: Path) -> None:
+    calmdesk_home.mkdir(parents=True)
+    (calmdesk_home / SITE_CONFIG_FILE_NAME).write_text("{not json", encoding="utf-8")
+    assert load_settings().db_url == default_db_url(calmdesk_home / "data")
+
+
+def test_a_frozen_bundle_reads_the_file_in_its_own_folder_first(
+    calmdesk_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bundle = tmp_path / "Calmdesk"
+    bundle.mkdir()
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(bundle / "calmdesk"))
+    _write_site_settings(calmdesk_home, OTHER_DB)
+    assert load_settings().db_url == OTHER_DB  # no file in the bundle yet
+    _write_site_settings(bundle, TEAM_DB)
+    assert load_settings().db_url == TEAM_DB
+
+
+def test_without_calmdesk_home_every_xdg_config_folder_is_searched(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("XDG_CONFIG_DIRS is a Linux (freedesktop) convention")
+    monkeypatch.delenv("CALMDESK_HOME")
+    monkeypatch.setenv("XDG_CONFIG_DIRS", f"{tmp_path / 'desktop'}{os.pathsep}{tmp_path / 'xdg'}")
+    assert site_settings_files(os.environ) == [
+        tmp_path / "desktop" / "Calmdesk" / SITE_CONFIG_FILE_NAME,
+        tmp_path / "xdg" / "Calmdesk" / SITE_CONFIG_FILE_NAME,
+    ]
+
+
+def test_a_site_settings_file_with_a_byte_order_mark_is_read(calmdesk_home: Path) -> None:
+    # What the Windows installer (SaveStringsToUTF8File) and Notepad write.
+    calmdesk_home.mkdir(parents=True)
+    text = json.dumps({"db_url": TEAM_DB})
+    (calmdesk_home / SITE_CONFIG_FILE_NAME).write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert load_settings().db_url == TEAM_DB

@@ -1,0 +1,145 @@
+"""Keeps call logging current: the services and active major incidents the form matches against,
+the surge suggestions, and a signal whenever calls change anywhere (this window, another one,
+another workstation), read from the change feed. Every read runs on the task runner."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.domain.errors import CalmdeskError
+from app.domain.surge import SurgeRule
+from app.services.call_dto import ActiveMajor, SurgeSuggestion
+from app.services.call_reads import CallReads
+from app.services.calls import CallCommands
+from app.services.dto import ChangeBatch, FeedCursor, NamedRef
+from ui.console_context import ConsoleContext
+from ui.task_runner import TaskRunner
+
+FEED_POLL_MS = 2_000
+# The surge window slides even when nobody writes: look again now and then.
+SURGE_CHECK_MS = 30_000
+
+
+class CallsController(QObject):
+    services_loaded = Signal(list)  # list[NamedRef]
+    majors_loaded = Signal(list)  # list[ActiveMajor]
+    calls_changed = Signal()  # reload the call list and the callbacks
+    surges_changed = Signal(list)  # list[SurgeSuggestion], possibly empty
+    surge_detected = Signal(object)  # a SurgeSuggestion that just started: for notifications
+    changed = Signal()  # this console wrote something: the queue should refresh now
+    message = Signal(str)
+
+    def __init__(
+        self, context: ConsoleContext, rule: SurgeRule | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.rule = rule or SurgeRule()
+        self.reads = CallReads(context.services)
+        self.commands = CallCommands(context.services)
+        self.services: list[NamedRef] = []
+        self.majors: list[ActiveMajor] = []
+        self.surges: list[SurgeSuggestion] = []
+        self._announced: set[int] = set()  # services whose surge was announced
+        self._cursor: FeedCursor | None = None
+        self._polling = False
+        self._feed_timer = QTimer(self)
+        self._feed_timer.setInterval(FEED_POLL_MS)
+        self._feed_timer.timeout.connect(self.poll)
+        self._surge_timer = QTimer(self)
+        self._surge_timer.setInterval(SURGE_CHECK_MS)
+        self._surge_timer.timeout.connect(self.check_surges)
+        # Another console committed: look now rather than at the next poll.
+        context.live.woke.connect(self.poll)
+
+    @property
+    def runner(self) -> TaskRunner:
+        return self.context.runner
+
+    @property
+    def ready(self) -> bool:
+        """The first load is in: services known, the change feed cursor set."""
+        return self._cursor is not None
+
+    def start(self) -> None:
+        directory, feed = self.context.directory, self.context.feed
+
+        def first() -> tuple[FeedCursor, list[NamedRef]]:
+            return feed.head(), directory.services()
+
+        self.runner.submit(first, self._on_started, self._on_error)
+        self.reload_majors()
+        self.check_surges()
+        self._feed_timer.start()
+        self._surge_timer.start()
+
+    def stop(self) -> None:
+        self._feed_timer.stop()
+        self._surge_timer.stop()
+
+    def reload_majors(self) -> None:
+        self.runner.submit(self.reads.active_majors, self._on_majors, self._on_error)
+
+    def reload_services(self) -> None:
+        self.runner.submit(self.context.directory.services, self._on_services, self._on_error)
+
+    def check_surges(self) -> None:
+        rule = self.rule
+        self.runner.submit(lambda: self.reads.surges(rule), self._on_surges, self._on_error)
+
+    def wrote(self) -> None:
+        """Something was saved from this console: refresh what depends on calls right away."""
+        self.changed.emit()
+        self.poll()
+
+    def poll(self) -> None:
+        """Ask the change feed what changed since the last look."""
+        if self._polling or self._cursor is None:
+            return
+        self._polling = True
+        feed, cursor = self.context.feed, self._cursor
+        self.runner.submit(lambda: feed.since(cursor), self._on_batch, self._on_poll_error)
+
+    # -- results ---------------------------------------------------------------------------
+
+    def _on_started(self, result: tuple[FeedCursor, list[NamedRef]]) -> None:
+        self._cursor = result[0]
+        self._on_services(result[1])
+        self.calls_changed.emit()
+
+    def _on_services(self, services: list[NamedRef]) -> None:
+        self.services = services
+        self.services_loaded.emit(services)
+
+    def _on_majors(self, majors: list[ActiveMajor]) -> None:
+        self.majors = majors
+        self.majors_loaded.emit(majors)
+
+    def _on_surges(self, surges: list[SurgeSuggestion]) -> None:
+        self.surges = surges
+        self.surges_changed.emit(surges)
+        # Announce a surge once when it starts, not at every call that grows it (the banner
+        # shows the count); one that ended and starts again is announced again.
+        fresh = [s for s in surges if s.service_id not in self._announced]
+        self._announced = {s.service_id for s in surges}
+        for surge in fresh:
+            self.surge_detected.emit(surge)
+
+    def _on_batch(self, batch: ChangeBatch) -> None:
+        self._polling = False
+        self._cursor = batch.cursor
+        if batch.empty:
+            return
+        if "services" in batch.other_entities:
+            self.reload_services()
+        if batch.incident_ids or "calls" in batch.other_entities:
+            self.reload_majors()
+            self.check_surges()
+            self.calls_changed.emit()
+
+    def _on_poll_error(self, exc: Exception) -> None:
+        self._polling = False
+        self._on_error(exc)
+
+    def _on_error(self, exc: Exception) -> None:
+        self.message.emit(str(exc) if isinstance(exc, CalmdeskError) else "Cannot read the calls.")

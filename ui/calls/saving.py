@@ -1,0 +1,95 @@
+"""Saving calls in the background while the agent types the next one.
+
+Each draft carries the save key the form made for it, so a retry after a failure (or a save that
+actually reached the database before the connection dropped) never saves the call twice. Drafts
+that failed are kept, with the reason, until they are retried or taken back into the form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from app.services.call_dto import CallDraft, CallerCard, LoggedCall
+from app.services.calls import CallCommands
+from app.services.dto import IncidentDetail
+from ui.task_runner import TaskRunner
+
+
+@dataclass(frozen=True)
+class PendingCall:
+    """A draft on its way (or back from a failure), with what the form needs to show it again."""
+
+    draft: CallDraft
+    caller: CallerCard | None
+    service_text: str
+    new_incident: bool = False
+
+    @property
+    def who(self) -> str:
+        return self.draft.caller_name or "an unnamed caller"
+
+
+class CallSaver(QObject):
+    saved = Signal(object)  # LoggedCall
+    incident_opened = Signal(object, object)  # LoggedCall, IncidentDetail
+    failed = Signal(object, str)  # PendingCall, the reason
+    pending_changed = Signal(int)  # saves on their way
+
+    def __init__(
+        self, runner: TaskRunner, commands: CallCommands, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._commands = commands
+        self._pending = 0
+        self.failures: list[tuple[PendingCall, str]] = []
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def submit(self, call: PendingCall) -> None:
+        self._set_pending(self._pending + 1)
+        commands, draft = self._commands, call.draft
+        if call.new_incident:
+            self._runner.submit(
+                lambda: commands.log_call_as_new_incident(draft),
+                self._on_incident_opened,
+                lambda exc: self._on_failed(call, exc),
+            )
+        else:
+            self._runner.submit(
+                lambda: commands.log_call(draft),
+                self._on_saved,
+                lambda exc: self._on_failed(call, exc),
+            )
+
+    def retry_all(self) -> int:
+        """Submit every failed draft again, with its own save key; returns how many."""
+        failures, self.failures = self.failures, []
+        for call, _reason in failures:
+            self.submit(call)
+        return len(failures)
+
+    def take_back(self) -> PendingCall | None:
+        """The oldest failed draft, removed from the failures, to put back into the form."""
+        return self.failures.pop(0)[0] if self.failures else None
+
+    def _on_saved(self, logged: LoggedCall) -> None:
+        self._set_pending(self._pending - 1)
+        self.saved.emit(logged)
+
+    def _on_incident_opened(self, result: tuple[LoggedCall, IncidentDetail]) -> None:
+        self._set_pending(self._pending - 1)
+        self.incident_opened.emit(*result)
+
+    def _on_failed(self, call: PendingCall, exc: Exception) -> None:
+        self._set_pending(self._pending - 1)
+        self.failures.append((call, str(exc)))
+        self.failed.emit(call, str(exc))
+
+    def _set_pending(self, count: int) -> None:
+        self._pending = count
+        self.pending_changed.emit(count)

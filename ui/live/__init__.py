@@ -1,0 +1,1 @@
+"""Live updates across workstations (the watcher bridge) and presence (who else has it open)."""

@@ -1,0 +1,123 @@
+"""Keeps the war room current: loads the snapshot, reloads it when the change feed names this
+incident or one of its children, and ticks the clocks every second without reading the database.
+Every read runs on the task runner."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.domain.errors import CalmdeskError
+from app.services.dto import ChangeBatch, FeedCursor
+from app.services.war_room import WarRoomReads
+from app.services.war_room_dto import WarRoomSnapshot
+from ui.console_context import ConsoleContext
+
+FEED_POLL_MS = 2_000
+TICK_MS = 1_000
+
+
+class WarRoomController(QObject):
+    snapshot_loaded = Signal(object)  # WarRoomSnapshot
+    ticked = Signal(object)  # the clock's now, each second
+    load_failed = Signal(str)
+    polled = Signal(object)  # the clock's now, after the feed answered: the data is current
+
+    def __init__(
+        self, context: ConsoleContext, incident_id: int, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = context
+        self.incident_id = incident_id
+        self._reads = WarRoomReads(context.services)
+        self.snapshot: WarRoomSnapshot | None = None
+        self._cursor: FeedCursor | None = None
+        self._loading = False
+        self._load_again = False
+        self._polling = False
+        self._stopped = True
+        self._feed_timer = QTimer(self)
+        self._feed_timer.setInterval(FEED_POLL_MS)
+        self._feed_timer.timeout.connect(self.refresh_changes)
+        self._tick_timer = QTimer(self)
+        self._tick_timer.setInterval(TICK_MS)
+        self._tick_timer.timeout.connect(self.tick)
+        # Another workstation committed: look at the feed now rather than at the next poll.
+        context.live.woke.connect(self.refresh_changes)
+
+    def start(self) -> None:
+        self._stopped = False
+        self.reload()
+        self._feed_timer.start()
+        self._tick_timer.start()
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._feed_timer.stop()
+        self._tick_timer.stop()
+
+    def now(self) -> datetime:
+        return self._ctx.services.clock.now()
+
+    def tick(self) -> None:
+        self.ticked.emit(self.now())
+
+    def reload(self) -> None:
+        """Read the whole snapshot again (after our own writes, or when the feed says so)."""
+        if self._loading:
+            self._load_again = True
+            return
+        self._loading = True
+        feed, reads, incident_id = self._ctx.feed, self._reads, self.incident_id
+
+        def load() -> tuple[FeedCursor, WarRoomSnapshot]:
+            cursor = feed.head()  # first: a change racing the read is fetched again later
+            return cursor, reads.snapshot(incident_id)
+
+        self._ctx.runner.submit(load, self._on_loaded, self._on_load_failed)
+
+    def refresh_changes(self) -> None:
+        if self._cursor is None or self._polling or self._stopped:
+            return
+        self._polling = True
+        feed, cursor = self._ctx.feed, self._cursor
+        self._ctx.runner.submit(lambda: feed.since(cursor), self._on_changes, self._on_poll_failed)
+
+    def _watched(self) -> set[int]:
+        ids = {self.incident_id}
+        if self.snapshot is not None:
+            ids.update(child.id for child in self.snapshot.children)
+        return ids
+
+    def _on_loaded(self, result: tuple[FeedCursor, WarRoomSnapshot]) -> None:
+        self._loading = False
+        if self._stopped:
+            return
+        self._cursor, self.snapshot = result
+        self.snapshot_loaded.emit(self.snapshot)
+        self.polled.emit(self.snapshot.taken_at)
+        if self._load_again:
+            self._load_again = False
+            self.reload()
+
+    def _on_load_failed(self, exc: Exception) -> None:
+        self._loading = False
+        self._load_again = False
+        if not self._stopped:
+            message = str(exc) if isinstance(exc, CalmdeskError) else "Cannot read the war room."
+            self.load_failed.emit(message)
+
+    def _on_changes(self, batch: ChangeBatch) -> None:
+        self._polling = False
+        if self._stopped:
+            return
+        self._cursor = batch.cursor
+        self.polled.emit(self.now())
+        if batch.incident_ids & self._watched() or "services" in batch.other_entities:
+            self.reload()
+
+    def _on_poll_failed(self, exc: Exception) -> None:
+        self._polling = False
+        if not self._stopped:
+            self.load_failed.emit(str(exc) if isinstance(exc, CalmdeskError) else "Cannot poll.")
