@@ -16,8 +16,9 @@ from app.db.models import Agent, Counter, Incident, Service, Team
 from app.domain.priority import PriorityMatrix
 from app.domain.sla import DEFAULT_POLICIES, due_times
 
-WORDS = ("email", "vpn", "printer", "laptop", "payroll", "erp", "wifi", "share", "phone", "crm",
-         "slow", "down", "error", "login", "crash", "sync", "timeout", "locked", "missing")  # fmt: skip
+WORDS = ("email", "vpn", "printer", "laptop", "payroll", "erp", "wifi", "share", "phone",
+         "crm", "slow", "down", "error", "login", "crash", "sync", "timeout", "locked",
+         "missing")  # fmt: skip
 
 
 def generate(db: Database, count: int, now: datetime, seed: int = 7) -> None:

@@ -34,6 +34,7 @@ from ui.queue.queue_controller import QueueController
 from ui.queue.queue_panel import QueuePanel
 from ui.queue_actions import QueueActions
 from ui.reports.reports_window import open_reports
+from ui.review.review_window import open_review
 from ui.ui_state import UiState
 from ui.wallboard import Wallboard, open_wallboard
 from ui.war_room import WarRoomWindow, open_war_room
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
         self.import_action.setToolTip("Import a ServiceNow incident log or another help desk's CSV")
         self.export_action = self._action("&Export this view…", self._on_export_triggered, "Ctrl+E")
         self.reports_action = self._action("&Reports…", self._on_reports_triggered, "Ctrl+R")
+        self.review_action = self._action("Post-incident re&view…", self._on_review_triggered)
 
         file_menu = self.menuBar().addMenu("&File")
         for action in (self.import_action, self.export_action, None, self.quit_action):
@@ -171,6 +173,7 @@ class MainWindow(QMainWindow):
         self.connection_action.setToolTip("Connect to a team database, or back to a local file")
         supervisor_menu = self.menuBar().addMenu("S&upervisor")
         supervisor_menu.addAction(self.reports_action)
+        supervisor_menu.addAction(self.review_action)
         supervisor_menu.addAction(self.wallboard_action)
         self.menuBar().addMenu("&Settings").addAction(self.connection_action)
         # Hide what the signed-in role may not do (the services and the server refuse it anyway).
@@ -328,6 +331,14 @@ class MainWindow(QMainWindow):
     def _on_import_triggered(self) -> None:
         dialog = open_import_dialog(self._ctx, self)
         dialog.import_finished.connect(lambda _report: self.queue.reload())
+
+    def _on_review_triggered(self) -> None:
+        incident_id = self.table.current_incident_id()
+        row = self.queue.model.row_for_id(incident_id) if incident_id is not None else None
+        if row is None or not row.major:
+            self._show_message("Select a resolved major incident to review.")
+            return
+        open_review(self._ctx, row.id, self)
 
     def _on_reports_triggered(self) -> None:
         open_reports(self._ctx, self)

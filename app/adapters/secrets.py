@@ -56,9 +56,10 @@ def keyring_status(backend: Any | None = None) -> KeyringStatus:
     name = f"{type(backend).__module__}.{type(backend).__name__}"
     kind = type(backend).__name__
     module = type(backend).__module__
-    if module.startswith("keyring.backends.fail") or (
-        module.startswith("keyring.backends.chainer") and not getattr(backend, "backends", [])
-    ):
+    if module.startswith("keyring.backends.chainer") and getattr(backend, "backends", []):
+        # A chain writes to its first backend (the highest priority): judge by that one.
+        return keyring_status(backend.backends[0])
+    if module.startswith("keyring.backends.fail") or module.startswith("keyring.backends.chainer"):
         return KeyringStatus(
             False,
             name,
@@ -72,8 +73,8 @@ def keyring_status(backend: Any | None = None) -> KeyringStatus:
             "password storage is switched off in keyring's settings, so Calmdesk asks for the "
             "password each session",
         )
-    configured = _configured()
-    if module.startswith("keyrings.alt") and "Plaintext" in kind and not configured:
+    chosen = type(backend) is _configured_class()  # the user picked it: their decision
+    if module.startswith("keyrings.alt") and "Plaintext" in kind and not chosen:
         return KeyringStatus(
             False,
             name,
@@ -83,11 +84,12 @@ def keyring_status(backend: Any | None = None) -> KeyringStatus:
     return KeyringStatus(True, name, "")
 
 
-def _configured() -> bool:
+def _configured_class() -> type | None:
     try:
-        return (keyring.core.load_env() or keyring.core.load_config()) is not None
+        configured = keyring.core.load_env() or keyring.core.load_config()
     except Exception:
-        return False
+        return None
+    return None if configured is None else type(configured)
 
 
 class PasswordVault:

@@ -6,12 +6,13 @@ priority as the integers 1-5, so that a person querying the database reads them 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     FetchedValue,
     ForeignKey,
     Index,
@@ -282,3 +283,37 @@ class Presence(Base):
     agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), primary_key=True)
     subject: Mapped[str] = mapped_column(String(60), primary_key=True)  # "incident:12"
     seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class PostIncidentReview(Base):
+    """The parts of a major incident's blameless review that people write; the rest is drafted
+    from the timeline each time it is read (app/services/post_incident_review.py)."""
+
+    __tablename__ = "post_incident_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), unique=True)
+    went_well: Mapped[str] = mapped_column(Text, default="")
+    to_improve: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
+
+
+class ReviewActionItem(Base):
+    """A follow-up task from a review: what, who owns it, by when, and whether it is done."""
+
+    __tablename__ = "review_action_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("post_incident_reviews.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"), index=True)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Nothing is deleted (a team database grants no DELETE): a removed item is only marked.
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

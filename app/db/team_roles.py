@@ -57,6 +57,9 @@ TABLE_GRANTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "agents": ((), ("INSERT", "UPDATE")),
     "sla_policies": ((), ("INSERT", "UPDATE")),
     "priority_matrix": ((), ("INSERT", "UPDATE")),
+    # Post-incident reviews are written by supervisors; a removed action item is marked removed.
+    "post_incident_reviews": ((), ("INSERT", "UPDATE")),
+    "review_action_items": ((), ("INSERT", "UPDATE")),
     "alembic_version": ((), ()),
 }
 

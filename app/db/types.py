@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,3 +34,25 @@ class UtcDateTime(TypeDecorator[datetime]):
             return None
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def result_processor(
+        self, dialect: Dialect, coltype: Any
+    ) -> Callable[[Any], datetime | None] | None:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        # SQLite hands back naive UTC text. Parsing it with the zone appended makes the aware
+        # datetime in one C call, where the generic path (parse, then replace the tzinfo) costs
+        # about five times as much: a 25,000-row queue reads 200,000 of these.
+        fallback = super().result_processor(dialect, coltype)
+
+        def process(value: Any) -> datetime | None:
+            if value is None:
+                return None
+            if isinstance(value, str):
+                try:
+                    return datetime.fromisoformat(value + "+00:00")
+                except ValueError:
+                    pass  # not the usual naive text: let the generic path decide
+            return fallback(value) if fallback is not None else value
+
+        return process

@@ -34,6 +34,7 @@ class Action(StrEnum):
     LOAD_DEMO = "load the sample data"
     MANAGE_AGENTS = "manage agents"
     IMPORT_DATA = "import incidents from another help desk"
+    WRITE_REVIEW = "write a post-incident review"
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -53,6 +54,7 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.LOAD_DEMO: Role.ADMIN,
     Action.MANAGE_AGENTS: Role.ADMIN,
     Action.IMPORT_DATA: Role.SUPERVISOR,
+    Action.WRITE_REVIEW: Role.SUPERVISOR,  # it sets follow-up tasks for other people
 }
 
 

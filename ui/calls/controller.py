@@ -4,6 +4,9 @@ another workstation), read from the change feed. Every read runs on the task run
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.domain.errors import CalmdeskError
@@ -43,6 +46,7 @@ class CallsController(QObject):
         self._announced: set[int] = set()  # services whose surge was announced
         self._cursor: FeedCursor | None = None
         self._polling = False
+        self._running = False
         self._feed_timer = QTimer(self)
         self._feed_timer.setInterval(FEED_POLL_MS)
         self._feed_timer.timeout.connect(self.poll)
@@ -61,31 +65,56 @@ class CallsController(QObject):
         """The first load is in: services known, the change feed cursor set."""
         return self._cursor is not None
 
+    @property
+    def running(self) -> bool:
+        return self._running
+
     def start(self) -> None:
         directory, feed = self.context.directory, self.context.feed
 
         def first() -> tuple[FeedCursor, list[NamedRef]]:
             return feed.head(), directory.services()
 
-        self.runner.submit(first, self._on_started, self._on_error)
+        self._running = True
+        self._submit(first, self._on_started)
         self.reload_majors()
         self.check_surges()
         self._feed_timer.start()
         self._surge_timer.start()
 
     def stop(self) -> None:
+        """The window closed: no more reads (the runner may be gone after this)."""
+        self._running = False
         self._feed_timer.stop()
         self._surge_timer.stop()
 
+    def resume(self) -> None:
+        """Start reading again after a stop (the window did not close after all)."""
+        if self._cursor is None:
+            self.start()  # the first load was dropped by the stop: do it again
+        elif not self._running:
+            self._running = True
+            self._feed_timer.start()
+            self._surge_timer.start()
+            self.poll()
+
     def reload_majors(self) -> None:
-        self.runner.submit(self.reads.active_majors, self._on_majors, self._on_error)
+        self._submit(self.reads.active_majors, self._on_majors)
 
     def reload_services(self) -> None:
-        self.runner.submit(self.context.directory.services, self._on_services, self._on_error)
+        self._submit(self.context.directory.services, self._on_services)
 
     def check_surges(self) -> None:
-        rule = self.rule
-        self.runner.submit(lambda: self.reads.surges(rule), self._on_surges, self._on_error)
+        rule, reads = self.rule, self.reads
+        self._submit(lambda: reads.surges(rule), self._on_surges)
+
+    def _submit(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        if self._running:
+            self.runner.submit(fn, lambda result: self._deliver(done, result), self._on_error)
+
+    def _deliver(self, done: Callable[[Any], None], result: object) -> None:
+        if self._running:  # an answer arriving after the window closed is dropped
+            done(result)
 
     def wrote(self) -> None:
         """Something was saved from this console: refresh what depends on calls right away."""
@@ -94,7 +123,7 @@ class CallsController(QObject):
 
     def poll(self) -> None:
         """Ask the change feed what changed since the last look."""
-        if self._polling or self._cursor is None:
+        if self._polling or self._cursor is None or not self._running:
             return
         self._polling = True
         feed, cursor = self.context.feed, self._cursor
@@ -128,7 +157,7 @@ class CallsController(QObject):
     def _on_batch(self, batch: ChangeBatch) -> None:
         self._polling = False
         self._cursor = batch.cursor
-        if batch.empty:
+        if batch.empty or not self._running:
             return
         if "services" in batch.other_entities:
             self.reload_services()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QToolBar
 
@@ -45,7 +45,9 @@ class CallLogging(QObject):
         self._build_banner(window, may(context.services.actor.role, Action.DECLARE_MAJOR))
         self._build_actions(window)
         self._connect()
-        QTimer.singleShot(0, self.controller, self.controller.start)  # once the window is up
+        self._closed = False
+        window.installEventFilter(self)
+        QTimer.singleShot(0, self, self._on_installed)  # start reading once the window is up
 
     # -- building ----------------------------------------------------------------------------
 
@@ -104,6 +106,25 @@ class CallLogging(QObject):
         self.callbacks.count_changed.connect(self._on_callbacks_count_changed)
         self.banner.declare_clicked.connect(self._on_banner_declare_clicked)
         self.banner.dismissed.connect(self._on_banner_dismissed)
+
+    def _on_installed(self) -> None:
+        if not self._closed:
+            self.controller.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Close:
+            # Stop reading now (the runner may go with the window); the window may still refuse
+            # to close, so look again once it has handled the event.
+            self.controller.stop()
+            QTimer.singleShot(0, self, self._on_window_maybe_closed)
+        return super().eventFilter(watched, event)
+
+    def _on_window_maybe_closed(self) -> None:
+        if self._window.isVisible():
+            self.controller.resume()
+        else:
+            self._closed = True
+            self.form.hide()
 
     # -- actions -----------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from app.services.presence import war_room_subject
 from app.services.war_room_dto import WarRoomSnapshot
 from ui.console_context import ConsoleContext
 from ui.live.presence import PresenceLabel
+from ui.review.review_window import open_review
 from ui.war_room.controller import WarRoomController
 from ui.war_room.header import WarRoomHeader
 from ui.war_room.layout_state import WarRoomLayout
@@ -94,6 +95,9 @@ class WarRoomWindow(QMainWindow):
             "Refresh", QKeySequence.StandardKey.Refresh, self.controller.reload
         )
         self.resolve_action = self._action("Resolve…", "Ctrl+Shift+R", ops.resolve)
+        self.review_action = self._action(
+            "Post-incident review…", "Ctrl+Shift+P", self._on_review_triggered
+        )
         self.close_action = self._action("Close", "Ctrl+W", self.close)
 
     def _connect(self) -> None:
@@ -101,7 +105,7 @@ class WarRoomWindow(QMainWindow):
         self.controller.ticked.connect(self._on_controller_ticked)
         self.controller.load_failed.connect(self._on_controller_load_failed)
         self.controller.polled.connect(self._on_controller_polled)
-        self.header.resolve_button.clicked.connect(self.operations.resolve)
+        self.header.resolve_button.clicked.connect(self._on_header_resolve_button_clicked)
         self.operations.finished.connect(self._on_operations_finished)
         self.panels.children.open_requested.connect(self.incident_open_requested)
         self.panels.timeline.filter_changed.connect(self._on_timeline_filter_changed)
@@ -133,6 +137,16 @@ class WarRoomWindow(QMainWindow):
         self.controller.stop()
         self.presence.stop()
 
+    def _on_header_resolve_button_clicked(self) -> None:
+        if self.snapshot is not None and not self.snapshot.incident.status.is_open:
+            self._on_review_triggered()
+        else:
+            self.operations.resolve()
+
+    def _on_review_triggered(self) -> None:
+        if self.snapshot is not None:
+            open_review(self._ctx, self.snapshot.incident.id, self)
+
     def _on_controller_snapshot_loaded(self, snapshot: WarRoomSnapshot) -> None:
         self.snapshot = snapshot
         now = self.controller.now()
@@ -143,7 +157,11 @@ class WarRoomWindow(QMainWindow):
         may_resolve = may(self._ctx.services.actor.role, Action.RESOLVE_MAJOR)
         can_resolve = incident.status.is_open and may_resolve
         self.resolve_action.setEnabled(can_resolve)
-        self.header.resolve_button.setEnabled(can_resolve)
+        self.review_action.setEnabled(not incident.status.is_open)
+        # Once resolved, the same place in the header leads on to the blameless review.
+        resolved = not incident.status.is_open
+        self.header.resolve_button.setText("Post-incident &review…" if resolved else "&Resolve…")
+        self.header.resolve_button.setEnabled(can_resolve or resolved)
         if not may_resolve:
             self.header.resolve_button.setToolTip(
                 "Only a supervisor may resolve a major incident: ask the commander."

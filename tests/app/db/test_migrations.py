@@ -52,6 +52,8 @@ TABLES = {
     "counters",
     "incident_services",
     "presence",
+    "post_incident_reviews",
+    "review_action_items",
 }
 
 NEXT_RELEASE = '''"""A later release's migration, for the upgrade test only."""

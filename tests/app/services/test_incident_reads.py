@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import timedelta
 
 import pytest
@@ -10,8 +11,9 @@ from app.domain.clock import ManualClock
 from app.domain.lifecycle import HoldReason, Status
 from app.domain.priority import Priority
 from app.services.context import ServiceContext
+from app.services.dto import IncidentRow
 from app.services.errors import NotFound
-from app.services.incident_reads import IncidentReads
+from app.services.incident_reads import IncidentReads, queue_query
 from app.services.incidents import IncidentCommands, IncidentDraft
 from tests.helpers import add_agent, add_call, add_service, add_team, open_incident
 
@@ -139,3 +141,9 @@ def test_count_counts_every_incident(ctx: ServiceContext) -> None:
     for n in range(3):
         open_incident(ctx, f"incident {n}")
     assert IncidentReads(ctx).count() == 3
+
+
+def test_queue_query_columns_are_the_row_fields_in_order() -> None:
+    # Rows are built positionally from the query, so its columns must follow IncidentRow.
+    columns = [column.name for column in queue_query(None).selected_columns]
+    assert columns == [field.name for field in fields(IncidentRow)]

@@ -367,3 +367,18 @@ def test_the_calls_menu_opens_the_call_list_with_ctrl_shift_l(
     press(qtbot, Qt.Key.Key_L, CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert calls.dock.isVisible()
     assert calls.tabs.currentWidget() is calls.call_list
+
+
+def test_closing_the_window_stops_reading_and_hides_the_form(
+    qtbot: QtBot, console: ConsoleContext
+) -> None:
+    ui = show_console(qtbot, console)
+    calls = ui.calls
+    open_form_with_keys(qtbot, ui)
+    assert calls.controller.running
+    ui.window.close()
+    assert not calls.controller.running
+    qtbot.waitUntil(lambda: not calls.form.isVisible())
+    with qtbot.assertNotEmitted(console.runner.task_finished):
+        calls.controller.poll()
+        calls.controller.check_surges()

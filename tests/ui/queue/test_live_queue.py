@@ -85,8 +85,10 @@ def test_a_change_in_one_console_reaches_the_others_queue_within_a_second(
         )
         IncidentCommands(writer.ctx).edit(incident.id, incident.version, {"title": "Payroll down"})
         qtbot.waitUntil(
-            lambda: (row := controller.model.row_for_id(incident.id)) is not None
-            and row.title == "Payroll down",
+            lambda: (
+                (row := controller.model.row_for_id(incident.id)) is not None
+                and row.title == "Payroll down"
+            ),
             timeout=LIVE_WAIT_MS,
         )
         assert not resets  # rows patched in place, never a full reload

@@ -52,7 +52,9 @@ def test_resolving_cascades_to_the_children_and_lists_the_callbacks(
     assert header.status.text() == "Major · Resolved"
     assert header.countdown.text() == "No more updates due"
     assert [chip.text() for chip in header.service_chips] == ["Email: Operational"]
-    assert not header.resolve_button.isEnabled()
+    assert header.resolve_button.text() == "Post-incident &review…"  # the next step
+    assert not war_room.resolve_action.isEnabled()
+    assert war_room.review_action.isEnabled()
     assert not war_room.panels.composer.post_button.isEnabled()
     statuses = [war_room.panels.children.model.row(n).status for n in range(2)]
     assert statuses == [Status.RESOLVED, Status.RESOLVED]

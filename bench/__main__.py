@@ -1,0 +1,205 @@
+"""`make bench`: every metric against its same-run baseline; a table, and bench/results.json.
+
+    python -m bench [--full] [--keep] [--only NAME ...]
+
+--full runs the concurrent writers for 60 s instead of 15 s. Data is made once per run in a
+temporary folder (the ServiceNow import takes ~10 s, the 25k scale set ~2 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import lzma
+import os
+import platform
+import shutil
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from time import perf_counter
+
+from bench import calls_bench, live_propagation, queue_bench, startup
+from bench.common import Result
+from bench.data import (
+    SERVICENOW,
+    import_servicenow_into,
+    postgres_available,
+    postgres_database,
+    scale_set,
+    sqlite_url,
+)
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+
+def _csv_parse_seconds(path: Path) -> tuple[float, int]:
+    started = perf_counter()
+    with lzma.open(path, "rt", encoding="utf-8", newline="") as handle:
+        rows = sum(1 for _ in csv.reader(handle)) - 1
+    return perf_counter() - started, rows
+
+
+def _import(folder: Path) -> tuple[Path, list[Result]]:
+    path = folder / "servicenow.sqlite3"
+    imported = import_servicenow_into(sqlite_url(path))
+    raw_seconds, rows = _csv_parse_seconds(SERVICENOW)
+    ours = rows / imported.report.seconds
+    result = Result(
+        "import ServiceNow log (SQLite)",
+        round(ours),
+        "rows/s",
+        round(rows / raw_seconds),
+        None,
+        "info",
+        f"{rows:,} rows in {imported.report.seconds:.1f} s; baseline: csv.reader over the same .xz",
+    )
+    return path, [result]
+
+
+def _startup(servicenow: Path, scale: Path, home: Path, repeat: int) -> list[Result]:
+    ours, bare = startup.measure(sqlite_url(servicenow), home, repeat)
+    scaled, _ = startup.measure(sqlite_url(scale), home, max(2, repeat // 2))
+    bare_rss = startup.run_rss(startup.bare(), home).rss_mb  # the bare window on its own
+    note = f"{ours.rows} open incidents in the queue"
+    return [
+        Result(
+            "start-up, ready in (ServiceNow import)",
+            ours.reported_ms,
+            "ms",
+            bare.reported_ms,
+            600,
+            note=note + "; self-reported, from main()",
+        ),
+        Result(
+            "start-up ratio to bare window",
+            ours.reported_ms,
+            "ms",
+            bare.reported_ms,
+            4.0,
+            "ratio",
+            "same self-reported figures",
+        ),
+        Result(
+            "start-up, spawn to ready (wall)",
+            round(ours.wall_ms, 1),
+            "ms",
+            round(bare.wall_ms, 1),
+            None,
+            "info",
+            "includes interpreter start and imports",
+        ),
+        Result(
+            "start-up, ready in (25k open scale set)",
+            scaled.reported_ms,
+            "ms",
+            bare.reported_ms,
+            600,
+            note="queue of 25,000 open incidents",
+        ),
+        Result(
+            "memory (max RSS), 25k queue loaded",
+            round(scaled.rss_mb, 1),
+            "MB",
+            round(bare_rss, 1),
+            250,
+            note="calmdesk --exit-when-ready vs bare window",
+        ),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--full", action="store_true", help="60 s of concurrent writers")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
+    parser.add_argument("--repeat", type=int, default=5, help="start-up runs per process")
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    folder = Path(tempfile.mkdtemp(prefix="calmdesk-bench-"))
+    results: list[Result] = []
+
+    def step(title: str, work: Callable[[], list[Result]]) -> None:
+        print(f"... {title}", flush=True)
+        results.extend(work())
+
+    try:
+        servicenow, imported = _import(folder)
+        results.extend(imported)
+        scale = folder / "scale.sqlite3"
+        scale_set(sqlite_url(scale))
+        step("start-up and memory", lambda: _startup(servicenow, scale, folder, args.repeat))
+        step("queue load, search, sort", lambda: queue_bench.run(scale))
+        small = folder / "small.sqlite3"
+        scale_set(sqlite_url(small), 200)
+        step(
+            "live propagation (SQLite)",
+            lambda: [live_propagation.measure(sqlite_url(small), "SQLite file", target_ms=1000)],
+        )
+        step("call save (SQLite)", lambda: [calls_bench.save_latency(sqlite_url(small), "SQLite")])
+        if postgres_available():
+            with postgres_database() as url:
+                scale_set(url, 200)
+                step(
+                    "live propagation (PostgreSQL)",
+                    lambda: [live_propagation.measure(url, "PostgreSQL", target_ms=250)],
+                )
+                step(
+                    "call save (PostgreSQL)", lambda: [calls_bench.save_latency(url, "PostgreSQL")]
+                )
+                step(
+                    "concurrent writers (PostgreSQL)",
+                    lambda: calls_bench.concurrent_writers(url, seconds=60 if args.full else 15),
+                )
+        else:
+            print("PostgreSQL is not reachable at 127.0.0.1:5432: its metrics are skipped")
+    finally:
+        if args.keep:
+            print(f"data kept in {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    _print(results)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpus "
+                f"{platform.system()} {platform.release()} Python {platform.python_version()}",
+                "metrics": [r.as_dict() for r in results],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    print(f"wrote {RESULTS}")
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _print(results: list[Result]) -> None:
+    header = ("metric", "value", "unit", "baseline", "ratio", "target", "met")
+    lines = [header]
+    for r in results:
+        target = (
+            ""
+            if r.target is None
+            else (
+                f"<= {r.target:g}x"
+                if r.target_kind == "ratio"
+                else f"= {r.target:g}"
+                if r.target_kind == "equal"
+                else f"<= {r.target:g}"
+            )
+        )
+        met = {True: "yes", False: "NO", None: ""}[r.met]
+        lines.append((r.name, _fmt(r.value), r.unit, _fmt(r.baseline), _fmt(r.ratio), target, met))
+    widths = [max(len(line[n]) for line in lines) for n in range(len(header))]
+    for line in lines:
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()
