@@ -15,16 +15,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["CALMDESK_HOME"] = tempfile.mkdtemp(prefix="calmdesk-shots-")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from app.bootstrap import start  # noqa: E402
-from app.domain.clock import ManualClock  # noqa: E402
-from app.services.demo import load_demo  # noqa: E402
-from app.services.incident_reads import IncidentReads  # noqa: E402
-from app.settings import load_settings  # noqa: E402
-from ui.console_context import ConsoleContext  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from ui.task_runner import TaskRunner  # noqa: E402
+from app.bootstrap import start
+from app.domain.clock import ManualClock
+from app.services.demo import load_demo
+from app.services.incident_reads import IncidentReads
+from app.settings import load_settings
+from ui.console_context import ConsoleContext
+from ui.main_window import MainWindow
+from ui.task_runner import TaskRunner
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 MONDAY = datetime(2026, 11, 23, 8, 55, tzinfo=UTC)

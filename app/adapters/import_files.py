@@ -34,8 +34,9 @@ class CsvSource:
         self.size = path.stat().st_size
         if self.size == 0:
             raise ImportFileError(f"{path.name} is empty.")
-        self._raw: IO[bytes] = path.open("rb")  # noqa: SIM115 (closed by close())
-        binary: IO[bytes] = lzma.open(self._raw) if name.endswith(".xz") else self._raw
+        # Both stay open for the life of the source and are closed by close() / __exit__.
+        self._raw: IO[bytes] = path.open("rb")
+        binary: IO[bytes] = lzma.open(self._raw) if name.endswith(".xz") else self._raw  # noqa: SIM115
         self._text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
         self._reader = csv.reader(self._text)
 

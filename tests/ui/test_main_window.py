@@ -244,7 +244,8 @@ def test_exit_when_ready_prints_the_time_and_count(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     line = result.stdout.strip()
-    assert line.startswith("ready in ") and line.endswith(" incidents"), line
+    assert line.startswith("ready in "), line
+    assert line.endswith(" incidents"), line
     assert int(line.split(": ")[1].split()[0]) > 100
 
 
