@@ -136,7 +136,7 @@ def add_service(db: Database, name: str, state: str = "operational") -> int:
 
 
 def add_call(db: Database, incident_id: int | None, at: datetime, caller: str = "A Caller") -> int:
-    """A call logged against an incident (calls have no use case of their own yet)."""
+    """A call row written directly, for read-side tests that need calls at exact times."""
     with db.write() as session:
         call = Call(at=at, caller_name=caller, incident_id=incident_id, symptom="It is down")
         session.add(call)

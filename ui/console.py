@@ -88,6 +88,7 @@ def _run_window(
     )
     window = MainWindow(context)
     notifications = install_notifications(window, context)  # lives as long as the window
+    notifications.log_call_requested.connect(window.calls.open_form)  # the tray's "Log a call…"
     if args.exit_when_ready:
         window.queue_loaded.connect(lambda count: _report_ready(window, started, count))
         window.queue.error.connect(lambda message: _fail(message))

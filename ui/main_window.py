@@ -26,6 +26,7 @@ from app.services.directory import Directory
 from app.services.dto import AgentInfo
 from app.services.queue_view import QuickFilter
 from app.services.record_exports import export_queue_view
+from ui.calls import install_call_logging
 from ui.connection.connection_dialog import choose_database
 from ui.console_context import ConsoleContext
 from ui.editor.incident_editor import IncidentEditor
@@ -87,6 +88,14 @@ class MainWindow(QMainWindow):
         self.actions_.major_declared.connect(self.open_war_room)
         self.table.incident_activated.connect(self.incident_open_requested)
         self.incident_open_requested.connect(self._on_incident_open_requested)
+        self.calls = install_call_logging(
+            self,
+            context,
+            on_changed=self.queue.refresh_changes,
+            on_message=self._show_message,
+            on_open_incident=self.incident_open_requested.emit,
+            on_major_declared=self.open_war_room,
+        )
         self.editor.incident_saved.connect(self._on_editor_incident_saved)
         self.editor.closed.connect(self._on_editor_closed)
         self.welcome.sample_requested.connect(self._on_welcome_sample_requested)

@@ -29,7 +29,7 @@ class CallLogging(QObject):
     message = Signal(str)  # a result or a problem, for the status bar
     incident_open_requested = Signal(int)  # an incident opened from a call or a surge
     surge_detected = Signal(object)  # SurgeSuggestion that just started: for desktop notifications
-    major_declared = Signal(int)  # incident id, declared from a surge
+    major_declared = Signal(int)  # incident id, declared from a surge: open the war room
 
     def __init__(
         self, window: QMainWindow, context: ConsoleContext, rule: SurgeRule | None = None
@@ -184,8 +184,7 @@ class CallLogging(QObject):
         self.controller.wrote()
         self.controller.reload_majors()
         self.controller.check_surges()
-        self.major_declared.emit(incident.id)
-        self.incident_open_requested.emit(incident.id)
+        self.major_declared.emit(incident.id)  # the window may open its war room
 
     def _on_declare_failed(self, exc: Exception) -> None:
         self.banner.set_busy(False)
@@ -204,11 +203,13 @@ def install_call_logging(
     on_changed: Callable[[], object] | None = None,
     on_message: Callable[[str], object] | None = None,
     on_open_incident: Callable[[int], object] | None = None,
+    on_major_declared: Callable[[int], object] | None = None,
     rule: SurgeRule | None = None,
 ) -> CallLogging:
     """Add call logging to `window`: Ctrl+L "Log a call…", the "Calls" menu, the call list dock
     (Ctrl+Shift+L) and the surge banner. The callbacks receive what the window needs: a write
-    happened (refresh the queue), a message for the status bar, an incident to open."""
+    happened (refresh the queue), a message for the status bar, an incident to open (one opened
+    from a call), a major incident declared from a surge (its war room)."""
     calls = CallLogging(window, context, rule)
     if on_changed is not None:
         calls.changed.connect(on_changed)
@@ -216,4 +217,6 @@ def install_call_logging(
         calls.message.connect(on_message)
     if on_open_incident is not None:
         calls.incident_open_requested.connect(on_open_incident)
+    if on_major_declared is not None:
+        calls.major_declared.connect(on_major_declared)
     return calls

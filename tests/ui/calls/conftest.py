@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.db.engine import Database
 from app.db.models import Contact
-from ui.calls import CallLogging, install_call_logging
+from ui.calls import CallLogging
 from ui.console_context import ConsoleContext
 from ui.main_window import MainWindow
 
@@ -22,6 +22,7 @@ class Console:
     window: MainWindow
     calls: CallLogging
     opened: list[int]  # incidents the call logging asked the window to open
+    declared: list[int]  # major incidents declared from a surge
     messages: list[str]
 
 
@@ -40,20 +41,18 @@ def show_console(qtbot: QtBot, context: ConsoleContext) -> Console:
     qtbot.addWidget(window)
     opened: list[int] = []
     messages: list[str] = []
-    calls = install_call_logging(
-        window,
-        context,
-        on_changed=window.queue.refresh_changes,
-        on_message=messages.append,
-        on_open_incident=opened.append,
-    )
+    declared: list[int] = []
+    calls = window.calls  # the main window installs call logging itself
+    calls.message.connect(messages.append)
+    calls.incident_open_requested.connect(opened.append)
+    calls.major_declared.connect(declared.append)
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)  # activation is asynchronous, even offscreen
     with qtbot.waitSignal(window.queue_loaded):
         window.start()
     qtbot.waitUntil(lambda: calls.controller.ready)
-    return Console(window, calls, opened, messages)
+    return Console(window, calls, opened, declared, messages)
 
 
 def focused() -> QWidget:

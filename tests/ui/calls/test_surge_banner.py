@@ -62,7 +62,7 @@ def test_calls_typed_in_the_form_raise_the_banner_and_one_click_declares(
     major = IncidentReads(console.services).detail(declared.args[0])
     assert major.major
     assert major.service == "Printing"
-    assert ui.opened == [major.id]
+    assert ui.declared == [major.id]
     assert len(CallReads(console.services).for_incident(major.id)) == 5
     qtbot.waitUntil(lambda: not calls.banner_bar.isVisible())
     queue = ui.window.queue.model
