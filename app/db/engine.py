@@ -135,9 +135,7 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(
-    url: str | URL, *, echo: bool = False, password: str | None = None
-) -> Database:
+def open_database(url: str | URL, *, echo: bool = False, password: str | None = None) -> Database:
     """`password` (from the keyring, or asked for) overrides one written in the URL."""
     engine = make_engine(url, echo=echo, password=password)
     write_engine = engine.execution_options(**{_WRITE_OPTION: True})

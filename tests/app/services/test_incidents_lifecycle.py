@@ -272,4 +272,3 @@ def test_an_illegal_transition_is_refused_and_changes_nothing(
     assert str(refused.value)
     assert IncidentReads(ctx).detail(incident.id) == before
     assert _counts(ctx) == counts
-
