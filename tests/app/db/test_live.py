@@ -12,7 +12,6 @@ import pytest
 
 from app.db.engine import Database, open_database
 from app.db.live import ChangeWatcher, PostgresListener, SqliteFileWatcher, watcher_for
-from app.db.migrate import upgrade
 from app.services.change_feed import ChangeFeed
 from app.services.context import ServiceContext
 from tests.helpers import PG_ADMIN_URL, open_incident
@@ -108,17 +107,15 @@ def test_a_killed_listener_reconnects_and_catches_up_with_no_gaps(
     assert sorted(set(collector.seen)) == sorted(opened)
 
 
-def test_a_commit_by_another_process_wakes_the_sqlite_watcher(
-    sqlite_url: str, ctx_on_file: ServiceContext
-) -> None:
-    reader = open_database(sqlite_url)
+def test_a_commit_by_another_engine_wakes_the_sqlite_watcher(sqlite_ctx: ServiceContext) -> None:
+    reader = open_database(sqlite_ctx.db.engine.url)
     try:
         collector = Collector(reader)
         watcher = watcher_for(reader)
         assert isinstance(watcher, SqliteFileWatcher)
         _run(watcher, collector)
         try:
-            incident = open_incident(ctx_on_file, "VPN down")
+            incident = open_incident(sqlite_ctx, "VPN down")
             assert collector.wait_for(lambda: incident.id in collector.seen)
         finally:
             watcher.stop()
@@ -126,22 +123,20 @@ def test_a_commit_by_another_process_wakes_the_sqlite_watcher(
         reader.dispose()
 
 
-@pytest.fixture
-def ctx_on_file(sqlite_ctx: ServiceContext) -> ServiceContext:
-    return sqlite_ctx
-
-
-def test_an_unreadable_sqlite_file_is_reported_and_retried(tmp_path: object) -> None:
-    collector = Collector(_memory_db())
+def test_an_unreadable_sqlite_file_is_reported_and_retried(sqlite_ctx: ServiceContext) -> None:
+    collector = Collector(sqlite_ctx.db)
     watcher = SqliteFileWatcher("/nonexistent-folder/calmdesk.sqlite3", retry_seconds=0.05)
     watcher.start(collector.wake, collector.state)
     try:
         assert collector.wait_for(lambda: collector.states.count(False) >= 2)
     finally:
         watcher.stop()
+    assert True not in collector.states
 
 
-def _memory_db() -> Database:
+def test_an_in_memory_database_has_nothing_to_watch() -> None:
     db = open_database("sqlite:///:memory:")
-    upgrade(db)
-    return db
+    try:
+        assert watcher_for(db) is None
+    finally:
+        db.dispose()

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from app.db.engine import open_database
 from app.domain.roles import Role
 from app.services.claims import AlreadyTaken, Claims
 from app.services.context import ServiceContext
@@ -90,8 +91,6 @@ def test_racing_real_logins_on_postgres_always_leaves_exactly_one_winner(
 def test_racing_on_a_shared_sqlite_file_leaves_exactly_one_winner(
     sqlite_ctx: ServiceContext,
 ) -> None:
-    from app.db.engine import open_database
-
     url = sqlite_ctx.db.engine.url
     contexts = []
     for name in ("ana", "ben", "cy"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import make_url, text
 
@@ -11,7 +12,7 @@ from app.db.engine import open_database
 from app.db.migrate import head_revision, upgrade
 from app.domain.roles import Role
 from app.services.connection_probe import probe
-from tests.helpers import TeamServer
+from tests.helpers import PG_ADMIN_URL, TeamServer
 
 
 def test_a_new_local_file_is_ready_and_you_become_its_admin(tmp_path: Path) -> None:
@@ -51,10 +52,6 @@ def test_an_agent_login_sees_its_schema_and_role(team_server: TeamServer) -> Non
 
 @pytest.mark.postgres
 def test_a_login_that_is_no_agent_is_told_what_to_ask_for(team_server: TeamServer) -> None:
-    import psycopg
-
-    from tests.helpers import PG_ADMIN_URL
-
     login = f"{team_server.prefix}nobody"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'CREATE ROLE "{login}" LOGIN IN ROLE calmdesk_agent')

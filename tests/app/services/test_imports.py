@@ -16,11 +16,11 @@ from app.services.context import ServiceContext
 from app.services.errors import InvalidInput
 from app.services.import_writer import ImportCancelled
 from app.services.imports import import_csv, import_servicenow
-from tests.helpers import open_incident
+from tests.helpers import open_incident, shared_data_dir
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 FIRST50 = FIXTURES / "servicenow_first50.csv"
-DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
+DATA = shared_data_dir()
 SAMPLE = DATA / "uci498_incident_event_log_sample_first1000incidents.csv"
 FULL = DATA / "uci498_incident_event_log.csv.xz"
 BPIC14 = DATA / "bpic2014_incidents_sample4000_cases.csv"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from app.domain.clock import ManualClock
 from app.domain.roles import Role
 from app.services.context import ServiceContext
@@ -48,6 +50,7 @@ def test_a_console_that_stops_sending_heartbeats_drops_out(
     assert PresenceService(ctx).others(subject) == ["Sam Okafor"]
 
 
+@pytest.mark.postgres
 def test_agent_logins_may_announce_themselves_on_a_team_server(team_server: TeamServer) -> None:
     ana = team_server.ctx_as(team_server.add_login("ana", Role.AGENT, display="Ana"))
     ben = team_server.ctx_as(team_server.add_login("ben", Role.AGENT, display="Ben"))
