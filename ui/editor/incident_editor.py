@@ -27,6 +27,7 @@ from app.domain.errors import CalmdeskError
 from app.domain.lifecycle import HoldReason, Status
 from app.services.dto import IncidentDetail, TimelineEntry
 from app.services.errors import EditConflict, InvalidInput
+from app.services.presence import incident_subject
 from app.services.reference import ReferenceReads
 from ui.console_context import ConsoleContext
 from ui.editor.banners import ConflictBanner, MessageBanner, conflict_message
@@ -38,6 +39,7 @@ from ui.editor.notes_panel import NotesPanel
 from ui.editor.saving import EditorWrites, StatusMove, WriteResult
 from ui.editor.status_buttons import StatusButtons
 from ui.editor.timeline_model import local_time
+from ui.live.presence import PresenceLabel
 
 Retry = Callable[[IncidentDetail], None]  # re-runs the last write on top of a newer version
 
@@ -98,6 +100,8 @@ class IncidentEditor(QWidget):
         services = self._ctx.services
         self.header = IncidentHeader()
         self.heading, self.meta = self.header.heading, self.header.meta
+        # Who else has this incident open: so two agents do not work the same call unknowingly.
+        self.presence = PresenceLabel(self._ctx, None, self)
         self.message_banner = MessageBanner()
         self.conflict_banner = ConflictBanner()
         self.form = IncidentForm(self._ctx.runner, self._ctx.directory, services.actor)
@@ -138,6 +142,7 @@ class IncidentEditor(QWidget):
         header = QVBoxLayout()
         header.setContentsMargins(10, 10, 10, 0)
         header.addWidget(self.header)
+        header.addWidget(self.presence)
         header.addWidget(self.message_banner)
         header.addWidget(self.conflict_banner)
         layout.addLayout(header)
@@ -183,6 +188,7 @@ class IncidentEditor(QWidget):
         save.activated.connect(self._on_save_shortcut_activated)
         self.save_button.clicked.connect(self._on_save_button_clicked)
         self.close_button.clicked.connect(self.closed)
+        self.closed.connect(lambda: self.presence.set_subject(None))
         self.status_buttons.move_chosen.connect(self._on_status_buttons_move_chosen)
         self.conflict_banner.reapply_clicked.connect(self._on_conflict_banner_reapply_clicked)
         self.conflict_banner.discard_clicked.connect(self._on_conflict_banner_discard_clicked)
@@ -198,6 +204,7 @@ class IncidentEditor(QWidget):
         """Load `detail` (None: a new incident) into the whole editor, replacing the form."""
         self._form_token += 1
         self._loaded = detail
+        self.presence.set_subject(incident_subject(detail.id) if detail else None)
         self._base = FormValues.from_detail(detail) if detail else FormValues()
         self._conflict = None
         self._retry = None
