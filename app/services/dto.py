@@ -42,14 +42,7 @@ class IncidentRow:
 
     @property
     def sla_input(self) -> SlaClockInput:
-        return SlaClockInput(
-            opened_at=self.opened_at,
-            respond_by=self.respond_by,
-            resolve_by=self.resolve_by,
-            acknowledged_at=self.acknowledged_at,
-            resolved_at=self.resolved_at,
-            on_hold_since=self.on_hold_since,
-        )
+        return _sla_input(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +94,7 @@ class IncidentDetail:
 
     @property
     def sla_input(self) -> SlaClockInput:
-        return SlaClockInput(
-            opened_at=self.opened_at,
-            respond_by=self.respond_by,
-            resolve_by=self.resolve_by,
-            acknowledged_at=self.acknowledged_at,
-            resolved_at=self.resolved_at,
-            on_hold_since=self.on_hold_since,
-        )
+        return _sla_input(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,3 +150,15 @@ class ChangeBatch:
     @property
     def empty(self) -> bool:
         return not self.incident_ids and not self.other_entities
+
+
+def _sla_input(incident: IncidentRow | IncidentDetail) -> SlaClockInput:
+    """The SLA clock's view of an incident, the same for a queue row and a full detail."""
+    return SlaClockInput(
+        opened_at=incident.opened_at,
+        respond_by=incident.respond_by,
+        resolve_by=incident.resolve_by,
+        acknowledged_at=incident.acknowledged_at,
+        resolved_at=incident.resolved_at,
+        on_hold_since=incident.on_hold_since,
+    )
