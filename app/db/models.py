@@ -285,6 +285,21 @@ class Presence(Base):
     seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class AppliedOperation(Base):
+    """A receipt for a change a console made while it could not reach the database (its outbox),
+    written in the same transaction as the change. Replaying the change a second time (the
+    connection dropped after the commit but before the console heard of it) finds the receipt
+    and changes nothing: each offline change is applied exactly once."""
+
+    __tablename__ = "applied_operations"
+
+    op_id: Mapped[str] = mapped_column(String(36), primary_key=True)  # made by the console
+    kind: Mapped[str] = mapped_column(String(20))  # note | checklist | status_update
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
+    applied_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    result_id: Mapped[int | None] = mapped_column(Integer)  # the row it made, if any
+
+
 class PostIncidentReview(Base):
     """The parts of a major incident's blameless review that people write; the rest is drafted
     from the timeline each time it is read (app/services/post_incident_review.py)."""

@@ -52,6 +52,7 @@ TABLE_GRANTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "change_log": (("INSERT",), ()),
     "counters": (("UPDATE",), ()),
     "presence": (("INSERT", "UPDATE"), ()),
+    "applied_operations": (("INSERT",), ()),  # outbox receipts: written once, never changed
     "services": ((), ("INSERT", "UPDATE")),
     "teams": ((), ("INSERT", "UPDATE")),
     "agents": ((), ("INSERT", "UPDATE")),

@@ -12,6 +12,17 @@ class Clock(Protocol):
         ...
 
 
+class FixedClock:
+    """A clock stopped at one moment: a change replayed from the offline outbox happens as of
+    when the agent made it, not when the database came back."""
+
+    def __init__(self, moment: datetime) -> None:
+        self._now = as_utc(moment)
+
+    def now(self) -> datetime:
+        return self._now
+
+
 class SystemClock:
     """The wall clock."""
 

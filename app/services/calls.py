@@ -55,7 +55,7 @@ class CallCommands:
         """Save one call, linked to an incident if the draft names one. Saving a draft whose
         `client_uuid` was saved before returns that call and changes nothing."""
         self._ctx.actor.require(Action.LOG_CALL)
-        draft = _checked(draft)
+        draft = checked_call_draft(draft)
         linking = draft.incident_id is not None or bool(draft.incident_number)
         if linking:
             self._ctx.actor.require(Action.LINK)
@@ -370,7 +370,8 @@ def new_client_uuid() -> str:
 # -- helpers --------------------------------------------------------------------------------
 
 
-def _checked(draft: CallDraft) -> CallDraft:
+def checked_call_draft(draft: CallDraft) -> CallDraft:
+    """The draft as it is saved: trimmed, and refused with a clear message when unusable."""
     try:
         uuid.UUID(draft.client_uuid)
     except (ValueError, AttributeError, TypeError):

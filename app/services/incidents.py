@@ -44,6 +44,7 @@ from app.services.incident_fields import (
     validated,
 )
 from app.services.incident_reads import incident_detail, to_detail
+from app.services.receipts import earlier_result, record_receipt
 from app.services.records import load_matrix, load_policies, record_change, record_event
 
 
@@ -352,18 +353,23 @@ class IncidentCommands:
             child.parent_id = parent_id
             return self._commit(session, child, ["parent_id"])
 
-    def add_note(self, incident_id: int, text: str, *, pinned: bool = False) -> int:
-        """Add a note to the timeline. Notes never conflict: they do not change the incident."""
+    def add_note(
+        self, incident_id: int, text: str, *, pinned: bool = False, op_id: str | None = None
+    ) -> int:
+        """Add a note to the timeline. Notes never conflict: they do not change the incident.
+        With `op_id` (a change from the offline outbox) the note is added once, however often
+        it is sent."""
         self._ctx.actor.require(Action.ADD_NOTE)
-        text = text.strip()
-        if not text:
-            raise InvalidInput("note", "The note is empty.")
+        text = checked_note(text)
         with self._ctx.db.write() as session:
+            if (receipt := earlier_result(session, op_id)) is not None:
+                return receipt.result_id or 0
             incident = session.get(Incident, incident_id)
             if incident is None:
                 raise NotFound(f"Incident {incident_id} no longer exists.")
             event = record_event(session, self._ctx, incident, "note", text, pinned=pinned)
             session.flush()
+            record_receipt(session, self._ctx, op_id, "note", event.id)
             record_change(
                 session,
                 self._ctx,
@@ -486,6 +492,14 @@ _REFERENCES: dict[str, tuple[type[ServiceRow] | type[Contact], str]] = {
     "service_id": (ServiceRow, "That service no longer exists; pick another."),
     "caller_id": (Contact, "That caller no longer exists; pick another."),
 }
+
+
+def checked_note(text: str) -> str:
+    """A note as it is kept: trimmed, and never empty."""
+    text = text.strip()
+    if not text:
+        raise InvalidInput("note", "The note is empty.")
+    return text
 
 
 def _check_reference(session: Session, field: str, value: object) -> None:

@@ -46,6 +46,7 @@ from app.domain.status_update import (
 )
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput, NotFound
+from app.services.receipts import earlier_result, record_receipt
 from app.services.records import load_policies, record_change, record_event
 from app.services.war_room import affected_services, to_update_row
 from app.services.war_room_dto import (
@@ -87,7 +88,12 @@ class StatusUpdates:
 
     # -- posting ------------------------------------------------------------------------------
 
-    def post(self, incident_id: int, draft: UpdateDraft) -> PostedUpdate:
+    def post(
+        self, incident_id: int, draft: UpdateDraft, *, op_id: str | None = None
+    ) -> PostedUpdate:
+        """Record an update and move the cadence on. With `op_id` (an update posted while the
+        database was unreachable, replayed from the outbox) it is recorded once, however often
+        it is sent."""
         self._ctx.actor.require(Action.POST_UPDATE)
         now = self._ctx.clock.now()
         body = checked_body(draft.body, now, final=draft.final)
@@ -95,6 +101,9 @@ class StatusUpdates:
             incident = session.get(Incident, incident_id)
             if incident is None:
                 raise NotFound(f"Incident {incident_id} no longer exists.")
+            if (receipt := earlier_result(session, op_id)) is not None and receipt.result_id:
+                earlier = self._load(receipt.result_id).update
+                return PostedUpdate(earlier, incident.next_update_due, incident.version)
             if not Status(incident.status).is_open:
                 raise InvalidInput(
                     "status",
@@ -102,6 +111,7 @@ class StatusUpdates:
                     "reopen it before posting more updates.",
                 )
             row = post_in_session(self._ctx, session, incident, draft.audience, body, draft.final)
+            record_receipt(session, self._ctx, op_id, "status_update", row.id)
             return PostedUpdate(row, incident.next_update_due, incident.version)
 
     # -- delivery -----------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from app.services.dto import IncidentDetail
 from app.services.errors import InvalidInput, NotFound
 from app.services.incident_reads import IncidentReads
 from app.services.incidents import IncidentCommands
+from app.services.receipts import earlier_result, record_receipt
 from app.services.records import record_change, record_event
 from app.services.war_room import PIN_KINDS, checklist_rows, to_vendor_row
 from app.services.war_room_dto import (
@@ -52,9 +53,10 @@ class WarRoomCommands:
 
     # -- checklist ----------------------------------------------------------------------------
 
-    def set_item_done(self, item_id: int, done: bool) -> ChecklistRow:
+    def set_item_done(self, item_id: int, done: bool, *, op_id: str | None = None) -> ChecklistRow:
         """Tick (or untick) a checklist item; the timeline records who and when. Ticking an
-        item a colleague just ticked changes nothing."""
+        item a colleague just ticked changes nothing. With `op_id` (a change from the offline
+        outbox) the change is made once, however often it is sent."""
         self._ctx.actor.require(Action.WORK_CHECKLIST)
         now = self._ctx.clock.now()
         with self._ctx.db.write() as session:
@@ -62,8 +64,9 @@ class WarRoomCommands:
             if item is None:
                 raise NotFound("That checklist item no longer exists; the list will refresh.")
             incident = _incident(session, item.incident_id)
-            if (item.done_at is not None) == done:
+            if earlier_result(session, op_id) is not None or (item.done_at is not None) == done:
                 return _item_row(session, item)
+            record_receipt(session, self._ctx, op_id, "checklist", item.id)
             if done:
                 item.done_at, item.done_by_id = now, self._ctx.actor.agent_id
                 summary = f"Ticked: {item.text}"

@@ -37,6 +37,7 @@ from tests.helpers import open_incident
 
 TABLES = {
     "incidents",
+    "applied_operations",
     "services",
     "contacts",
     "calls",
