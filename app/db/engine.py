@@ -172,6 +172,23 @@ def _is_connection_error(exc: DBAPIError) -> bool:
     return "not a database" in message or "malformed" in message
 
 
+# What the drivers say when the server is down, restarting, or the network to it is cut.
+_UNREACHABLE = (
+    "connection refused",
+    "timeout",
+    "timed out",
+    "could not receive",
+    "closed the connection",
+    "terminating connection",
+    "connection is closed",
+    "connection is lost",
+    "network is unreachable",
+    "no route to host",
+    "the database system is starting up",
+    "the database system is shutting down",
+)
+
+
 def _explain(url: URL, exc: DBAPIError) -> str:
     where = describe(url)
     message = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
@@ -186,7 +203,7 @@ def _explain(url: URL, exc: DBAPIError) -> str:
         return f"{where}: that database does not exist. Check its name, or ask your administrator."
     if "resolve host" in lowered or "translate host name" in lowered or "not known" in lowered:
         return f"Cannot find the server {url.host!r}. Check the host name in the database URL."
-    if "connection refused" in lowered or "timeout" in lowered or "could not receive" in lowered:
+    if any(sign in lowered for sign in _UNREACHABLE):
         return f"Cannot reach {where}: the server is down or the network is unreachable."
     if "not a database" in lowered or "malformed" in lowered:
         return f"{where} is not a Calmdesk database, or it is damaged. Restore it from a backup."
