@@ -4,12 +4,24 @@ CLI and the console's composition root."""
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.exc import ProgrammingError
 
 from app.adapters.secrets import stored_password
-from app.db.engine import Database, check_connection, open_database
+from app.db.engine import Database, DatabaseUnavailable, check_connection, open_database
+from app.db.local_file_recovery import (
+    LocalFileDamaged,
+    LocalFileProblem,
+    aside_path,
+    diagnose,
+    header_problem,
+    latest_backup,
+    sqlite_file,
+)
 from app.db.migrate import UpgradeReport, head_revision, upgrade
 from app.domain.clock import Clock, SystemClock
 from app.domain.errors import CalmdeskError
@@ -36,15 +48,40 @@ def connect(settings: Settings, password: str | None = None) -> Database:
     """Open and check the database, or raise DatabaseUnavailable with a one-line reason.
     Without a `password`, the keyring's (if any) is used; libpq's own sources (PGPASSWORD,
     ~/.pgpass) still apply when neither has one."""
+    file = sqlite_file(settings.db_url)
+    if file is not None:
+        # One stat and a 100-byte read: a file that is not SQLite, or was cut short, is caught
+        # before SQLite reads it (a cut-off file may otherwise open and fail much later).
+        reason = header_problem(file)
+        if reason is not None:
+            now = datetime.now()
+            backup = latest_backup(settings.backup_dir, file)
+            raise LocalFileDamaged(file, reason, backup, aside_path(file, now))
     if password is None:
         password = stored_password(settings.db_url)
     db = open_database(settings.db_url, password=password)
     try:
-        check_connection(db)
+        with explain_local_file(settings):
+            check_connection(db)
     except Exception:
         db.dispose()
         raise
     return db
+
+
+@contextmanager
+def explain_local_file(settings: Settings) -> Iterator[None]:
+    """A local file that is damaged or locked gets an explanation naming the last backup."""
+    try:
+        yield
+    except DatabaseUnavailable as exc:
+        file = sqlite_file(settings.db_url)
+        if file is None or isinstance(exc, LocalFileProblem):
+            raise
+        problem = diagnose(file, str(exc), settings.backup_dir, datetime.now())
+        if problem is None:
+            raise
+        raise problem from None
 
 
 def start(
@@ -57,8 +94,9 @@ def start(
     `login` when given, else as the database login (PostgreSQL) or the OS user (SQLite)."""
     db = connect(settings, password)
     try:
-        report = upgrade_or_explain(db, settings)
-        actor = sign_in(db, login) if login else identify(db, os_login())
+        with explain_local_file(settings):
+            report = upgrade_or_explain(db, settings)
+            actor = sign_in(db, login) if login else identify(db, os_login())
     except Exception:
         db.dispose()
         raise

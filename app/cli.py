@@ -10,23 +10,26 @@ import argparse
 import getpass
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from app import __version__
-from app.adapters.tabular_export import FORMATS, write_records
+from app.adapters.tabular_export import FORMATS
 from app.bootstrap import connect, os_login, start
-from app.cli_data import add_export_parsers, add_import_parser, run_export, run_import
+from app.cli_data import add_export_parsers, add_import_parser
+from app.cli_report import add_report_parser
+from app.db.local_file_recovery import (
+    aside_path,
+    backup_from,
+    latest_backup,
+    restore_backup,
+    sqlite_file,
+)
 from app.db.migrate import current_revision, head_revision
-from app.db.team_roles import GROUPS
 from app.domain.errors import CalmdeskError
 from app.domain.roles import Role
 from app.services.context import ServiceContext
-from app.services.demo import load_demo
-from app.services.exports import INCIDENT_COLUMNS, incident_records
-from app.services.identity import identify
-from app.services.incident_reads import IncidentReads
-from app.services.team_setup import add_agent, init_postgres, refresh_grants
 from app.settings import Settings, load_settings
 
 EPILOG = """\
@@ -40,8 +43,10 @@ examples:
   calmdesk export timeline INC0001234 --format json --out timeline.json
   calmdesk import servicenow incident_event_log.csv.xz
   calmdesk import csv other_desk.csv --mapping other_desk.json
+  calmdesk report --from 2026-01-01 --to 2026-01-31 --team "Service desk" --format csv
   calmdesk db upgrade --db postgresql://admin@db.example.com/calmdesk
   calmdesk db init-postgres --db postgresql://admin@db.example.com/calmdesk
+  calmdesk db restore                         put the last backup of the local file in place
   calmdesk db add-agent --login sam --name "Sam Okafor" --role supervisor --password-prompt
 """
 
@@ -73,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", metavar="action", required=True)
     db_commands.add_parser("upgrade", help="bring the schema to this version", parents=[db_option])
     db_commands.add_parser("status", help="show the schema version", parents=[db_option])
+    restore = db_commands.add_parser(
+        "restore",
+        help="put the last backup of the local file in place (the current file is kept aside)",
+        parents=[db_option],
+    )
+    restore.add_argument("--backup", metavar="FILE", type=Path, help="this backup, not the last")
     db_commands.add_parser(
         "init-postgres",
         help="set up a team PostgreSQL database: schema, roles and least-privilege grants",
@@ -108,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     incidents.add_argument("--out", metavar="FILE", required=True, type=Path)
     add_export_parsers(export_what, db_option)
     add_import_parser(commands, db_option)
+    add_report_parser(commands, db_option)
     return parser
 
 
@@ -125,6 +137,15 @@ def run_command(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    # Imported here, not at the top: `calmdesk` (the console) shares this module for its parser,
+    # and each of these costs start-up time the console does not need.
+    from app.adapters.tabular_export import write_records
+    from app.cli_data import run_export, run_import
+    from app.services.demo import load_demo
+    from app.services.exports import INCIDENT_COLUMNS, incident_records
+    from app.services.incident_reads import IncidentReads
+    from app.services.team_setup import refresh_grants
+
     if args.command == "db" and args.db_command == "status":
         db = connect(settings)
         current, head = current_revision(db), head_revision()
@@ -133,6 +154,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         return 0
     if args.command == "db" and args.db_command == "init-postgres":
         return _init_postgres(settings, out)
+    if args.command == "db" and args.db_command == "restore":
+        return _restore(settings, args.backup, out)
     session = start(settings)
     ctx = session.ctx
     if args.command == "db" and args.db_command == "add-agent":
@@ -163,6 +186,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         return 0
     if args.command == "import":
         return run_import(ctx, args, out)
+    if args.command == "report":
+        from app.cli_report import run_report
+
+        return run_report(ctx, args, out)
     if args.command == "export" and args.export_what != "incidents":
         return run_export(ctx, args, out)
     if args.command == "export":
@@ -173,6 +200,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 
 def _init_postgres(settings: Settings, out: TextIO) -> int:
+    from app.db.team_roles import GROUPS
+    from app.services.identity import identify
+    from app.services.team_setup import init_postgres
+
     db = connect(settings)
     try:
         ready = init_postgres(db)
@@ -188,7 +219,25 @@ def _init_postgres(settings: Settings, out: TextIO) -> int:
     return 0
 
 
+def _restore(settings: Settings, chosen: Path | None, out: TextIO) -> int:
+    file = sqlite_file(settings.db_url)
+    if file is None:
+        raise CalmdeskError(
+            "`calmdesk db restore` restores the local SQLite file; a PostgreSQL database is "
+            "restored by its administrator from the server's own backups."
+        )
+    backup = backup_from(chosen) if chosen else latest_backup(settings.backup_dir, file)
+    if backup is None:
+        raise CalmdeskError(f"There is no backup of {file} in {settings.backup_dir} yet.")
+    kept = restore_backup(file, backup, aside_path(file, datetime.now()))
+    aside = f"; the previous file is kept as {kept}" if kept else ""
+    print(f"Restored {file} from {backup.path} ({backup.when}){aside}", file=out)
+    return 0
+
+
 def _add_agent(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.services.team_setup import add_agent
+
     password = None
     if args.password_prompt:
         password = getpass.getpass(f"Password for {args.login}: ")

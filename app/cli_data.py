@@ -6,20 +6,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from app.adapters.csv_mapping import MappingError, load_mapping
 from app.adapters.tabular_export import FORMATS, write_records
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput
-from app.services.import_writer import ImportReport
-from app.services.imports import import_csv, import_servicenow
-from app.services.record_exports import (
-    CALL_COLUMNS,
-    TIMELINE_COLUMNS,
-    call_records,
-    timeline_records,
-)
+
+if TYPE_CHECKING:
+    from app.services.import_writer import ImportReport
 
 REJECTED_SHOWN = 50
 
@@ -77,6 +71,10 @@ class _ProgressLine:
 
 
 def run_import(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:
+    # The importers load only for an import: the console shares the CLI's parser (start-up time).
+    from app.adapters.csv_mapping import MappingError, load_mapping
+    from app.services.imports import import_csv, import_servicenow
+
     progress = _ProgressLine(args.file.name, sys.stderr)
     if args.import_what == "servicenow":
         report = import_servicenow(ctx, args.file, progress=progress)
@@ -106,6 +104,13 @@ def _print_report(report: ImportReport, rejected_out: Path | None, out: TextIO) 
 
 
 def run_export(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.services.record_exports import (
+        CALL_COLUMNS,
+        TIMELINE_COLUMNS,
+        call_records,
+        timeline_records,
+    )
+
     if args.export_what == "calls":
         rows = write_records(call_records(ctx), CALL_COLUMNS, args.format, args.out)
         print(f"Exported {rows} calls to {args.out}", file=out)

@@ -95,7 +95,7 @@ def _saved_db_url(config_file: Path) -> str | None:
     try:
         # utf-8-sig: Notepad and the Windows installer may start the file with a byte-order mark.
         saved = json.loads(config_file.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: nested too deeply
         return None  # no file yet, or a damaged one: fall back to the default database
     url = saved.get("db_url") if isinstance(saved, dict) else None
     return url if isinstance(url, str) and url else None
@@ -129,5 +129,8 @@ def save_db_url(settings: Settings, url: str | None) -> None:
     settings.config_dir.mkdir(parents=True, exist_ok=True)
     saved: dict[str, str] = {}
     if url:
-        saved["db_url"] = make_url(url).set(password=None).render_as_string(hide_password=False)
+        # _replace, not set(): URL.set ignores None and would keep the password.
+        saved["db_url"] = (
+            make_url(url)._replace(password=None).render_as_string(hide_password=False)
+        )
     settings.config_file.write_text(json.dumps(saved, indent=2), encoding="utf-8")

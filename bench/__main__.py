@@ -2,8 +2,9 @@
 
     python -m bench [--full] [--keep] [--only NAME ...]
 
---full runs the concurrent writers for 60 s instead of 15 s. Data is made once per run in a
-temporary folder (the ServiceNow import takes ~10 s, the 25k scale set ~2 s).
+--full runs the concurrent writers for 60 s instead of 15 s; --only runs some of the groups
+(import, startup, queue, scale, live, calls). Data is made once per run in a temporary folder
+(the ServiceNow import takes ~10 s, the 25k scale set ~2 s, the 1M history set ~1 min).
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from time import perf_counter
 
-from bench import calls_bench, live_propagation, queue_bench, startup
+from bench import calls_bench, live_propagation, queue_bench, scale_bench, startup
 from bench.common import Result
 from bench.data import (
     SERVICENOW,
+    history_set,
     import_servicenow_into,
     postgres_available,
     postgres_database,
@@ -33,6 +35,7 @@ from bench.data import (
 )
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
+GROUPS = ("import", "startup", "queue", "scale", "live", "calls")
 
 
 def _csv_parse_seconds(path: Path) -> tuple[float, int]:
@@ -115,7 +118,10 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="60 s of concurrent writers")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
     parser.add_argument("--repeat", type=int, default=5, help="start-up runs per process")
+    parser.add_argument("--only", nargs="+", choices=GROUPS, default=GROUPS, metavar="NAME",
+                        help=f"run only these groups: {', '.join(GROUPS)}")  # fmt: skip
     args = parser.parse_args()
+    only = set(args.only)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     folder = Path(tempfile.mkdtemp(prefix="calmdesk-bench-"))
     results: list[Result] = []
@@ -125,34 +131,61 @@ def main() -> None:
         results.extend(work())
 
     try:
-        servicenow, imported = _import(folder)
-        results.extend(imported)
         scale = folder / "scale.sqlite3"
-        scale_set(sqlite_url(scale))
-        step("start-up and memory", lambda: _startup(servicenow, scale, folder, args.repeat))
-        step("queue load, search, sort", lambda: queue_bench.run(scale))
+        if only & {"import", "startup", "queue", "scale"}:
+            scale_set(sqlite_url(scale))
+        if only & {"import", "startup"}:
+            servicenow, imported = _import(folder)
+            results.extend(imported)
+        if "startup" in only:
+            step("start-up and memory", lambda: _startup(servicenow, scale, folder, args.repeat))
+        if "queue" in only:
+            step("queue load, search, sort", lambda: queue_bench.run(scale))
+        if "scale" in only:
+            history = folder / "history.sqlite3"
+            started = perf_counter()
+            history_set(sqlite_url(history))
+            made = perf_counter() - started
+            step(
+                "scale: 1M history",
+                lambda: scale_bench.run(scale, history, folder, made, max(3, args.repeat // 2)),
+            )
         small = folder / "small.sqlite3"
-        scale_set(sqlite_url(small), 200)
-        step(
-            "live propagation (SQLite)",
-            lambda: [live_propagation.measure(sqlite_url(small), "SQLite file", target_ms=1000)],
-        )
-        step("call save (SQLite)", lambda: [calls_bench.save_latency(sqlite_url(small), "SQLite")])
-        if postgres_available():
+        if only & {"live", "calls"}:
+            scale_set(sqlite_url(small), 200)
+        if "live" in only:
+            step(
+                "live propagation (SQLite)",
+                lambda: [
+                    live_propagation.measure(sqlite_url(small), "SQLite file", target_ms=1000)
+                ],
+            )
+        if "calls" in only:
+            step(
+                "call save (SQLite)",
+                lambda: [calls_bench.save_latency(sqlite_url(small), "SQLite")],
+            )
+        wants_server = bool(only & {"live", "calls"})
+        if wants_server and postgres_available():
             with postgres_database() as url:
                 scale_set(url, 200)
-                step(
-                    "live propagation (PostgreSQL)",
-                    lambda: [live_propagation.measure(url, "PostgreSQL", target_ms=250)],
-                )
-                step(
-                    "call save (PostgreSQL)", lambda: [calls_bench.save_latency(url, "PostgreSQL")]
-                )
-                step(
-                    "concurrent writers (PostgreSQL)",
-                    lambda: calls_bench.concurrent_writers(url, seconds=60 if args.full else 15),
-                )
-        else:
+                if "live" in only:
+                    step(
+                        "live propagation (PostgreSQL)",
+                        lambda: [live_propagation.measure(url, "PostgreSQL", target_ms=250)],
+                    )
+                if "calls" in only:
+                    step(
+                        "call save (PostgreSQL)",
+                        lambda: [calls_bench.save_latency(url, "PostgreSQL")],
+                    )
+                    step(
+                        "concurrent writers (PostgreSQL)",
+                        lambda: calls_bench.concurrent_writers(
+                            url, seconds=60 if args.full else 15
+                        ),
+                    )
+        elif wants_server:
             print("PostgreSQL is not reachable at 127.0.0.1:5432: its metrics are skipped")
     finally:
         if args.keep:
@@ -160,19 +193,24 @@ def main() -> None:
         else:
             shutil.rmtree(folder, ignore_errors=True)
     _print(results)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "when": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpus "
-                f"{platform.system()} {platform.release()} Python {platform.python_version()}",
-                "metrics": [r.as_dict() for r in results],
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+    write_results(results, RESULTS, partial=only != set(GROUPS))
     print(f"wrote {RESULTS}")
+
+
+def write_results(results: list[Result], path: Path, *, partial: bool = False) -> None:
+    """Write the metrics; a partial run (--only) replaces its own metrics and keeps the rest."""
+    metrics = [r.as_dict() for r in results]
+    if partial and path.exists():
+        fresh = {m["name"] for m in metrics}
+        kept = [m for m in json.loads(path.read_text())["metrics"] if m["name"] not in fresh]
+        metrics = kept + metrics
+    document = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpus "
+        f"{platform.system()} {platform.release()} Python {platform.python_version()}",
+        "metrics": metrics,
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n")
 
 
 def _fmt(value: float | None) -> str:

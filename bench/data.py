@@ -19,13 +19,15 @@ from app.domain.clock import ManualClock
 from app.services.context import ServiceContext
 from app.services.directory import sign_in
 from app.services.imports import ImportReport, import_servicenow
-from bench.scale_data import generate
+from bench.scale_data import generate, generate_history
 
 SERVICENOW = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "uci498_incident_event_log.csv.xz"
 )
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 SCALE_ROWS = 25_000
+HISTORY_ROWS = 1_000_000  # the scale metric: years of history behind a normal day's queue
+HISTORY_OPEN_ROWS = 5_000
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
@@ -55,6 +57,18 @@ def scale_set(url: str, rows: int = SCALE_ROWS) -> str:
     try:
         upgrade(db)
         generate(db, rows, NOW)
+    finally:
+        db.dispose()
+    return url
+
+
+def history_set(url: str, history: int = HISTORY_ROWS, open_rows: int = HISTORY_OPEN_ROWS) -> str:
+    """`open_rows` open incidents with `history` resolved and closed ones behind them."""
+    db = open_database(url)
+    try:
+        upgrade(db)
+        generate(db, open_rows, NOW)
+        generate_history(db, history, NOW)  # disposes of the engine: it needs the file alone
     finally:
         db.dispose()
     return url

@@ -74,12 +74,13 @@ def search_and_sort(ctx: ServiceContext) -> list[Result]:
             model.set_search(text)
             ours_search.append(perf_counter() - started)
         model.set_search("")
-    ours_sort = []
-    for column in range(len(COLUMNS)):
-        for order in (Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder):
-            started = perf_counter()
-            model.sort(column, order)
-            ours_sort.append(perf_counter() - started)
+    # Right after a load each column's first sort makes its ranks (cold); the console makes
+    # them in the idle time after the first paint (prepare_sorts), so a click finds them ready.
+    model.set_rows(rows)
+    cold_sort = _sorts(model)
+    model.set_rows(rows)
+    model.prepare_sorts()
+    ours_sort = _sorts(model) + _sorts(model)
     model.reset_sort()
 
     proxy = QSortFilterProxyModel()
@@ -114,9 +115,29 @@ def search_and_sort(ctx: ServiceContext) -> list[Result]:
             "ms",
             ms(median(stock_sort)),
             50,
-            note="stock proxy median of 3 columns",
+            note="every column both ways, twice, after the idle warm-up; stock proxy median",
+        ),
+        Result(
+            "sort, first click per column right after a load (max), 25k",
+            ms(max(cold_sort)),
+            "ms",
+            ms(median(stock_sort)),
+            None,
+            "info",
+            "before the idle warm-up has run: the column's ranks are made by the click",
         ),
     ]
+
+
+def _sorts(model: QueueModel) -> list[float]:
+    """Seconds per sort: every column, descending then ascending."""
+    times = []
+    for column in range(len(COLUMNS)):
+        for order in (Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder):
+            started = perf_counter()
+            model.sort(column, order)
+            times.append(perf_counter() - started)
+    return times
 
 
 def run(path: Path) -> list[Result]:

@@ -1,4 +1,5 @@
-"""A generated scale set: tens of thousands of open incidents, written in bulk for speed.
+"""Generated scale sets, written in bulk for speed: tens of thousands of open incidents
+(`generate`), and years of resolved and closed history behind them (`generate_history`).
 
 Rows go straight in with SQLAlchemy Core (no timeline, no change log): this is a load for
 measuring reads, not an example of how Calmdesk writes.
@@ -7,13 +8,15 @@ measuring reads, not an example of how Calmdesk writes.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert, update
+from sqlalchemy import func, insert, select, update
 
 from app.db.engine import Database
 from app.db.models import Agent, Counter, Incident, Service, Team
-from app.domain.priority import PriorityMatrix
+from app.domain.priority import Priority, PriorityMatrix
 from app.domain.sla import DEFAULT_POLICIES, due_times
 
 WORDS = ("email", "vpn", "printer", "laptop", "payroll", "erp", "wifi", "share", "phone",
@@ -71,3 +74,92 @@ def generate(db: Database, count: int, now: datetime, seed: int = 7) -> None:
         session.execute(
             update(Counter).where(Counter.name == "incident_number").values(value=count)
         )
+
+
+HISTORY_YEARS = 3
+CALLS_EVERY = 4  # one call in the history for every 4th incident (250,000 for 1M incidents)
+
+
+def _sqlite_time(moment: datetime) -> str:
+    # How SQLAlchemy stores a UtcDateTime in SQLite: naive UTC text with microseconds.
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def generate_history(db: Database, count: int, now: datetime, seed: int = 11) -> int:
+    """`count` resolved and closed incidents over the last HISTORY_YEARS years (about 900 a day,
+    so a realistic few hundred were resolved since yesterday), numbered after the open ones,
+    with a call for every CALLS_EVERY-th. Written through the sqlite3 driver's executemany in
+    one transaction with the journal off (a throwaway file): a million rows in well under a
+    minute, where the ORM would take many. Returns the number of calls written."""
+    assert db.backend == "sqlite", "the history set is written to SQLite files only"
+    path = db.engine.url.database
+    assert path, "a file database"
+    rng = random.Random(seed)
+    with db.read() as session:
+        first = int(session.scalar(select(func.max(Incident.id))) or 0) + 1
+        teams = list(session.scalars(select(Team.id)))
+        agents = list(session.scalars(select(Agent.id)))
+        services = list(session.scalars(select(Service.id)))
+    db.dispose()  # the bulk connection below needs the file to itself
+    titles = [" ".join(rng.choice(WORDS) for _ in range(5)).capitalize() for _ in range(997)]
+    cells = [(i, u, int(PriorityMatrix().priority(i, u))) for i in (1, 2, 3) for u in (1, 2, 3)]
+    span = HISTORY_YEARS * 365 * 24 * 60  # minutes
+    minute = timedelta(minutes=1)
+
+    def incidents() -> Iterator[tuple[object, ...]]:
+        for n in range(count):
+            # Spread evenly back from now (the newest resolved minutes ago); the variety comes
+            # from cheap index arithmetic rather than a random call per column.
+            opened = now - ((n * span) // count + 60 + n % 541) * minute
+            impact, urgency, priority = cells[n % 9]
+            policy = DEFAULT_POLICIES[Priority(priority)]
+            resolved = opened + (20 + n % 31) * minute
+            closed = resolved + timedelta(days=3)
+            done = closed < now
+            yield (
+                f"INC{first + n:07d}", titles[n % 997], services[n % len(services)], impact,
+                urgency, priority, "closed" if done else "resolved",
+                agents[(n * 7) % len(agents)], teams[(n * 3) % len(teams)],
+                _sqlite_time(opened), _sqlite_time(opened + 5 * minute),
+                _sqlite_time(resolved), _sqlite_time(closed) if done else None,
+                _sqlite_time(closed if done else resolved),
+                _sqlite_time(opened + policy.respond_within),
+                _sqlite_time(opened + policy.resolve_within),
+            )  # fmt: skip
+
+    def calls() -> Iterator[tuple[object, ...]]:
+        for n in range(0, count, CALLS_EVERY):
+            at = now - ((n * span) // count + 700) * minute
+            yield (f"00000000-0000-4000-8000-{n:012d}", _sqlite_time(at), f"Caller {n % 5000}",
+                   first + n, agents[n % len(agents)])  # fmt: skip
+
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        connection.execute("PRAGMA cache_size = -262144")  # 256 MB: the indexes stay in memory
+        connection.execute("BEGIN")
+        connection.executemany(
+            "INSERT INTO incidents (number, title, description, service_id, channel, impact, "
+            "urgency, priority, status, hold_reason, major, assignee_id, team_id, opened_at, "
+            "acknowledged_at, resolved_at, closed_at, updated_at, respond_by, resolve_by, "
+            "paused_seconds, workaround, public_message, resolution, version) "
+            "VALUES (?, ?, '', ?, 'phone', ?, ?, ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "0, '', '', 'Fixed', 1)",
+            incidents(),
+        )
+        connection.executemany(
+            "INSERT INTO calls (client_uuid, at, caller_name, channel, symptom, callback_wanted, "
+            "incident_id, agent_id) VALUES (?, ?, ?, 'phone', 'Same again', 0, ?, ?)",
+            calls(),
+        )
+        connection.execute(
+            "UPDATE counters SET value = ? WHERE name = 'incident_number'", (first + count - 1,)
+        )
+        connection.execute("COMMIT")
+        # No ANALYZE: Calmdesk never runs it, so its databases have no statistics (see
+        # bench/README.md on what statistics would change for the queue's query).
+        connection.execute("PRAGMA journal_mode = WAL")
+    finally:
+        connection.close()
+    return len(range(0, count, CALLS_EVERY))

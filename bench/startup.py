@@ -36,7 +36,12 @@ def _env(home: Path) -> dict[str, str]:
         XDG_DATA_HOME=str(home / "data"),
         XDG_CACHE_HOME=str(home / "cache"),
         PYTHONPATH=str(ROOT),
+        # Compiled bytecode, as an installed Calmdesk has (pip and the bundle ship it): kept in
+        # the run's folder, so a shell with PYTHONDONTWRITEBYTECODE does not make every start
+        # recompile ~120 modules, and nothing is written into the source tree.
+        PYTHONPYCACHEPREFIX=str(home / "pycache"),
     )
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("CALMDESK_DB_URL", None)
     return env
 

@@ -1,5 +1,9 @@
 """Fixtures live in tests/helpers.py; this file only makes them visible to every test."""
 
+import os
+
+from hypothesis import settings
+
 from tests.app.adapters.notification_server import (  # noqa: F401  (one private bus per run)
     _desktop_bus,
     _private_bus,
@@ -14,8 +18,16 @@ from tests.helpers import (  # noqa: F401
     db,
     db_url,
     file_keyring,
+    pg_through_proxy,
     postgres_url,
     sqlite_ctx,
     sqlite_url,
     team_server,
 )
+
+# Property tests run the same examples on every run and machine (derandomize), save no example
+# database in the checkout, and never fail on timing: the build machine is shared and noisy.
+# HYPOTHESIS_PROFILE=fuzz explores with fresh random examples, many more of them.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, max_examples=40)
+settings.register_profile("fuzz", database=None, deadline=None, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

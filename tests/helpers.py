@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from app.services.dto import IncidentDetail
 from app.services.identity import identify
 from app.services.incidents import IncidentCommands, IncidentDraft
 from app.settings import load_settings
+from tests.fault_proxy import FaultProxy
 from ui.console_context import ConsoleContext
 from ui.task_runner import TaskRunner
 
@@ -243,3 +244,25 @@ def shared_data_dir() -> Path:
         if candidate and Path(candidate).is_dir():
             return Path(candidate)
     return Path(candidates[1])
+
+
+@dataclass
+class CutLine:
+    """A PostgreSQL database reached through a proxy the test can cut (tests/fault_proxy.py),
+    and a direct line to it, to count what arrived."""
+
+    proxy: FaultProxy
+    url: str  # through the proxy
+    direct: Database
+
+
+@pytest.fixture
+def pg_through_proxy(postgres_url: str) -> Iterator[CutLine]:
+    direct = open_database(postgres_url)
+    upgrade(direct)
+    parsed = make_url(postgres_url)
+    proxy = FaultProxy(parsed.host or "127.0.0.1", parsed.port or 5432)
+    through = parsed.set(host="127.0.0.1", port=proxy.port)
+    yield CutLine(proxy, through.render_as_string(hide_password=False), direct)
+    proxy.close()
+    direct.dispose()

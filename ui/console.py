@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 import time
+from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -15,15 +18,17 @@ from app.adapters.secrets import PasswordVault
 from app.bootstrap import Session, start
 from app.cli import settings_from
 from app.db.live import watcher_for
+from app.db.local_file_recovery import LocalFileProblem, backup_if_due, sqlite_file
 from app.domain.errors import CalmdeskError
 from app.settings import Settings, load_settings, save_db_url
-from ui.connection.connection_dialog import choose_database
 from ui.console_context import ConsoleContext
-from ui.crash_log import install_crash_log
+from ui.crash_log import Restarter, install_crash_reporting
 from ui.icons import app_icon
 from ui.main_window import MainWindow
 from ui.notifications import install_notifications
 from ui.task_runner import TaskRunner
+
+BACKUP_DELAY_MS = 10_000  # after the queue loaded and the first clicks, not during them
 
 
 def run_console(args: argparse.Namespace, started: float) -> int:
@@ -35,15 +40,19 @@ def run_console(args: argparse.Namespace, started: float) -> int:
     app.setWindowIcon(app_icon())
     app.setDesktopFileName("calmdesk")  # Wayland finds the icon through calmdesk.desktop
     settings = settings_from(args)
-    install_crash_log(settings.log_dir)
     vault = PasswordVault()  # one per run: passwords asked for stay for the session
     runner = TaskRunner(app)
+    restarter = Restarter()
+    reporter = install_crash_reporting(settings.log_dir, settings.db_url, runner, restarter.request)
     while True:
         code, switch_to = _run_window(app, args, settings, started, vault, runner)
         if switch_to is None:
+            if restarter.requested:  # the crash dialog's Restart, once everything shut down
+                restarter.start_again()
             return code
         save_db_url(settings, switch_to)
         settings = load_settings(db_url=switch_to)
+        reporter.set_database(settings.db_url)
 
 
 def _open(
@@ -58,6 +67,14 @@ def _open(
             if args.exit_when_ready:
                 print(f"calmdesk: {exc}", file=sys.stderr)
                 return None
+            if isinstance(exc, LocalFileProblem):  # damaged or locked: restore, retry or quit
+                from ui.local_file_dialog import resolve_local_file
+
+                if resolve_local_file(exc):
+                    continue
+                return None
+            from ui.connection.connection_dialog import choose_database  # only when it failed
+
             url = choose_database(
                 settings, vault, runner, message=f"Calmdesk could not open the database: {exc}"
             )
@@ -101,12 +118,32 @@ def _run_window(
     window.database_switch_requested.connect(switch)
     window.show()
     window.start()
+    if not args.exit_when_ready:
+        QTimer.singleShot(BACKUP_DELAY_MS, lambda: back_up_if_due(settings, runner))
     code = app.exec()
     notifications.stop()
+    context.offline.stop()
     context.live.stop()
     runner.wait_for_idle()
     session.ctx.db.dispose()
     return code, (switch_to[0] if switch_to else None)
+
+
+def back_up_if_due(settings: Settings, runner: TaskRunner) -> None:
+    """Once a day, a verified copy of the local file, made off the UI thread, so that "the last
+    backup" a damaged file's message names is recent. A failed backup is logged, not shown."""
+    file = sqlite_file(settings.db_url)
+    if file is None:
+        return
+
+    def back_up() -> Path | None:
+        try:
+            return backup_if_due(file, settings.backup_dir, datetime.now())
+        except (OSError, sqlite3.Error) as exc:
+            logging.getLogger(__name__).warning("Daily backup of %s failed: %s", file, exc)
+            return None
+
+    runner.submit(back_up)
 
 
 def _report_ready(window: MainWindow, started: float, count: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.adapters.outbox_store import OutboxStore
 from app.adapters.secrets import PasswordVault
 from app.db.live import ChangeWatcher
 from app.services.change_feed import ChangeFeed
@@ -11,9 +12,13 @@ from app.services.context import ServiceContext
 from app.services.directory import Directory
 from app.services.incident_reads import IncidentReads
 from app.services.incidents import IncidentCommands
+from app.services.outbox import Outbox
 from app.settings import Settings
 from ui.live.live_updates import LiveUpdates
+from ui.live.offline_monitor import OfflineMonitor
 from ui.task_runner import TaskRunner
+
+OUTBOX_FILE = "outbox.sqlite3"
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,9 @@ class ConsoleContext:
     feed: ChangeFeed
     vault: PasswordVault  # database passwords: the keyring, or this session's memory
     live: LiveUpdates  # wakes the views when another console commits (may watch nothing)
+    # Sends calls, notes, ticks and updates through the outbox, which keeps them while the
+    # database is unreachable; says where things stand and reconnects.
+    offline: OfflineMonitor
 
     @classmethod
     def build(
@@ -48,4 +56,7 @@ class ConsoleContext:
             feed=ChangeFeed(services.db),
             vault=vault or PasswordVault(),
             live=LiveUpdates(watcher),
+            offline=OfflineMonitor(
+                Outbox(services, OutboxStore(settings.data_dir / OUTBOX_FILE)), runner
+            ),
         )

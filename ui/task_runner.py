@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from app.db.engine import DatabaseUnavailable
 from app.domain.errors import CalmdeskError
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,8 @@ class TaskRunner(QObject):
     """`submit(fn, on_done, on_error)`: fn runs on a worker thread, the callbacks on the UI one."""
 
     task_finished = Signal()  # after any task's callback ran: tests wait on it
+    database_unavailable = Signal(str)  # a task found the database unreachable: why
+    unexpected_error = Signal(object)  # a bug in a task (the exception): the crash reporter
     busy_changed = Signal(bool)
     _job_finished = Signal(int, object, object)
 
@@ -89,8 +92,11 @@ class TaskRunner(QObject):
                     on_done(result)
             else:
                 assert isinstance(error, Exception)
+                if isinstance(error, DatabaseUnavailable):
+                    self.database_unavailable.emit(str(error))
                 if not isinstance(error, CalmdeskError):
                     log.error("Unexpected error in a background task", exc_info=error)
+                    self.unexpected_error.emit(error)
                     error = UnexpectedError(
                         "Something went wrong inside Calmdesk; nothing you typed was lost. "
                         "The details are in the log file."

@@ -28,7 +28,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.adapters.import_records import ImportedEvent, ImportedIncident, RejectedRow
+from app.adapters.import_records import (
+    ImportedEvent,
+    ImportedIncident,
+    RejectedRow,
+    check_plausible,
+)
+from app.domain.errors import CalmdeskError
 
 TARGETS: dict[str, str] = {
     "number": "incident number (required)",
@@ -56,7 +62,7 @@ HOLD_REASONS = ("awaiting_caller", "awaiting_vendor", "awaiting_change")
 CHANNELS = ("phone", "email", "walk_in", "chat", "self_service", "monitoring")
 
 
-class MappingError(Exception):
+class MappingError(CalmdeskError):
     """The mapping is incomplete or does not fit the file's columns."""
 
 
@@ -100,13 +106,19 @@ class ColumnMapping:
             raise MappingError("A mapping needs a 'fields' table.")
         unknown = sorted(set(raw) - set(TARGETS))
         if unknown:
-            raise MappingError(f"Unknown fields in the mapping: {', '.join(unknown)}.")
+            names = ", ".join(u if u.isprintable() and u.strip() == u else repr(u) for u in unknown)
+            raise MappingError(f"Unknown fields in the mapping: {names}.")
         rules: dict[str, FieldRule] = {}
         for target, spec in raw.items():
             if isinstance(spec, str):
                 spec = {"column": spec}
             if not isinstance(spec, Mapping):
                 raise MappingError(f"The rule for {target} must be a table.")
+            texts = [k for k in ("column", "template", "format") if k in spec]
+            if any(not isinstance(spec[k], str) for k in texts):
+                raise MappingError(f"In the rule for {target}, {', '.join(texts)} must be text.")
+            if not isinstance(spec.get("values") or {}, Mapping):
+                raise MappingError(f"The values of {target} must be a table of old = new.")
             rules[target] = FieldRule(
                 column=spec.get("column"),
                 template=spec.get("template"),
@@ -114,11 +126,19 @@ class ColumnMapping:
                 values={str(k): v for k, v in dict(spec.get("values") or {}).items()},
                 format=spec.get("format"),
             )
+        date_format = data.get("date_format")
+        if date_format is not None and not isinstance(date_format, str):
+            raise MappingError('The date_format must be text, like "%d/%m/%Y %H:%M".')
+        missing = data.get("missing", ("", "?"))
+        if not isinstance(missing, list | tuple) or any(
+            isinstance(m, list | dict) for m in missing
+        ):
+            raise MappingError('"missing" must be a list of the values that mean no value.')
         return cls(
             fields=rules,
             name=str(data.get("name") or ""),
-            date_format=data.get("date_format"),
-            missing=tuple(str(m) for m in data.get("missing", ("", "?"))),
+            date_format=date_format,
+            missing=tuple(str(m) for m in missing),
         )
 
 
@@ -128,9 +148,16 @@ def load_mapping(path: Path) -> ColumnMapping:
         data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
     except (OSError, ValueError) as exc:
         raise MappingError(f"Cannot read the mapping {path.name}: {exc}") from exc
+    except RecursionError:  # both parsers recurse once per nested list or table
+        raise MappingError(f"Cannot read the mapping {path.name}: it nests too deeply.") from None
     if not isinstance(data, Mapping):
         raise MappingError(f"The mapping {path.name} is not a table.")
-    return ColumnMapping.from_json(data)
+    try:
+        return ColumnMapping.from_json(data)
+    except MappingError as exc:
+        raise MappingError(f"The mapping {path.name} is not usable: {exc}") from exc
+    except (TypeError, ValueError) as exc:  # e.g. "missing": 3
+        raise MappingError(f"The mapping {path.name} is not usable: {exc}.") from exc
 
 
 def save_mapping(mapping: ColumnMapping, path: Path) -> None:
@@ -148,7 +175,7 @@ class MappedReader:
         for target, rule in mapping.fields.items():
             columns = [rule.column] if rule.column else []
             if rule.template:
-                columns += _template_columns(rule.template)
+                columns += _checked_template(rule.template, target)
             absent = [c for c in columns if c not in self._index]
             if absent:
                 raise MappingError(
@@ -168,7 +195,7 @@ class MappedReader:
         raw: str | None
         if rule.template:
             raw = rule.template.format_map(
-                {c: self._cell(row, c) or "" for c in _template_columns(rule.template)}
+                {c: self._cell(row, c) or "" for c in template_columns(rule.template)}
             ).strip()
         elif rule.column:
             raw = self._cell(row, rule.column)
@@ -179,7 +206,8 @@ class MappedReader:
         if raw is None:
             return None
         if target in DATES:
-            return _date(raw, rule.format or self._mapping.date_format)
+            moment = read_date(raw, rule.format or self._mapping.date_format)
+            return check_plausible(moment, target)
         return rule.values.get(raw, raw)
 
     def _cell(self, row: list[str], column: str) -> str | None:
@@ -193,7 +221,7 @@ class MappedReader:
                 continue
             self.rows_read += 1
             try:
-                incident = self._incident(row)
+                incident = self.read_row(row)
                 if incident.number in seen:
                     raise ValueError(f"{incident.number} appears twice in the file")
                 seen.add(incident.number)
@@ -202,7 +230,8 @@ class MappedReader:
                 continue
             yield incident
 
-    def _incident(self, row: list[str]) -> ImportedIncident:
+    def read_row(self, row: list[str]) -> ImportedIncident:
+        """One row as an incident; ValueError says why the row would be rejected."""
         if len(row) != self._width:
             raise ValueError(f"has {len(row)} fields, the header has {self._width}")
         number = self._value(row, "number")
@@ -261,8 +290,29 @@ class MappedReader:
         return incident
 
 
-def _template_columns(template: str) -> list[str]:
+def template_columns(template: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+
+
+def _checked_template(template: str, target: str) -> list[str]:
+    """The columns a template names, or a MappingError if rows could not be put through it: a
+    stray brace, a positional {} or {0}, {a.b} or {a[0]} (Python would look inside the value),
+    a nested {a:{b}}, or a format the text of a cell cannot take."""
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+        if any(not name or name.isdigit() or "." in name or "[" in name for name in names):
+            problem = "it names something other than a column"
+        else:
+            template.format_map(dict.fromkeys(names, ""))
+            return names
+    except ValueError as exc:
+        problem = str(exc)
+    except (KeyError, IndexError, AttributeError):
+        problem = "it names something other than a column"
+    raise MappingError(
+        f"The template for {target} cannot be used ({problem}): name columns in braces, "
+        "like {category}: {ci_name}, and write a brace itself as {{ or }}."
+    )
 
 
 def _text(value: Any) -> str | None:
@@ -278,9 +328,12 @@ def _level(value: Any, name: str, highest: int, number: str) -> int:
     return int(text)
 
 
-def _date(text: str, fmt: str | None) -> datetime:
+def read_date(text: str, fmt: str | None) -> datetime:
     try:
         parsed = datetime.strptime(text, fmt) if fmt else datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{text!r} is not a date like {fmt or 'YYYY-MM-DD HH:MM:SS'}") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    try:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC
+        raise ValueError(f"{text!r} is out of the range of dates Calmdesk can store") from None

@@ -79,6 +79,8 @@ def load_delivery_config(path: Path) -> DeliveryConfig:
         return DeliveryConfig(source=str(path))
     except OSError as exc:
         raise DeliveryConfigError(f"{path}: cannot be read ({exc.strerror}).") from None
+    except UnicodeDecodeError:
+        raise DeliveryConfigError(f"{path}: is not UTF-8 text. Save it as UTF-8.") from None
     return parse_delivery_config(text, str(path))
 
 
@@ -87,6 +89,10 @@ def parse_delivery_config(text: str, source: str) -> DeliveryConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DeliveryConfigError(f"{source}: not valid TOML ({exc}).") from None
+    except RecursionError:  # tomllib recurses once per nested array or table
+        raise DeliveryConfigError(
+            f"{source}: not valid TOML (its values nest too deeply)."
+        ) from None
     mail = _mail(data.get("mail", {}), source)
     raw_hooks = data.get("webhook", [])
     if not isinstance(raw_hooks, list):
@@ -152,9 +158,27 @@ def check_address(address: str, where: str) -> None:
 
 
 def check_url(url: str, where: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise DeliveryConfigError(f"{where}: {url!r} is not an http(s) URL.")
+    """Refuse anything but an http(s) URL, naming it by its host only (see shown_url)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed [IPv6] host
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise DeliveryConfigError(
+            f"{where}: {shown_url(url)!r} is not an http(s) URL; write it as https://host/..."
+        )
+
+
+def shown_url(url: str) -> str:
+    """A webhook URL as a message may show it: the scheme and host, never the user, path, query
+    or fragment, where the token that makes the URL a secret lives."""
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        scheme, rest = "", url
+    ends = [index for index in (rest.find(c) for c in "/?#") if index >= 0]
+    end = min(ends, default=len(rest))
+    host = rest[:end].rpartition("@")[2]
+    return f"{scheme}{separator}{host}" + ("/…" if end < len(rest) else "")
 
 
 def resolve_url(target: WebhookTarget) -> str:

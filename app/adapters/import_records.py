@@ -6,6 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+# SLA deadlines are computed forward from an imported incident's dates (days ahead, plus the
+# time it spent on hold), so a date near the end of the calendar cannot be stored: reject it.
+# No real history lies this far ahead; it is a typo or a placeholder such as 31/12/9999.
+LAST_YEAR = 2999
+
+
+def check_plausible(moment: datetime, column: str) -> datetime:
+    """`moment`, or a ValueError (its row is rejected) when it lies after LAST_YEAR."""
+    if moment.year > LAST_YEAR:
+        raise ValueError(f"{column} {moment:%Y-%m-%d} is after the year {LAST_YEAR}")
+    return moment
+
 
 @dataclass(frozen=True, slots=True)
 class ImportedEvent:
@@ -46,6 +58,13 @@ class ImportedIncident:
 class RejectedRow:
     line: int  # the physical line in the file (the header is line 1)
     reason: str
+
+    def __post_init__(self) -> None:
+        # Reasons quote the file's own text; a line break or control character in it would
+        # break the one-line-per-row listing, so such characters are shown escaped.
+        if not self.reason.isprintable():
+            shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.reason)
+            object.__setattr__(self, "reason", shown)
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.reason}"

@@ -22,7 +22,7 @@ def available_runbooks(extra_dir: Path | None = None) -> list[Runbook]:
     sources = _shipped()
     if extra_dir is not None and extra_dir.is_dir():
         for path in sorted(extra_dir.glob("*.toml")):
-            sources[path.stem] = (path.read_text(encoding="utf-8"), str(path))
+            sources[path.stem] = (_read(path), str(path))
     books = [parse_runbook(key, text, source) for key, (text, source) in sources.items()]
     return sorted(books, key=lambda book: book.title)
 
@@ -35,8 +35,15 @@ def load_runbook(key: str, extra_dir: Path | None = None) -> Runbook:
 
 
 def load_runbook_file(path: Path) -> Runbook:
+    return parse_runbook(path.stem, _read(path), str(path))
+
+
+def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise RunbookError(f"{path}: cannot be read ({exc.strerror}).") from None
-    return parse_runbook(path.stem, text, str(path))
+    except UnicodeDecodeError:
+        raise RunbookError(
+            f"{path}: is not UTF-8 text. Save it as UTF-8 in your editor and try again."
+        ) from None

@@ -14,12 +14,19 @@ import contextlib
 from dataclasses import dataclass
 from typing import Any
 
-import keyring
-import keyring.core
-import keyring.errors
 from sqlalchemy.engine import URL, make_url
 
 SERVICE = "Calmdesk database"
+
+
+def _keyring() -> Any:
+    """The keyring package, imported on first use: a console on a SQLite file never needs a
+    password, and keyring's backends cost ~15 ms of start-up."""
+    import keyring
+    import keyring.core
+    import keyring.errors
+
+    return keyring
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,7 @@ def account_for(url: str | URL) -> str | None:
 
 def current_backend() -> Any:
     """The backend keyring's configuration names, read afresh, or keyring's own choice."""
+    keyring = _keyring()
     try:
         configured = keyring.core.load_env() or keyring.core.load_config()
     except Exception:  # a broken configuration: fall back to keyring's choice
@@ -85,6 +93,7 @@ def keyring_status(backend: Any | None = None) -> KeyringStatus:
 
 
 def _configured_class() -> type | None:
+    keyring = _keyring()
     try:
         configured = keyring.core.load_env() or keyring.core.load_config()
     except Exception:
@@ -116,7 +125,7 @@ class PasswordVault:
             return None
         try:
             value = self._store().get_password(SERVICE, account)
-        except keyring.errors.KeyringError:
+        except _keyring().errors.KeyringError:
             return None
         return value if isinstance(value, str) else None
 
@@ -131,7 +140,7 @@ class PasswordVault:
             return False
         try:
             self._store().set_password(SERVICE, account, password)
-        except keyring.errors.KeyringError:
+        except _keyring().errors.KeyringError:
             return False
         return True
 
@@ -143,7 +152,7 @@ class PasswordVault:
         if not self.status.secure:
             return
         # KeyringError includes PasswordDeleteError: nothing was stored.
-        with contextlib.suppress(keyring.errors.KeyringError):
+        with contextlib.suppress(_keyring().errors.KeyringError):
             self._store().delete_password(SERVICE, account)
 
     def _store(self) -> Any:

@@ -23,7 +23,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from app.adapters.import_records import ImportedEvent, ImportedIncident, RejectedRow
+from app.adapters.import_records import (
+    ImportedEvent,
+    ImportedIncident,
+    RejectedRow,
+    check_plausible,
+)
 
 MISSING = "?"
 REQUIRED = (
@@ -164,7 +169,13 @@ class ServiceNowReader:
 
     def _date(self, values: list[str], column: str) -> datetime | None:
         text = self._get(values, column)
-        return None if text is None else self._dates.parse(text)
+        if text is None:
+            return None
+        try:
+            moment = self._dates.parse(text)
+        except ValueError as exc:
+            raise ValueError(f"{column} {exc}") from None
+        return check_plausible(moment, column)
 
     def parse(self, line: int, values: list[str]) -> _Row | None:
         """One event row, or None (and a rejection) when it cannot be read."""
@@ -184,6 +195,11 @@ class ServiceNowReader:
                 raise ValueError("sys_updated_at is missing")
             if self._date(values, "opened_at") is None:
                 raise ValueError("opened_at is missing")
+            # Read here, not only when folding, so a bad one rejects its row instead of failing
+            # the whole import: the row that ends up last gives the incident these dates.
+            self._date(values, "resolved_at")
+            if status == "closed":
+                self._date(values, "closed_at")
             return _Row(
                 line=line,
                 mod=int(mod_text),
@@ -200,7 +216,8 @@ class ServiceNowReader:
                 values=values,
             )
         except ValueError as exc:
-            number = values[0] if values else ""
+            index = self._col["number"]
+            number = values[index].strip().upper() if index < len(values) else ""
             self.rejected.append(RejectedRow(line, f"{number or 'row'}: {exc}"))
             return None
 

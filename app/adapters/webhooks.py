@@ -130,21 +130,17 @@ def post_json(
     failed, or at once for an answer a retry cannot change."""
     timeout, attempts, backoff = policy.timeout, max(1, policy.attempts), policy.backoff
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    host = urlsplit(url).netloc.rpartition("@")[2] or "the webhook"
+    host = _host(url)
     wait = backoff
     problem = ""
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": f"Calmdesk/{__version__}",
+    }
     for attempt in range(1, attempts + 1):
-        request = urllib.request.Request(
-            url,
-            data=data,
-            method="POST",
-            headers={
-                "Content-Type": "application/json; charset=utf-8",
-                "User-Agent": f"Calmdesk/{__version__}",
-            },
-        )
         retry_after: float | None = None
         try:
+            request = urllib.request.Request(url, data=data, method="POST", headers=headers)
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 response.read()
                 return int(response.status)
@@ -168,11 +164,29 @@ def post_json(
                 problem = f"cannot be reached ({why or exc.reason})"
         except (http.client.HTTPException, ConnectionError) as exc:
             problem = f"dropped the connection ({type(exc).__name__})"
+        except ValueError as exc:  # urllib and http.client refuse the URL before sending
+            why = (
+                "it holds characters a request cannot carry: a host name that cannot be "
+                "encoded, or letters outside ASCII that must be percent-encoded"
+                if isinstance(exc, UnicodeError)
+                else "it is not an http(s) URL"
+            )
+            raise WebhookError(
+                f"The webhook URL for {host} cannot be used: {why}. Check it in war-room.toml."
+            ) from None
         if attempt < attempts:
             sleep(min(retry_after, RETRY_AFTER_CAP) if retry_after is not None else wait)
             wait *= 2
     tries = "once" if attempts == 1 else f"{attempts} times"
     raise WebhookError(f"{host} {problem} (tried {tries}).")
+
+
+def _host(url: str) -> str:
+    """The host a message may name (the rest of the URL is the secret)."""
+    try:
+        return urlsplit(url).netloc.rpartition("@")[2] or "the webhook"
+    except ValueError:  # a malformed [IPv6] host
+        return "the webhook"
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -49,9 +49,20 @@ def parse_url(url: str) -> URL:
 def describe(url: URL) -> str:
     """A human description of where the data lives, never with the password."""
     if url.get_backend_name() == "sqlite":
-        return f"local file {url.database}"
+        return f"local file {_shown(url.database)}"
     port = f":{url.port}" if url.port else ""
-    return f"PostgreSQL {url.database} on {url.host or 'localhost'}{port}"
+    return f"PostgreSQL {_shown(url.database)} on {_shown(url.host) or 'localhost'}{port}"
+
+
+def _shown(name: str | None) -> str:
+    # A name with a line break or another control character in it is quoted, so a message
+    # stays on one line and shows what is really there.
+    return "" if name is None else name if name.isprintable() else repr(name)
+
+
+def without_password(url: URL) -> URL:
+    """`url` with no password. (URL.set ignores None: it would keep the password.)"""
+    return url._replace(password=None)
 
 
 def make_engine(url: str | URL, *, echo: bool = False, password: str | None = None) -> Engine:
@@ -64,23 +75,39 @@ def make_engine(url: str | URL, *, echo: bool = False, password: str | None = No
     connect_args: dict[str, Any] = {"connect_timeout": 5}
     if secret:
         connect_args["password"] = str(secret)
-    parsed = parsed.set(password=None)
+    parsed = without_password(parsed)
+    return _create(parsed, echo=echo, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _create(url: URL, **options: Any) -> Engine:
     try:
-        return create_engine(parsed, echo=echo, pool_pre_ping=True, connect_args=connect_args)
+        return create_engine(url, **options)
     except NoSuchModuleError as exc:
-        raise DatabaseUnavailable(f"No database driver for {parsed.drivername}: {exc}") from None
+        raise DatabaseUnavailable(f"No database driver for {url.drivername}: {exc}") from None
+    except (ValueError, TypeError) as exc:  # the dialect reads the options after "?" here
+        names = ", ".join(_shown(key) for key in url.query)
+        raise DatabaseUnavailable(
+            f"The options after '?' in the database URL ({names}) cannot be used: {exc}. "
+            "Remove or correct them."
+        ) from None
 
 
 def _sqlite_engine(url: URL, echo: bool) -> Engine:
+    if url.database and "\x00" in url.database:
+        raise DatabaseUnavailable(
+            f"{_shown(url.database)} is not a file name: it holds a NUL character. "
+            "Choose the database file again."
+        )
     if url.database and url.database != ":memory:":
         folder = Path(url.database).expanduser().parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseUnavailable(
-                f"Cannot create the folder for the database file {folder}: {exc.strerror}."
+                f"Cannot create the folder for the database file {_shown(str(folder))}: "
+                f"{exc.strerror}."
             ) from None
-    engine = create_engine(url, echo=echo)
+    engine = _create(url, echo=echo)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -148,8 +175,13 @@ def open_database(url: str | URL, *, echo: bool = False, password: str | None = 
 
 def check_connection(db: Database) -> None:
     """Connect once, so a bad URL or password fails now, with a clear message."""
-    with translate_errors(db.engine.url), db.engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
+    try:
+        with translate_errors(db.engine.url), db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except DBAPIError as exc:
+        # Any other driver error here came from connecting, e.g. psycopg refusing the
+        # connection options ("unterminated quoted string in connection info string").
+        raise DatabaseUnavailable(_explain(db.engine.url, exc)) from None
 
 
 @contextmanager
@@ -206,7 +238,11 @@ def _explain(url: URL, exc: DBAPIError) -> str:
     if any(sign in lowered for sign in _UNREACHABLE):
         return f"Cannot reach {where}: the server is down or the network is unreachable."
     if "not a database" in lowered or "malformed" in lowered:
-        return f"{where} is not a Calmdesk database, or it is damaged. Restore it from a backup."
+        # At start-up the file is checked and the console offers to restore the last backup.
+        return (
+            f"{where} is not a Calmdesk database, or it is damaged. Quit Calmdesk and open it "
+            "again to restore the last backup (or run: calmdesk db restore)."
+        )
     if "unable to open" in lowered:
         return f"Cannot open {where}: check the folder exists and you may write to it."
     if "locked" in lowered:

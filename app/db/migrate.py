@@ -4,21 +4,29 @@ SQLite file, upgrade. Migrations ship inside the package, so installed and froze
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, inspect, text
 
 from app.db.engine import Database, translate_errors
 from app.domain.errors import CalmdeskError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# Alembic is imported only when a database needs upgrading (it costs ~100 ms of start-up): the
+# usual start, on a database already at head, reads the revisions from the version files and
+# the alembic_version table directly.
+_REVISION = re.compile(r"^revision(?:\s*:[^=\n]*)?\s*=\s*[\"']([^\"']+)[\"']\s*$", re.M)
+_DOWN_REVISION = re.compile(
+    r"^down_revision(?:\s*:[^=\n]*)?\s*=\s*(?:[\"']([^\"']+)[\"']|(None))\s*$", re.M
+)
 
 
 class SchemaTooNew(CalmdeskError):
@@ -37,20 +45,56 @@ class UpgradeReport:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _plain_chain_head(Path(MIGRATIONS_DIR) / "versions")
+    if head is None:  # a branch, a merge or a file written differently: Alembic decides
+        from alembic.script import ScriptDirectory
+
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "the migration chain is empty"
     return head
 
 
+def _plain_chain_head(versions: Path) -> str | None:
+    """The head of a linear chain of version files, read from their `revision` and
+    `down_revision` lines; None unless every file says both plainly and there is one head."""
+    revisions, parents = set(), set()
+    for path in versions.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.findall(source), _DOWN_REVISION.findall(source)
+        if len(revision) != 1 or len(down) != 1:
+            return None
+        revisions.add(revision[0])
+        parent, none = down[0]
+        if parent:
+            parents.add(parent)
+        elif not none:
+            return None
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
+
+
 def current_revision(db: Database) -> str | None:
     with translate_errors(db.engine.url), db.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        stored = _stored_revisions(connection)
+        if len(stored) <= 1:
+            return stored[0] if stored else None
+        from alembic.runtime.migration import MigrationContext
+
+        return MigrationContext.configure(connection).get_current_revision()  # explains heads
+
+
+def _stored_revisions(connection: Connection) -> list[str]:
+    if not inspect(connection).has_table("alembic_version"):
+        return []
+    return list(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
 
 def upgrade(db: Database, backup_dir: Path | None = None) -> UpgradeReport:
@@ -59,6 +103,9 @@ def upgrade(db: Database, backup_dir: Path | None = None) -> UpgradeReport:
     current = current_revision(db)
     if current == head:
         return UpgradeReport(current, head, None)
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     if current is not None and current not in known:
         raise SchemaTooNew(

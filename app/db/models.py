@@ -109,6 +109,9 @@ class Incident(Base):
         Index("ix_incidents_assignee", "assignee_id"),
         Index("ix_incidents_parent", "parent_id"),
         Index("ix_incidents_updated_at", "updated_at"),
+        # The queue reads open incidents and those resolved since yesterday: with this and the
+        # status index, a database holding years of history is not scanned (migration 0006).
+        Index("ix_incidents_resolved_at", "resolved_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -175,7 +178,12 @@ class IncidentService(Base):
 
 class Call(Base):
     __tablename__ = "calls"
-    __table_args__ = (Index("ix_calls_incident", "incident_id"), Index("ix_calls_at", "at"))
+    __table_args__ = (
+        Index("ix_calls_incident", "incident_id"),
+        Index("ix_calls_at", "at"),
+        # Callbacks still to make are read at start-up: without this, every call ever logged.
+        Index("ix_calls_callback_pending", "callback_wanted", "callback_done_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_uuid: Mapped[str | None] = mapped_column(String(36), unique=True)

@@ -39,6 +39,8 @@ def parse_runbook(key: str, text: str, source: str) -> Runbook:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RunbookError(f"{source}: not valid TOML ({exc}).") from exc
+    except RecursionError:  # tomllib recurses once per nested array or table
+        raise RunbookError(f"{source}: not valid TOML (its values nest too deeply).") from None
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
         raise RunbookError(f'{source}: needs a title, for example title = "Email outage".')

@@ -237,15 +237,16 @@ class CallReads:
 
     def active_majors(self) -> list[ActiveMajor]:
         """Open major incidents, the most recently declared first, with their call counts."""
-        counts = (
-            select(Call.incident_id, func.count(Call.id).label("n"))
-            .where(Call.incident_id.is_not(None))
-            .group_by(Call.incident_id)
-            .subquery()
+        # Counted per major through ix_calls_incident: grouping every call ever logged cost
+        # half a second at start-up on a database with years of history.
+        calls = (
+            select(func.count(Call.id))
+            .where(Call.incident_id == Incident.id)
+            .correlate(Incident)
+            .scalar_subquery()
         )
         query = (
-            select(Incident, func.coalesce(counts.c.n, 0))
-            .outerjoin(counts, counts.c.incident_id == Incident.id)
+            select(Incident, calls)
             .where(Incident.major.is_(True), Incident.status.in_(_OPEN))
             .order_by(Incident.declared_major_at.desc(), Incident.id.desc())
         )

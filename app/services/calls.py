@@ -59,10 +59,21 @@ class CallCommands:
         linking = draft.incident_id is not None or bool(draft.incident_number)
         if linking:
             self._ctx.actor.require(Action.LINK)
-        with self._ctx.db.write() as session:
-            existing = _by_uuid(session, draft.client_uuid)
-            if existing is not None:
+        try:
+            return self._insert_call(draft, linking)
+        except IntegrityError:
+            # The draft was saved before (a retry, or Enter pressed twice): its client_uuid is
+            # taken. The failed transaction wrote nothing; return the call saved the first time.
+            with self._ctx.db.read() as session:
+                existing = _by_uuid(session, draft.client_uuid)
+                if existing is None:
+                    raise
                 return self._logged(session, existing, created=False)
+
+    def _insert_call(self, draft: CallDraft, linking: bool) -> LoggedCall:
+        # No look-up of the client_uuid first and no savepoint around the insert: the unique key
+        # catches a repeat, and each round trip saved is latency an agent feels on a team server.
+        with self._ctx.db.write() as session:
             incident = _linkable_incident(session, draft) if linking else None
             contact = _resolve_contact(session, self._ctx, draft)
             callback_number = draft.callback_number
@@ -82,15 +93,8 @@ class CallCommands:
                 incident_id=incident.id if incident else None,
                 agent_id=self._ctx.actor.agent_id,
             )
-            try:
-                with session.begin_nested():  # a racing retry of the same draft hits the key
-                    session.add(call)
-                    session.flush()
-            except IntegrityError:
-                existing = _by_uuid(session, draft.client_uuid)
-                if existing is None:
-                    raise
-                return self._logged(session, existing, created=False)
+            session.add(call)
+            session.flush()
             record_change(session, self._ctx, "calls", call.id, "insert")
             if incident is not None:
                 self._note_linked(session, incident, [call])

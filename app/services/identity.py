@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from app.db.engine import Database, translate_errors
 from app.db.models import Agent
-from app.db.team_roles import current_login, granted_role
 from app.domain.roles import PermissionDenied, Role
 from app.services.context import Actor
 from app.services.directory import sign_in
@@ -26,6 +25,9 @@ class NotAnAgent(PermissionDenied):
 def identify(db: Database, os_user: str) -> Actor:
     if db.backend != "postgresql":
         return sign_in(db, os_user)
+    # Only here: team_roles brings in psycopg, which a console on a SQLite file never needs.
+    from app.db.team_roles import current_login, granted_role
+
     with translate_errors(db.engine.url), db.engine.connect() as connection:
         login = current_login(connection).lower()
         granted = granted_role(connection)

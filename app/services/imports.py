@@ -11,6 +11,7 @@ from pathlib import Path
 from app.adapters.csv_mapping import ColumnMapping, MappedReader, MappingError
 from app.adapters.import_files import CsvSource, ImportFileError
 from app.adapters.import_records import ImportedIncident
+from app.adapters.mapping_check import FilePreview, read_preview
 from app.adapters.servicenow_log import NotAServiceNowLog, ServiceNowReader
 from app.domain.roles import Action
 from app.services.context import ServiceContext
@@ -23,7 +24,7 @@ from app.services.import_writer import (
     Progress,
 )
 
-__all__ = ["ImportCancelled", "ImportReport", "import_csv", "import_servicenow"]
+__all__ = ["ImportCancelled", "ImportReport", "import_csv", "import_servicenow", "preview_csv"]
 
 
 def _numbered(source: CsvSource) -> Iterator[tuple[int, list[str]]]:
@@ -84,6 +85,14 @@ def import_csv(
             rejected=tuple(reader.rejected),
             seconds=time.perf_counter() - started,
         )
+
+
+def preview_csv(path: Path) -> FilePreview:
+    """A file's header and first rows, for the column-mapping step (reads nothing else)."""
+    try:
+        return read_preview(path)
+    except ImportFileError as exc:
+        raise InvalidInput("file", str(exc)) from exc
 
 
 def _open(path: Path) -> CsvSource:

@@ -16,11 +16,13 @@ from app.services.context import ServiceContext
 from app.services.dto import IncidentDetail, IncidentRow, TimelineEntry
 from app.services.errors import NotFound
 
+# Counted per queue row through ix_calls_incident: a grouped subquery over every call would
+# read years of history's calls on each queue load.
 _calls = (
-    select(Call.incident_id, func.count(Call.id).label("n"))
-    .where(Call.incident_id.is_not(None))
-    .group_by(Call.incident_id)
-    .subquery()
+    select(func.count(Call.id))
+    .where(Call.incident_id == Incident.id)
+    .correlate(Incident)
+    .scalar_subquery()
 )
 _assignee = aliased(Agent)
 
@@ -43,7 +45,7 @@ def _row_query() -> Select[*tuple[Any, ...]]:
             func.coalesce(_assignee.name, "").label("assignee"),
             Incident.team_id,
             func.coalesce(Team.name, "").label("team"),
-            func.coalesce(_calls.c.n, 0).label("calls"),
+            _calls.label("calls"),
             Incident.opened_at,
             Incident.updated_at,
             Incident.acknowledged_at,
@@ -58,7 +60,6 @@ def _row_query() -> Select[*tuple[Any, ...]]:
         .outerjoin(Contact, Contact.id == Incident.caller_id)
         .outerjoin(_assignee, _assignee.id == Incident.assignee_id)
         .outerjoin(Team, Team.id == Incident.team_id)
-        .outerjoin(_calls, _calls.c.incident_id == Incident.id)
     )
 
 

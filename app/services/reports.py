@@ -149,7 +149,10 @@ class Reports:
                 session.scalar(select(func.count(Incident.id)).where(resolved_in, reopened)) or 0
             )
             backlog = self._backlog(session, scope, team)
-            majors = major_figures(session, scope.start, scope.end, scope.team_id)
+            # A range that ends later today measures an open major's silence until now, not
+            # until midnight.
+            now = min(scope.end, self._ctx.clock.now())
+            majors = major_figures(session, scope.start, scope.end, scope.team_id, now=now)
         return SupervisorReport(
             scope=scope,
             per_day=per_day,

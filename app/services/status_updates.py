@@ -118,9 +118,12 @@ class StatusUpdates:
 
     def mailto(self, update_id: int) -> MailtoLink:
         """A mailto: link to the audience's distribution list, with the update as the body."""
-        loaded = self._load(update_id)
-        to = self.config().recipients(loaded.update.audience)
-        return build_mailto(to, loaded.update.subject, loaded.update.text)
+        return self.mailto_for(self._load(update_id).update)
+
+    def mailto_for(self, update: StatusUpdateRow) -> MailtoLink:
+        """The same link for an update in hand: a saved one, or one posted while the database
+        was unreachable (app/services/unsent_updates.py). Reads only the settings file."""
+        return build_mailto(self.config().recipients(update.audience), update.subject, update.text)
 
     def webhook_targets(self, update_id: int) -> tuple[str, ...]:
         audience = self._load(update_id).update.audience
@@ -211,29 +214,9 @@ def post_in_session(
     now = ctx.clock.now()
     policy = load_policies(session)[Priority(incident.priority)]
     interval = update_interval(policy, major=incident.major)
-    latest = now + interval if interval is not None else None
-    if not final and body.next_update_at and latest and body.next_update_at > latest:
-        minutes = int(interval.total_seconds() // 60) if interval else 0
-        raise InvalidInput(
-            "next_update_at",
-            f"{Priority(incident.priority).short} incidents are updated every {minutes} minutes: "
-            f"promise the next update by {local_clock(latest)} at the latest.",
-        )
-    due = next_due_after_post(interval, now, body.next_update_at, final=final)
+    due = due_after_post(Priority(incident.priority), interval, now, body, final=final)
     body = replace(body, next_update_at=due)
-    update = StatusUpdate(
-        incident_id=incident.id,
-        posted_at=now,
-        author_id=ctx.actor.agent_id,
-        audience=audience.value,
-        what_happened=body.what_happened,
-        current_impact=body.current_impact,
-        actions=body.actions,
-        workaround=body.workaround,
-        eta=body.eta,
-        next_update_at=body.next_update_at,
-        final=final,
-    )
+    update = new_update_record(incident.id, now, ctx.actor.agent_id, audience, body, final)
     session.add(update)
     session.flush()
     changed = ["next_update_due", "status_updates"]
@@ -276,6 +259,51 @@ def post_in_session(
         )
     author = session.get(Agent, ctx.actor.agent_id)
     return to_update_row(update, author.name if author else "", sequence, incident)
+
+
+def due_after_post(
+    priority: Priority,
+    interval: timedelta | None,
+    now: datetime,
+    body: UpdateBody,
+    *,
+    final: bool,
+) -> datetime | None:
+    """When the next update is due once this one is posted `now`; refused when it promises
+    more silence than the cadence allows. The one rule for posting online and offline."""
+    latest = now + interval if interval is not None else None
+    if not final and body.next_update_at and latest and body.next_update_at > latest:
+        minutes = int(interval.total_seconds() // 60) if interval else 0
+        raise InvalidInput(
+            "next_update_at",
+            f"{priority.short} incidents are updated every {minutes} minutes: "
+            f"promise the next update by {local_clock(latest)} at the latest.",
+        )
+    return next_due_after_post(interval, now, body.next_update_at, final=final)
+
+
+def new_update_record(
+    incident_id: int,
+    posted_at: datetime,
+    author_id: int | None,
+    audience: Audience,
+    body: UpdateBody,
+    final: bool,
+) -> StatusUpdate:
+    """The row `post_in_session` adds (and `unsent_update` formats without adding)."""
+    return StatusUpdate(
+        incident_id=incident_id,
+        posted_at=posted_at,
+        author_id=author_id,
+        audience=audience.value,
+        what_happened=body.what_happened,
+        current_impact=body.current_impact,
+        actions=body.actions,
+        workaround=body.workaround,
+        eta=body.eta,
+        next_update_at=body.next_update_at,
+        final=final,
+    )
 
 
 def checked_body(body: UpdateBody, now: datetime, *, final: bool) -> UpdateBody:

@@ -30,6 +30,7 @@ from app.services.call_dto import ActiveMajor, CallDraft, CallerCard, LoggedCall
 from app.services.call_view import OutageMatch
 from app.services.calls import new_client_uuid
 from app.services.dto import IncidentDetail, NamedRef
+from app.services.outbox import OutboxStatus
 from ui.calls.caller_lookup import CallerLookup, looks_like_a_name
 from ui.calls.controller import CallsController
 from ui.calls.form_style import form_style_sheet
@@ -37,6 +38,7 @@ from ui.calls.matches import MatchesPanel
 from ui.calls.presentation import local_time
 from ui.calls.saving import CallSaver, PendingCall
 from ui.calls.service_field import ServiceField
+from ui.live.offline_monitor import kept_message
 
 MATCH_KEYS = 9
 IDLE_HINT = "Enter saves · Ctrl+Enter saves and links to the match · Alt+N new incident · Esc hides"
@@ -57,7 +59,9 @@ class LogCallForm(QWidget):
         self.setAccessibleName("Log a call")
         self.setObjectName("logCallForm")
         self.setStyleSheet(form_style_sheet())
-        self.saver = CallSaver(controller.runner, controller.commands, self)
+        self.saver = CallSaver(
+            controller.runner, controller.commands, controller.context.offline, self
+        )
         self._build()
         self._bind_keys()
         self.caller.picked_changed.connect(self._on_caller_picked_changed)
@@ -74,6 +78,7 @@ class LogCallForm(QWidget):
         self.take_back_button.clicked.connect(self._on_take_back_button_clicked)
         self.saver.saved.connect(self._on_saver_saved)
         self.saver.incident_opened.connect(self._on_saver_incident_opened)
+        self.saver.kept.connect(self._on_saver_kept)
         self.saver.failed.connect(self._on_saver_failed)
         self.saver.pending_changed.connect(self._on_saver_pending_changed)
         controller.services_loaded.connect(self._on_controller_services_loaded)
@@ -427,6 +432,18 @@ class LogCallForm(QWidget):
         self._on_saver_saved(logged)
         self.status.setText(f"✓ Opened {incident.number} from the call: {incident.title}")
         self.incident_opened.emit(incident.id)
+
+    def _on_saver_kept(self, call: PendingCall, status: OutboxStatus) -> None:
+        self.logged_this_session += 1
+        incident = (
+            " No incident yet: open one from the call list (Ctrl+Shift+L) when it is back."
+            if call.incident_deferred
+            else ""
+        )
+        self.status.setText(
+            f"✓ {kept_message(f'The call from {call.who}', status)}{incident}"
+            f"  ·  {self.logged_this_session} this session"
+        )
 
     def _on_saver_failed(self, call: PendingCall, reason: str) -> None:
         self._show_failures()

@@ -1,8 +1,10 @@
 """Saving calls in the background while the agent types the next one.
 
 Each draft carries the save key the form made for it, so a retry after a failure (or a save that
-actually reached the database before the connection dropped) never saves the call twice. Drafts
-that failed are kept, with the reason, until they are retried or taken back into the form.
+actually reached the database before the connection dropped) never saves the call twice. Calls
+go through the offline outbox: when the database does not answer, the call is kept on this
+computer and sent when it is back. Drafts the database refused are kept, with the reason, until
+they are retried or taken back into the form.
 """
 
 from __future__ import annotations
@@ -11,9 +13,13 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
+from app.db.engine import DatabaseUnavailable
 from app.services.call_dto import CallDraft, CallerCard, LoggedCall
 from app.services.calls import CallCommands
 from app.services.dto import IncidentDetail
+from app.services.offline_ops import LogCall
+from app.services.outbox import OutboxStatus
+from ui.live.offline_monitor import OfflineMonitor
 from ui.task_runner import TaskRunner
 
 
@@ -25,6 +31,7 @@ class PendingCall:
     caller: CallerCard | None
     service_text: str
     new_incident: bool = False
+    incident_deferred: bool = False  # asked for a new incident while the database was away
 
     @property
     def who(self) -> str:
@@ -34,15 +41,21 @@ class PendingCall:
 class CallSaver(QObject):
     saved = Signal(object)  # LoggedCall
     incident_opened = Signal(object, object)  # LoggedCall, IncidentDetail
+    kept = Signal(object, object)  # PendingCall, OutboxStatus: saved here, sent when it can be
     failed = Signal(object, str)  # PendingCall, the reason
     pending_changed = Signal(int)  # saves on their way
 
     def __init__(
-        self, runner: TaskRunner, commands: CallCommands, parent: QObject | None = None
+        self,
+        runner: TaskRunner,
+        commands: CallCommands,
+        offline: OfflineMonitor,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
         self._commands = commands
+        self._offline = offline
         self._pending = 0
         self.failures: list[tuple[PendingCall, str]] = []
 
@@ -57,12 +70,13 @@ class CallSaver(QObject):
             self._runner.submit(
                 lambda: commands.log_call_as_new_incident(draft),
                 self._on_incident_opened,
-                lambda exc: self._on_failed(call, exc),
+                lambda exc: self._on_new_incident_failed(call, exc),
             )
         else:
-            self._runner.submit(
-                lambda: commands.log_call(draft),
+            self._offline.submit(
+                LogCall(draft),
                 self._on_saved,
+                lambda status: self._on_kept(call, status),
                 lambda exc: self._on_failed(call, exc),
             )
 
@@ -84,6 +98,19 @@ class CallSaver(QObject):
     def _on_incident_opened(self, result: tuple[LoggedCall, IncidentDetail]) -> None:
         self._set_pending(self._pending - 1)
         self.incident_opened.emit(*result)
+
+    def _on_kept(self, call: PendingCall, status: OutboxStatus) -> None:
+        self._set_pending(self._pending - 1)
+        self.kept.emit(call, status)
+
+    def _on_new_incident_failed(self, call: PendingCall, exc: Exception) -> None:
+        if not isinstance(exc, DatabaseUnavailable):
+            self._on_failed(call, exc)
+            return
+        # An incident number needs the database; the call itself must not wait for it. Keep it
+        # as a call: the agent opens its incident from the call list when the database is back.
+        self._set_pending(self._pending - 1)
+        self.submit(PendingCall(call.draft, call.caller, call.service_text, incident_deferred=True))
 
     def _on_failed(self, call: PendingCall, exc: Exception) -> None:
         self._set_pending(self._pending - 1)

@@ -19,6 +19,10 @@ _ERROR_STYLE = {
     False: "background: #fdecea; color: #611a15; border: 1px solid #f5c2bd;",
     True: "background: #4a1f1c; color: #fde2df; border: 1px solid #8c3b35;",
 }
+_NOTICE_STYLE = {  # calm news, not a problem: a change kept on this computer
+    False: "background: #e8f1fb; color: #0b2e4f; border: 1px solid #b6d0ee;",
+    True: "background: #1b2d42; color: #dcebfb; border: 1px solid #3d5f86;",
+}
 _CONFLICT_STYLE = {
     False: "background: #fff4e0; color: #4d3200; border: 1px solid #f0c36d;",
     True: "background: #46360f; color: #ffecc2; border: 1px solid #8a6d20;",
@@ -52,6 +56,16 @@ class MessageBanner(QFrame):
         self.hide()
 
     def show_message(self, text: str) -> None:
+        self._show(text, _ERROR_STYLE, "Problem")
+
+    def show_notice(self, text: str) -> None:
+        """Calm news the person should see, such as a note kept while the database is away."""
+        self._show(text, _NOTICE_STYLE, "Notice")
+
+    def _show(self, text: str, styles: dict[bool, str], name: str) -> None:
+        self.setStyleSheet(_frame_style(styles, "message_banner"))
+        self.setAccessibleName(name)
+        self.message.setAccessibleName(f"{name} message")
         self.message.setText(text)
         self.setAccessibleDescription(text)
         self.show()

@@ -115,7 +115,7 @@ class IncidentEditor(QWidget):
         self.close_button.setToolTip("Hide the editor; what you typed stays")
         self.saved_label = QLabel()
         self.saved_label.setAccessibleName("Save status")
-        self.notes = NotesPanel(self._ctx.runner, self._ctx.commands, self._ctx.reads)
+        self.notes = NotesPanel(self._ctx.runner, self._ctx.offline, self._ctx.reads)
         self.timeline_model = self.notes.model
 
         save_row = QHBoxLayout()
@@ -194,6 +194,7 @@ class IncidentEditor(QWidget):
         self.conflict_banner.discard_clicked.connect(self._on_conflict_banner_discard_clicked)
         self.notes.note_added.connect(self.incident_saved)
         self.notes.problem_reported.connect(self.message_banner.show_message)
+        self.notes.notice.connect(self.message_banner.show_notice)
         self.form.edited.connect(self._on_form_edited)
 
     # -- showing ------------------------------------------------------------------------------
@@ -218,7 +219,9 @@ class IncidentEditor(QWidget):
         )
         self.form.set_values(self._base, names)
         self._show_header(detail)
-        self.notes.show_incident(detail.id if detail else None, timeline)
+        self.notes.show_incident(
+            detail.id if detail else None, timeline, detail.number if detail else ""
+        )
         self.saved_label.clear()
 
     def _show_header(self, detail: IncidentDetail | None) -> None:
@@ -309,7 +312,7 @@ class IncidentEditor(QWidget):
             self._show_header(detail)
             if result.error is None:
                 self._conflict, self._retry = None, None
-            self.notes.show_incident(detail.id)
+            self.notes.show_incident(detail.id, number=detail.number)
         at = local_time(self._ctx.services.clock.now())
         self.saved_label.setText(f"Saved {detail.number} at {at:%H:%M}.")
         self.incident_saved.emit(detail.id)

@@ -25,9 +25,11 @@ from app.domain.errors import CalmdeskError
 from app.services.dto import TimelineEntry
 from app.services.errors import InvalidInput
 from app.services.incident_reads import IncidentReads
-from app.services.incidents import IncidentCommands
+from app.services.offline_ops import AddNote
+from app.services.outbox import OutboxStatus
 from ui.editor.presentation import error_colour
 from ui.editor.timeline_model import TimelineModel
+from ui.live.offline_monitor import OfflineMonitor, kept_message
 from ui.task_runner import TaskRunner
 
 NOTE_HELP = "A note for the timeline: what you did, what you told the caller"
@@ -36,17 +38,19 @@ NOTE_HELP = "A note for the timeline: what you did, what you told the caller"
 class NotesPanel(QWidget):
     note_added = Signal(int)  # the incident's id
     problem_reported = Signal(str)  # a readable message for the editor's banner
+    notice = Signal(str)  # calm news for the banner: the note was kept on this computer
 
     def __init__(
         self,
         runner: TaskRunner,
-        commands: IncidentCommands,
+        offline: OfflineMonitor,
         reads: IncidentReads,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._runner, self._commands, self._reads = runner, commands, reads
+        self._runner, self._offline, self._reads = runner, offline, reads
         self._incident_id: int | None = None
+        self._number = ""  # the incident's number, for the outbox's list
         self._token = 0  # bumps per timeline request; late answers are dropped
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -90,11 +94,14 @@ class NotesPanel(QWidget):
         self.show_incident(None)
 
     def show_incident(
-        self, incident_id: int | None, timeline: Iterable[TimelineEntry] | None = None
+        self,
+        incident_id: int | None,
+        timeline: Iterable[TimelineEntry] | None = None,
+        number: str = "",
     ) -> None:
         """Follow `incident_id` (None: a new one, which cannot take notes until saved)."""
         self._token += 1
-        self._incident_id = incident_id
+        self._incident_id, self._number = incident_id, number
         saved = incident_id is not None
         self.note.setEnabled(saved)
         self.add_note.setEnabled(saved)
@@ -124,11 +131,18 @@ class NotesPanel(QWidget):
         if self._incident_id is None or not self.add_note.isEnabled():
             return
         incident_id, text = self._incident_id, self.note.toPlainText()
-        self._runner.submit(
-            lambda: self._commands.add_note(incident_id, text),
+        # Through the outbox: with the database away, the note is kept and sent later.
+        self._offline.submit(
+            AddNote(incident_id, text, self._number),
             lambda _event_id: self._on_note_saved(incident_id, text),
+            lambda status: self._on_note_kept(text, status),
             self._on_note_failed,
         )
+
+    def _on_note_kept(self, text: str, status: OutboxStatus) -> None:
+        if self.note.toPlainText() == text:
+            self.note.clear()
+        self.notice.emit(kept_message("The note", status))
 
     def _on_note_saved(self, incident_id: int, text: str) -> None:
         if self.note.toPlainText() == text:  # keep anything typed meanwhile

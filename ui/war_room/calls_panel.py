@@ -41,6 +41,7 @@ class CallLogModel(FrozenRowsModel[CallRow]):
         Column[CallRow]("Call back on", _callback),
         Column[CallRow]("Taken by", lambda r: r.agent),
     )
+    waiting_column = 4
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(lambda r: r.id, parent)
@@ -139,8 +140,14 @@ class CallsPanel(Panel):
         self.set_focus_target(self.view)
         self.add_button.clicked.connect(self.add_call_requested)
 
-    def show_calls(self, calls: Sequence[CallRow], windows: Sequence[CallWindow]) -> None:
-        self.model.set_rows(calls)
+    def show_calls(
+        self,
+        calls: Sequence[CallRow],
+        windows: Sequence[CallWindow],
+        waiting: frozenset[int] = frozenset(),
+    ) -> None:
+        """`waiting`: calls kept on this computer, not yet sent."""
+        self.model.set_rows(calls, waiting)
         fit_columns(self.view)
         pending = sum(1 for c in calls if c.callback_pending)
         count = f"{len(calls)} call{'s' if len(calls) != 1 else ''}"

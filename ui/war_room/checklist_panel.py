@@ -22,6 +22,7 @@ from app.domain.runbook import OWNER_ROLES
 from app.domain.status_update import local_clock
 from app.services.war_room_dto import ChecklistRow
 from ui.war_room.panel import Panel, fit_columns
+from ui.war_room.pending import WAITING_TEXT
 from ui.war_room.rows_model import Column, FrozenRowsModel, ModelIndex
 from ui.war_room.style import DONE_TEXT
 
@@ -63,6 +64,7 @@ class ChecklistModel(FrozenRowsModel[ChecklistRow]):
         Column[ChecklistRow]("Owner", lambda r: OWNER_LABELS.get(r.owner_role, r.owner_role)),
         Column[ChecklistRow]("Done", _done, _done_tip),
     )
+    waiting_column = 3
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(lambda r: r.id, parent)
@@ -73,7 +75,8 @@ class ChecklistModel(FrozenRowsModel[ChecklistRow]):
         if column == 0 and role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if row.done else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.AccessibleTextRole and column == 0:
-            return f"{'Done' if row.done else 'Not done'}: {row.text}"
+            waiting = f" ({WAITING_TEXT})" if row.id in self._waiting else ""
+            return f"{'Done' if row.done else 'Not done'}{waiting}: {row.text}"
         if row.done and role == Qt.ItemDataRole.ForegroundRole and column == 1:
             return DONE_TEXT
         if role == Qt.ItemDataRole.FontRole and column == 1 and row.id == self.next_step:
@@ -164,8 +167,11 @@ class ChecklistPanel(Panel):
         self.add_button.clicked.connect(self._on_add_clicked)
         self.new_step.returnPressed.connect(self._on_add_clicked)
 
-    def show_rows(self, rows: tuple[ChecklistRow, ...]) -> None:
-        self.model.set_rows(rows)
+    def show_rows(
+        self, rows: tuple[ChecklistRow, ...], waiting: frozenset[int] = frozenset()
+    ) -> None:
+        """`waiting`: items whose tick is kept on this computer, not yet sent."""
+        self.model.set_rows(rows, waiting)
         fit_columns(self.view)
         done, total = self.model.progress
         self.set_count(f"{done}/{total} done")

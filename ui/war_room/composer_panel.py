@@ -31,6 +31,10 @@ from app.services.war_room_dto import StatusUpdateRow, UpdateDraft, WarRoomSnaps
 from ui.war_room.panel import Panel
 from ui.war_room.style import set_property
 
+WEBHOOK_WAITS = (
+    "This update is saved on this computer: Copy and E-mail work now; the webhooks can send it "
+    "once it has reached the database."
+)
 FIELDS = (
     ("what_happened", "What &happened"),
     ("current_impact", "Current &impact"),
@@ -70,6 +74,7 @@ class ComposerPanel(Panel):
         self._clock = clock
         self.snapshot: WarRoomSnapshot | None = None
         self.chosen: StatusUpdateRow | None = None  # what the delivery buttons send
+        self.unsent: frozenset[int] = frozenset()  # updates kept on this computer, not yet sent
         self._dirty = False
         self._next_touched = False
         self._filling = False
@@ -171,9 +176,12 @@ class ComposerPanel(Panel):
 
     # -- filling ------------------------------------------------------------------------------
 
-    def show_snapshot(self, snapshot: WarRoomSnapshot, now: datetime) -> None:
+    def show_snapshot(
+        self, snapshot: WarRoomSnapshot, now: datetime, unsent: frozenset[int] = frozenset()
+    ) -> None:
         first = self.snapshot is None
         self.snapshot = snapshot
+        self.unsent = unsent
         if first or not self._dirty:
             self.fill(compose_defaults(snapshot, now))
         is_open = snapshot.incident.status.is_open
@@ -230,11 +238,15 @@ class ComposerPanel(Panel):
     def show_chosen(self, update: StatusUpdateRow | None) -> None:
         self.chosen = update
         has = update is not None
-        for button in (self.copy_button, self.mail_button, self.webhook_button):
+        unsent = update is not None and update.id in self.unsent
+        for button in (self.copy_button, self.mail_button):
             button.setEnabled(has)
+        # Chat delivery is recorded on the timeline, so it waits for the database.
+        self.webhook_button.setEnabled(has and not unsent)
+        self.webhook_button.setToolTip(WEBHOOK_WAITS if unsent else "")
         self.sending.setText(f"Send update {update.sequence}:" if update else "Nothing posted yet")
         self.retry_button.hide()
-        self.show_delivery("", ok=True)
+        self.show_delivery(WEBHOOK_WAITS if unsent else "", ok=True)
 
     def show_delivery(self, text: str, *, ok: bool, can_retry: bool = False) -> None:
         self.delivery.setText(text)

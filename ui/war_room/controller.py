@@ -1,6 +1,9 @@
 """Keeps the war room current: loads the snapshot, reloads it when the change feed names this
 incident or one of its children, and ticks the clocks every second without reading the database.
-Every read runs on the task runner."""
+Every read runs on the task runner.
+
+While the database is unreachable it keeps the last snapshot it read, with the changes kept in
+the outbox laid over it (ui/war_room/pending.py), and reads again once the outbox reconnected."""
 
 from __future__ import annotations
 
@@ -8,20 +11,25 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.db.engine import DatabaseUnavailable
 from app.domain.errors import CalmdeskError
 from app.services.dto import ChangeBatch, FeedCursor
+from app.services.offline_ops import OfflineChange
+from app.services.outbox import ReplayReport
 from app.services.war_room import WarRoomReads
 from app.services.war_room_dto import WarRoomSnapshot
 from ui.console_context import ConsoleContext
+from ui.war_room.pending import PendingChanges, Waiting
 
 FEED_POLL_MS = 2_000
 TICK_MS = 1_000
 
 
 class WarRoomController(QObject):
-    snapshot_loaded = Signal(object)  # WarRoomSnapshot
+    snapshot_loaded = Signal(object)  # WarRoomSnapshot, with the changes kept in the outbox
     ticked = Signal(object)  # the clock's now, each second
     load_failed = Signal(str)
+    unreachable = Signal(str)  # a read found the database away: the last snapshot stays
     polled = Signal(object)  # the clock's now, after the feed answered: the data is current
 
     def __init__(
@@ -31,7 +39,9 @@ class WarRoomController(QObject):
         self._ctx = context
         self.incident_id = incident_id
         self._reads = WarRoomReads(context.services)
-        self.snapshot: WarRoomSnapshot | None = None
+        self.loaded: WarRoomSnapshot | None = None  # as last read from the database
+        self.pending = PendingChanges()  # kept in the outbox while the database was away
+        self.snapshot: WarRoomSnapshot | None = None  # what is shown: loaded, pending on top
         self._cursor: FeedCursor | None = None
         self._loading = False
         self._load_again = False
@@ -45,6 +55,8 @@ class WarRoomController(QObject):
         self._tick_timer.timeout.connect(self.tick)
         # Another workstation committed: look at the feed now rather than at the next poll.
         context.live.woke.connect(self.refresh_changes)
+        # The outbox sent what waited: read what the database now holds.
+        context.offline.reconnected.connect(self._on_offline_reconnected)
 
     def start(self) -> None:
         self._stopped = False
@@ -62,6 +74,18 @@ class WarRoomController(QObject):
 
     def tick(self) -> None:
         self.ticked.emit(self.now())
+
+    @property
+    def waiting(self) -> Waiting:
+        return self.pending.waiting
+
+    def keep(self, change: OfflineChange) -> None:
+        """The outbox kept `change` to send later: show it at once, marked as waiting."""
+        if self.loaded is None or self.snapshot is None:
+            return
+        self.pending.keep(change, self.snapshot, self.now(), self._ctx.services.actor)
+        self.snapshot = self.pending.apply(self.loaded)
+        self.snapshot_loaded.emit(self.snapshot)
 
     def reload(self) -> None:
         """Read the whole snapshot again (after our own writes, or when the feed says so)."""
@@ -94,9 +118,13 @@ class WarRoomController(QObject):
         self._loading = False
         if self._stopped:
             return
-        self._cursor, self.snapshot = result
+        self._cursor, self.loaded = result
+        status = self._ctx.offline.status
+        if not status.offline and not status.waiting:
+            self.pending.clear()  # everything kept has arrived: this read shows it
+        self.snapshot = self.pending.apply(self.loaded)
         self.snapshot_loaded.emit(self.snapshot)
-        self.polled.emit(self.snapshot.taken_at)
+        self.polled.emit(self.loaded.taken_at)
         if self._load_again:
             self._load_again = False
             self.reload()
@@ -104,9 +132,13 @@ class WarRoomController(QObject):
     def _on_load_failed(self, exc: Exception) -> None:
         self._loading = False
         self._load_again = False
-        if not self._stopped:
-            message = str(exc) if isinstance(exc, CalmdeskError) else "Cannot read the war room."
-            self.load_failed.emit(message)
+        if self._stopped:
+            return
+        if isinstance(exc, DatabaseUnavailable):
+            self.unreachable.emit(str(exc))  # the snapshot on screen stays as it was
+            return
+        message = str(exc) if isinstance(exc, CalmdeskError) else "Cannot read the war room."
+        self.load_failed.emit(message)
 
     def _on_changes(self, batch: ChangeBatch) -> None:
         self._polling = False
@@ -119,5 +151,16 @@ class WarRoomController(QObject):
 
     def _on_poll_failed(self, exc: Exception) -> None:
         self._polling = False
+        if self._stopped:
+            return
+        if isinstance(exc, DatabaseUnavailable):
+            self.unreachable.emit(str(exc))
+            return
+        self.load_failed.emit(str(exc) if isinstance(exc, CalmdeskError) else "Cannot poll.")
+
+    def _on_offline_reconnected(self, report: ReplayReport) -> None:
+        # Sent, or refused (the outbox window shows those): either way the read says what is.
+        self.pending.settle(entry.op_id for entry in report.sent)
+        self.pending.settle(entry.op_id for entry, _reason in report.conflicts)
         if not self._stopped:
-            self.load_failed.emit(str(exc) if isinstance(exc, CalmdeskError) else "Cannot poll.")
+            self.reload()

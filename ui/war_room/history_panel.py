@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from app.domain.status_update import local_clock
 from app.services.war_room_dto import StatusUpdateRow
 from ui.war_room.panel import Panel, fit_columns
+from ui.war_room.pending import WAITING_TEXT
 from ui.war_room.rows_model import Column, FrozenRowsModel
 
 
@@ -29,6 +30,7 @@ class UpdateHistoryModel(FrozenRowsModel[StatusUpdateRow]):
             "What happened", lambda r: _first_line(r.what_happened), lambda r: r.text
         ),
     )
+    waiting_column = 3
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(lambda r: r.id, parent)
@@ -63,11 +65,15 @@ class HistoryPanel(Panel):
         self.set_focus_target(self.view)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
-    def show_updates(self, updates: tuple[StatusUpdateRow, ...]) -> None:
+    def show_updates(
+        self, updates: tuple[StatusUpdateRow, ...], waiting: frozenset[int] = frozenset()
+    ) -> None:
+        """`waiting`: updates posted while the database was unreachable, not yet sent."""
         newest = self.model.rows[0].id if self.model.rows else None
-        self.model.set_rows(updates)
+        self.model.set_rows(updates, waiting)
         fit_columns(self.view)
-        self.set_count(f"{len(updates)} posted")
+        unsent = sum(1 for u in updates if u.id in waiting)
+        self.set_count(f"{len(updates)} posted" + (f" · {unsent} {WAITING_TEXT}" if unsent else ""))
         # A new update arrived: point the delivery buttons at it.
         if updates and updates[0].id != newest:
             self.view.selectRow(0)

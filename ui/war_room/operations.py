@@ -1,6 +1,10 @@
 """What the war room's buttons do: each asks a service on the task runner, says what happened
 in the status bar (or why not, in the banner), and reloads the snapshot.
 
+Ticks, notes, calls and status updates go through the offline outbox (`context.offline`): when
+the database cannot be reached they are kept on this computer, shown at once as waiting to send,
+and sent in order when it is back. Everything else needs the database and says so.
+
 Dialogs open window-modal with `open()`, never `exec()`, so the window keeps ticking and the
 countdown keeps counting while someone types.
 """
@@ -11,31 +15,32 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from app.adapters.delivery_config import config_path
-from app.adapters.mailto import MailtoLink
-from app.domain.status_update import local_clock
+from app.db.engine import DatabaseUnavailable
+from app.services.call_dto import CallDraft, LoggedCall
+from app.services.calls import new_client_uuid
 from app.services.errors import InvalidInput
 from app.services.major_resolution import MajorResolution
+from app.services.offline_ops import AddNote, LogCall, OfflineChange, TickItem
+from app.services.outbox import OutboxStatus
 from app.services.status_updates import StatusUpdates
 from app.services.war_room_commands import WarRoomCommands
 from app.services.war_room_dto import (
-    DeliveryReport,
-    PostedUpdate,
     ResolutionDraft,
     ResolvedMajor,
-    StatusUpdateRow,
-    UpdateDraft,
     VendorRow,
     WarRoomSnapshot,
 )
 from ui.console_context import ConsoleContext
+from ui.live.offline_monitor import kept_message
 from ui.war_room.controller import WarRoomController
 from ui.war_room.dialogs import AddCallDialog, CallersMessageDialog, VendorDialog
 from ui.war_room.panels import WarRoomPanels
 from ui.war_room.resolve_dialog import ResolveDialog, callback_line
+from ui.war_room.update_operations import UpdateOperations
 
 
 class WarRoomOperations(QObject):
@@ -57,13 +62,37 @@ class WarRoomOperations(QObject):
         services = context.services
         self.config_file = config_path(context.settings.config_dir)
         self.commands = WarRoomCommands(services)
-        self.updates = StatusUpdates(services, self.config_file)
         self.resolution = MajorResolution(services)
-        self.open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl
         self.dialog: QDialog | None = None  # the dialog now open, if any
         self.result_box: QMessageBox | None = None
-        self._failed_targets: dict[int, tuple[str, ...]] = {}
+        # Posting and delivering status updates (the composer's buttons).
+        self.update_actions = UpdateOperations(
+            context,
+            controller,
+            panels,
+            self.config_file,
+            self._say,
+            self._on_error,
+            self.failed.emit,
+            self,
+        )
         self._connect()
+
+    @property
+    def updates(self) -> StatusUpdates:
+        return self.update_actions.updates
+
+    @updates.setter
+    def updates(self, updates: StatusUpdates) -> None:
+        self.update_actions.updates = updates
+
+    @property
+    def open_url(self) -> Callable[[QUrl], bool]:
+        return self.update_actions.open_url
+
+    @open_url.setter
+    def open_url(self, open_url: Callable[[QUrl], bool]) -> None:
+        self.update_actions.open_url = open_url
 
     @property
     def incident_id(self) -> int:
@@ -76,11 +105,6 @@ class WarRoomOperations(QObject):
         p = self._panels
         p.checklist.model.toggle_requested.connect(self.set_item_done)
         p.checklist.add_requested.connect(self.add_item)
-        p.composer.post_requested.connect(self.post)
-        p.composer.copy_requested.connect(self.copy_update)
-        p.composer.mail_requested.connect(self.mail_update)
-        p.composer.webhook_requested.connect(self.send_webhooks)
-        p.composer.retry_requested.connect(self.retry_webhooks)
         p.history.update_chosen.connect(p.composer.show_chosen)
         p.callers.edit_requested.connect(self.edit_callers_message)
         p.callers.copied.connect(lambda _text: self._say("Copied what to tell callers."))
@@ -108,8 +132,40 @@ class WarRoomOperations(QObject):
 
         self._ctx.runner.submit(fn, done, self._on_error)
 
+    def _send(
+        self,
+        change: OfflineChange,
+        what: str,
+        message: Callable[[Any], str],
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Through the outbox: sent now, or kept on this computer and shown as waiting. `what`
+        names the change for the "saved on this computer" message."""
+
+        def sent(result: Any) -> None:
+            self._panels.banner.hide()
+            if then is not None:
+                then()
+            self._controller.reload()
+            self._say(message(result))
+
+        def kept(status: OutboxStatus) -> None:
+            self._panels.banner.hide()
+            if then is not None:
+                then()
+            self._controller.keep(change)
+            self._say(kept_message(what, status))
+
+        self._ctx.offline.submit(change, sent, kept, self._on_error)
+
     def _on_error(self, exc: Exception) -> None:
         text = str(exc)
+        if isinstance(exc, DatabaseUnavailable):
+            text = (
+                "That needs the database, which cannot be reached just now: try again when it "
+                "is back. Ticks, notes, calls and status updates are kept on this computer "
+                f"meanwhile. ({text})"
+            )
         self._panels.banner.show_message(text)
         if isinstance(exc, InvalidInput):
             self._panels.composer.focus_field(exc.field)
@@ -121,9 +177,12 @@ class WarRoomOperations(QObject):
     # -- checklist, calls, timeline, children -------------------------------------------------
 
     def set_item_done(self, item_id: int, done: bool) -> None:
-        commands = self.commands
-        self._run(
-            lambda: commands.set_item_done(item_id, done),
+        snapshot = self._snapshot()
+        rows = snapshot.checklist if snapshot is not None else ()
+        text = next((row.text for row in rows if row.id == item_id), "")
+        self._send(
+            TickItem(item_id, done, text),
+            f"{'Tick' if done else 'Untick'} of “{text}”",
             lambda row: f"{'Ticked' if row.done else 'Unticked'}: {row.text}",
         )
 
@@ -136,11 +195,13 @@ class WarRoomOperations(QObject):
         )
 
     def add_note(self, text: str, pinned: bool) -> None:
-        commands, incident_id = self.commands, self.incident_id
-        self._run(
-            lambda: commands.add_note(incident_id, text, pinned=pinned),
+        snapshot = self._snapshot()
+        number = snapshot.incident.number if snapshot is not None else ""
+        self._send(
+            AddNote(self.incident_id, text, number, pinned),
+            "Note",
             lambda _id: "Note added to the timeline.",
-            lambda _id: self._panels.timeline.clear_note(),
+            self._panels.timeline.clear_note,
         )
 
     def set_pinned(self, event_id: int, pinned: bool) -> None:
@@ -163,14 +224,24 @@ class WarRoomOperations(QObject):
         if snapshot is None:
             return
         dialog = AddCallDialog(snapshot.incident.number, self._window)
-        commands, incident_id = self.commands, self.incident_id
+        incident_id = self.incident_id
 
         def accepted() -> None:
-            draft = dialog.draft()
-            self._run(
-                lambda: commands.add_call(incident_id, draft),
-                lambda call: f"Call from {call.caller or 'a caller'} logged and linked.",
+            typed = dialog.draft()
+            draft = CallDraft(
+                client_uuid=typed.client_uuid or new_client_uuid(),
+                caller_name=typed.caller_name,
+                symptom=typed.symptom,
+                channel=typed.channel,
+                callback_wanted=typed.callback_wanted,
+                callback_number=typed.callback_number,
+                incident_id=incident_id,
             )
+
+            def message(logged: LoggedCall) -> str:
+                return f"Call from {logged.call.caller or 'a caller'} logged and linked."
+
+            self._send(LogCall(draft), f"Call from {typed.caller_name or 'a caller'}", message)
 
         self._open(dialog, accepted)
 
@@ -213,112 +284,6 @@ class WarRoomOperations(QObject):
             )
 
         self._open(dialog, accepted)
-
-    # -- status updates -----------------------------------------------------------------------
-
-    def post(self, draft: UpdateDraft) -> None:
-        updates, incident_id = self.updates, self.incident_id
-
-        def posted(_result: PostedUpdate) -> None:
-            # The reload that follows refills the composer from this update, carried forward.
-            self._panels.composer.mark_posted()
-
-        def message(result: PostedUpdate) -> str:
-            due = result.next_update_due
-            when = f"; next update due by {local_clock(due)}" if due else ""
-            return (
-                f"Update {result.update.sequence} posted{when}. "
-                "Send it with Copy, E-mail or Webhook."
-            )
-
-        composer = self._panels.composer
-
-        def failed(exc: Exception) -> None:
-            composer.posting_finished()
-            self._on_error(exc)
-
-        def done(result: PostedUpdate) -> None:
-            composer.posting_finished()
-            self._panels.banner.hide()
-            posted(result)
-            self._controller.reload()
-            self._say(message(result))
-
-        self._ctx.runner.submit(lambda: updates.post(incident_id, draft), done, failed)
-
-    def _chosen(self, update_id: int) -> StatusUpdateRow | None:
-        snapshot = self._snapshot()
-        if snapshot is None:
-            return None
-        return next((u for u in snapshot.updates if u.id == update_id), None)
-
-    def copy_update(self, update_id: int) -> None:
-        update = self._chosen(update_id)
-        if update is not None:
-            QGuiApplication.clipboard().setText(update.text)
-            self._say(f"Update {update.sequence} copied: paste it where it needs to go.")
-
-    def mail_update(self, update_id: int) -> None:
-        updates = self.updates
-        update = self._chosen(update_id)
-
-        def opened(link: MailtoLink) -> None:
-            if link.shortened and update is not None:
-                QGuiApplication.clipboard().setText(update.text)
-            self.open_url(QUrl(link.url, QUrl.ParsingMode.StrictMode))
-
-        def message(link: MailtoLink) -> str:
-            text = "E-mail opened in your mail program."
-            if link.url.startswith("mailto:?"):
-                text += f" No distribution list for this audience in {self.config_file}."
-            if link.shortened:
-                text += " It was too long for a link: paste the full text from the clipboard."
-            return text
-
-        self._ctx.runner.submit(
-            lambda: updates.mailto(update_id),
-            lambda link: (opened(link), self._say(message(link))),
-            self._on_error,
-        )
-
-    def send_webhooks(self, update_id: int) -> None:
-        self._deliver(update_id, ())
-
-    def retry_webhooks(self, update_id: int) -> None:
-        self._deliver(update_id, self._failed_targets.get(update_id, ()))
-
-    def _deliver(self, update_id: int, only: tuple[str, ...]) -> None:
-        composer, updates = self._panels.composer, self.updates
-        composer.show_delivery("Sending…", ok=True)
-
-        def delivered(report: DeliveryReport) -> None:
-            if not report.results:
-                composer.show_delivery(
-                    f"No webhook is set up for this audience: add one to {self.config_file} "
-                    "(see README, War room).",
-                    ok=False,
-                )
-                return
-            failed = tuple(r.target for r in report.failed)
-            self._failed_targets[update_id] = failed
-            composer.show_delivery(report.summary, ok=not failed, can_retry=bool(failed))
-
-        def failed(exc: Exception) -> None:
-            composer.show_delivery(str(exc), ok=False)
-            self.failed.emit(str(exc))
-
-        def message(report: DeliveryReport) -> str:
-            return report.summary
-
-        self._ctx.runner.submit(
-            lambda: updates.deliver_webhooks(update_id, only),
-            lambda report: (delivered(report), self._reload_and_say(message(report))),
-            failed,
-        )
-
-    def _reload_and_say(self, text: str) -> None:
-        self._controller.reload()
-        self._say(text)
 
     # -- resolving ----------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from ui.war_room.checklist_panel import ChecklistPanel
 from ui.war_room.children_panel import ChildrenPanel
 from ui.war_room.composer_panel import ComposerPanel
 from ui.war_room.history_panel import HistoryPanel
+from ui.war_room.pending import NOTHING_WAITING, Waiting
 from ui.war_room.timeline_panel import TimelinePanel
 from ui.war_room.vendors_panel import VendorsPanel
 
@@ -72,15 +73,18 @@ class WarRoomPanels:
     def splitters(self) -> tuple[QSplitter, ...]:
         return (self.columns, self.left, self.middle, self.right)
 
-    def show_snapshot(self, snapshot: WarRoomSnapshot, now: datetime) -> None:
+    def show_snapshot(
+        self, snapshot: WarRoomSnapshot, now: datetime, waiting: Waiting = NOTHING_WAITING
+    ) -> None:
+        """`waiting`: what was changed here while the database was unreachable, not yet sent."""
         self.callers.show_snapshot(snapshot)
-        self.checklist.show_rows(snapshot.checklist)
+        self.checklist.show_rows(snapshot.checklist, waiting.items)
         self.children.show_children(snapshot.children)
-        self.composer.show_snapshot(snapshot, now)
-        self.history.show_updates(snapshot.updates)
-        self.calls.show_calls(snapshot.calls, snapshot.call_windows)
+        self.composer.show_snapshot(snapshot, now, waiting.rows)
+        self.history.show_updates(snapshot.updates, waiting.rows)
+        self.calls.show_calls(snapshot.calls, snapshot.call_windows, waiting.rows)
         self.vendors.show_vendors(snapshot.vendors, now)
-        self.timeline.show_entries(snapshot.timeline)
+        self.timeline.show_entries(snapshot.timeline, waiting.rows)
 
     def tick(self, now: datetime) -> None:
         self.vendors.tick(now)

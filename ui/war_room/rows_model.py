@@ -19,6 +19,9 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QFont
+
+from ui.war_room.pending import WAITING_TEXT, WAITING_TIP
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the frozen row itself
@@ -35,14 +38,21 @@ class Column(Generic[Row]):
 
 
 class FrozenRowsModel(QAbstractTableModel, Generic[Row]):
-    """Subclasses give `columns` and may override `cell_data` for other roles."""
+    """Subclasses give `columns` and may override `cell_data` for other roles.
+
+    Rows made while the database was unreachable (kept in the outbox, not yet sent) are
+    "waiting": shown in italics, with `waiting_column` saying so in words."""
 
     columns: Sequence[Column[Row]] = ()
+    waiting_column: int | None = None  # the column that says "waiting to send"
 
     def __init__(self, key: Callable[[Row], int], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._key = key
         self._rows: list[Row] = []
+        self._waiting: frozenset[int] = frozenset()
+        self._italic = QFont()
+        self._italic.setItalic(True)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -81,6 +91,10 @@ class FrozenRowsModel(QAbstractTableModel, Generic[Row]):
             return None
         row = self._rows[index.row()]
         column = self.columns[index.column()]
+        if self._waiting and self._key(row) in self._waiting:
+            waiting = self._waiting_data(index.column(), role)
+            if waiting is not None:
+                return waiting
         if role == Qt.ItemDataRole.DisplayRole:
             return column.text(row)
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
@@ -93,6 +107,18 @@ class FrozenRowsModel(QAbstractTableModel, Generic[Row]):
 
     def cell_data(self, row: Row, column: int, role: int) -> Any:
         return None
+
+    def _waiting_data(self, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.FontRole:
+            return self._italic
+        if column == self.waiting_column and role == Qt.ItemDataRole.DisplayRole:
+            return WAITING_TEXT
+        if column == self.waiting_column and role == Qt.ItemDataRole.ToolTipRole:
+            return WAITING_TIP
+        return None
+
+    def is_waiting(self, position: int) -> bool:
+        return self._key(self._rows[position]) in self._waiting
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not self._valid(index):
@@ -109,8 +135,20 @@ class FrozenRowsModel(QAbstractTableModel, Generic[Row]):
 
     # -- patching -----------------------------------------------------------------------------
 
-    def set_rows(self, fresh: Iterable[Row]) -> None:
-        fresh = list(fresh)
+    def set_rows(self, fresh: Iterable[Row], waiting: frozenset[int] = frozenset()) -> None:
+        """`waiting`: the keys of rows kept on this computer, not yet in the database."""
+        self._patch(list(fresh))
+        if waiting != self._waiting:
+            changed = waiting ^ self._waiting
+            self._waiting = waiting
+            last_column = max(len(self.columns) - 1, 0)
+            for position, row in enumerate(self._rows):
+                if self._key(row) in changed:
+                    self.dataChanged.emit(
+                        self.index(position, 0), self.index(position, last_column)
+                    )
+
+    def _patch(self, fresh: list[Row]) -> None:
         wanted = {self._key(row): row for row in fresh}
         # 1. Rows that left, removed in contiguous runs from the bottom up.
         gone = [n for n, row in enumerate(self._rows) if self._key(row) not in wanted]

@@ -70,6 +70,9 @@ def style_sheet() -> str:
         f"QFrame#callers_panel QLabel {{ color: {CALLERS_TEXT}; background: transparent; }}",
         'QFrame#callers_panel QLabel[kind="message"] { font-size: 15px; }',
         'QLabel[tone="problem"] { color: #b71c1c; font-weight: bold; }',
+        # Offline is a state to know about, not an alarm: quiet blue, not red.
+        "QLabel#offline_line { background: #e8f0f7; color: #1f3347; border: 1px solid #b6c9db;"
+        " border-radius: 6px; padding: 6px 10px; font-size: 13px; }",
         'QLabel[tone="ok"] { color: #1b5e20; }',
     ]
     for priority in Priority:

@@ -88,10 +88,12 @@ class TimelineModel(FrozenRowsModel[TimelineEntry]):
         Column[TimelineEntry]("Kind", lambda r: kind_label(r.kind)),
         Column[TimelineEntry]("What", lambda r: r.summary, lambda r: r.summary),
     )
+    waiting_column = 2
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(lambda r: r.id, parent)
         self._all: tuple[TimelineEntry, ...] = ()
+        self._kept: frozenset[int] = frozenset()  # notes kept on this computer, not yet sent
         self._filter = "all"
         self._bold = QFont()
         self._bold.setBold(True)
@@ -100,13 +102,16 @@ class TimelineModel(FrozenRowsModel[TimelineEntry]):
     def filter_key(self) -> str:
         return self._filter
 
-    def set_entries(self, entries: Sequence[TimelineEntry]) -> None:
+    def set_entries(
+        self, entries: Sequence[TimelineEntry], waiting: frozenset[int] = frozenset()
+    ) -> None:
         self._all = tuple(entries)
-        self.set_rows(shown(self._all, self._filter))
+        self._kept = waiting
+        self.set_rows(shown(self._all, self._filter), waiting)
 
     def set_filter(self, key: str) -> None:
         self._filter = key
-        self.set_rows(shown(self._all, key))
+        self.set_rows(shown(self._all, key), self._kept)
 
     def cell_data(self, row: TimelineEntry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.FontRole and row.pinned:
@@ -164,8 +169,11 @@ class TimelinePanel(Panel):
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self._on_current_changed()
 
-    def show_entries(self, entries: Sequence[TimelineEntry]) -> None:
-        self.model.set_entries(entries)
+    def show_entries(
+        self, entries: Sequence[TimelineEntry], waiting: frozenset[int] = frozenset()
+    ) -> None:
+        """`waiting`: notes kept on this computer, not yet sent."""
+        self.model.set_entries(entries, waiting)
         fit_columns(self.view)
         self.set_count(f"{len(entries)} events · {sum(1 for e in entries if e.pinned)} pinned")
         self._on_current_changed()
@@ -201,6 +209,12 @@ class TimelinePanel(Panel):
 
     def _on_current_changed(self, *_args: object) -> None:
         entry = self.current()
-        pinnable = entry is not None and entry.kind not in ("pinned", "unpinned")
+        index = self.view.currentIndex()
+        # A note still waiting to be sent has no place in the database to pin yet.
+        pinnable = (
+            entry is not None
+            and entry.kind not in ("pinned", "unpinned")
+            and not self.model.is_waiting(index.row())
+        )
         self.pin_button.setEnabled(pinnable)
         self.pin_button.setText("Unpin" if entry is not None and entry.pinned else "Pin")

@@ -3,7 +3,9 @@ counts down to the next status update; the panels below hold the checklist, the 
 composer, what to tell callers, vendors, the timeline and the children, all at once.
 
 It reads a snapshot on the task runner, reloads it when the change feed names the incident, and
-ticks the countdown every second from the injected clock without touching the database.
+ticks the countdown every second from the injected clock without touching the database. While
+the database is unreachable it keeps showing the last snapshot, says so in one line, and keeps
+ticks, notes, calls and updates in the outbox (shown as waiting to send) until it is back.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from app.domain.roles import Action, may
+from app.services.outbox import OutboxStatus
 from app.services.presence import war_room_subject
 from app.services.war_room_dto import WarRoomSnapshot
 from ui.console_context import ConsoleContext
@@ -23,6 +26,7 @@ from ui.review.review_window import open_review
 from ui.war_room.controller import WarRoomController
 from ui.war_room.header import WarRoomHeader
 from ui.war_room.layout_state import WarRoomLayout
+from ui.war_room.offline_line import OfflineLine
 from ui.war_room.operations import WarRoomOperations
 from ui.war_room.panels import WarRoomPanels
 from ui.war_room.style import style_sheet
@@ -54,6 +58,7 @@ class WarRoomWindow(QMainWindow):
         self.header.presence_slot.addWidget(self.presence)
         self.panels = WarRoomPanels(context.services.clock, self)
         self.operations = WarRoomOperations(context, self.controller, self.panels, self)
+        self.offline_line = OfflineLine(self)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -62,6 +67,7 @@ class WarRoomWindow(QMainWindow):
         body = QVBoxLayout()
         body.setContentsMargins(8, 6, 8, 4)
         body.setSpacing(6)
+        body.addWidget(self.offline_line)
         body.addWidget(self.panels.banner)
         body.addWidget(self.panels.columns, 1)
         layout.addLayout(body, 1)
@@ -104,6 +110,9 @@ class WarRoomWindow(QMainWindow):
         self.controller.snapshot_loaded.connect(self._on_controller_snapshot_loaded)
         self.controller.ticked.connect(self._on_controller_ticked)
         self.controller.load_failed.connect(self._on_controller_load_failed)
+        self.controller.unreachable.connect(self._on_controller_unreachable)
+        self._ctx.offline.status_changed.connect(self._on_offline_status_changed)
+        self.offline_line.show_status(self._ctx.offline.status)
         self.controller.polled.connect(self._on_controller_polled)
         self.header.resolve_button.clicked.connect(self._on_header_resolve_button_clicked)
         self.operations.finished.connect(self._on_operations_finished)
@@ -153,7 +162,7 @@ class WarRoomWindow(QMainWindow):
         incident = snapshot.incident
         self.setWindowTitle(f"War room · {incident.number} · {incident.title}")
         self.header.show_snapshot(snapshot, now)
-        self.panels.show_snapshot(snapshot, now)
+        self.panels.show_snapshot(snapshot, now, self.controller.waiting)
         may_resolve = may(self._ctx.services.actor.role, Action.RESOLVE_MAJOR)
         can_resolve = incident.status.is_open and may_resolve
         self.resolve_action.setEnabled(can_resolve)
@@ -178,6 +187,18 @@ class WarRoomWindow(QMainWindow):
     def _on_controller_load_failed(self, message: str) -> None:
         self.connection.setText("Not up to date")
         self.panels.banner.show_message(message)
+
+    def _on_controller_unreachable(self, _reason: str) -> None:
+        # No alarm: the offline line says what is going on, and the last snapshot stays.
+        loaded = self.controller.loaded
+        self.connection.setText(
+            f"Offline: showing what was read at {loaded.taken_at.astimezone():%H:%M:%S}"
+            if loaded is not None
+            else "Offline: the war room could not be read yet"
+        )
+
+    def _on_offline_status_changed(self, status: OutboxStatus) -> None:
+        self.offline_line.show_status(status)
 
     def _on_operations_finished(self, message: str) -> None:
         self.statusBar().showMessage(message, MESSAGE_MS)

@@ -8,12 +8,10 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, make_url, select
+from sqlalchemy import func, select
 
 from app.adapters.outbox_store import OutboxStore
 from app.db.engine import Database, DatabaseUnavailable, open_database
@@ -29,29 +27,9 @@ from app.services.outbox import Kept, Outbox, Sent
 from app.services.war_room import WarRoomReads
 from tests.app.services.war_room_support import Outage, declare_outage
 from tests.fault_proxy import FaultProxy
+from tests.helpers import CutLine
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@dataclass
-class CutLine:
-    """A database reached only through the proxy, and a direct line to count what arrived."""
-
-    proxy: FaultProxy
-    url: str  # through the proxy
-    direct: Database
-
-
-@pytest.fixture
-def line(postgres_url: str) -> Iterator[CutLine]:
-    direct = open_database(postgres_url)
-    upgrade(direct)
-    parsed = make_url(postgres_url)
-    proxy = FaultProxy(parsed.host or "127.0.0.1", parsed.port or 5432)
-    through = parsed.set(host="127.0.0.1", port=proxy.port)
-    yield CutLine(proxy, through.render_as_string(hide_password=False), direct)
-    proxy.close()
-    direct.dispose()
 
 
 def count(db: Database, model: type, *where: object) -> int:
@@ -61,8 +39,9 @@ def count(db: Database, model: type, *where: object) -> int:
 
 @pytest.mark.postgres
 def test_calls_notes_and_ticks_made_during_a_network_cut_arrive_exactly_once(
-    line: CutLine, clock: ManualClock, tmp_path: Path
+    pg_through_proxy: CutLine, clock: ManualClock, tmp_path: Path
 ) -> None:
+    line = pg_through_proxy
     db = open_database(line.url)
     ctx = ServiceContext(db=db, clock=clock, actor=sign_in(db, "admin.alice", "Alice Admin"))
     outage: Outage = declare_outage(ctx)
@@ -140,8 +119,9 @@ def _acknowledged_until_killed(
 
 @pytest.mark.postgres
 def test_a_hard_kill_while_logging_calls_through_an_outage_loses_no_acknowledged_call(
-    line: CutLine, tmp_path: Path
+    pg_through_proxy: CutLine, tmp_path: Path
 ) -> None:
+    line = pg_through_proxy
     sign_in(line.direct, "admin.alice", "Alice")
     outbox_file = tmp_path / "outbox.sqlite3"
 

@@ -1,0 +1,64 @@
+"""The benchmark code runs end to end on tiny data sets, so it cannot rot between `make bench`
+runs. Nothing here asserts a time: only that each metric is produced, named and shaped."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from bench import queue_bench, scale_bench
+from bench.__main__ import write_results
+from bench.common import Result
+from bench.data import history_set, scale_set, sqlite_url
+
+
+def test_the_history_set_holds_open_incidents_behind_closed_history(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    history_set(sqlite_url(path), history=300, open_rows=20)
+    with sqlite3.connect(path) as connection:
+        statuses = dict(connection.execute("SELECT status, count(*) FROM incidents GROUP BY 1"))
+        calls = connection.execute("SELECT count(*) FROM calls").fetchone()[0]
+        numbers = connection.execute("SELECT count(DISTINCT number) FROM incidents").fetchone()
+        counter = connection.execute(
+            "SELECT value FROM counters WHERE name = 'incident_number'"
+        ).fetchone()
+    connection.close()
+    assert statuses.get("closed", 0) + statuses.get("resolved", 0) == 300
+    assert sum(statuses.values()) == 320
+    assert calls == 75  # one for every 4th historical incident
+    assert numbers == (320,)
+    assert counter == (320,)
+
+
+def test_the_queue_and_scale_metrics_come_out_of_tiny_sets(qtbot: QtBot, tmp_path: Path) -> None:
+    base, history = tmp_path / "scale.sqlite3", tmp_path / "history.sqlite3"
+    scale_set(sqlite_url(base), 60)
+    history_set(sqlite_url(history), history=200, open_rows=15)
+    queue = {r.name: r for r in queue_bench.run(base)}
+    assert {"sort any column (max), 25k", "search keystroke p95, 25k"} <= set(queue)
+    assert all(r.value >= 0 for r in queue.values())
+    base_load, history_load = scale_bench.queue_loads(base, history, repeat=2)
+    assert len(base_load) == len(history_load) == 2
+
+
+def test_the_scale_start_up_runs_the_console_on_both_sets(tmp_path: Path) -> None:
+    base, history = tmp_path / "scale.sqlite3", tmp_path / "history.sqlite3"
+    scale_set(sqlite_url(base), 30)
+    history_set(sqlite_url(history), history=100, open_rows=10)
+    results = scale_bench.run(base, history, tmp_path / "home", made_seconds=0.5, repeat=1)
+    start_up = results[0]
+    assert start_up.target_kind == "ratio"
+    assert start_up.target == 1.5
+    assert start_up.baseline is not None
+    assert "10 incidents in the queue" in start_up.note
+
+
+def test_a_partial_run_keeps_the_other_metrics(tmp_path: Path) -> None:
+    path = tmp_path / "results.json"
+    write_results([Result("a", 1, "ms"), Result("b", 2, "ms")], path)
+    write_results([Result("b", 3, "ms")], path, partial=True)
+    metrics = {m["name"]: m["value"] for m in json.loads(path.read_text())["metrics"]}
+    assert metrics == {"a": 1, "b": 3}
