@@ -57,6 +57,7 @@ def run_rss(command: list[str], home: Path, timeout: float = 120) -> Run:
     wall = perf_counter() - started
     peak = _peak_rss_mb(process.pid)
     process.stdout.read()
+    process.stdout.close()
     _pid, _status, usage = os.wait4(process.pid, 0)
     process.returncode = 0  # reaped here; keep Popen from waiting again
     found = READY.search(line)

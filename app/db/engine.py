@@ -69,6 +69,13 @@ def make_engine(url: str | URL, *, echo: bool = False, password: str | None = No
     parsed = parse_url(url) if isinstance(url, str) else url
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo)
+    if any("\x00" in part for part in _parts(parsed)):
+        # libpq would cut its connection string at the NUL and connect to another database,
+        # as another user.
+        raise DatabaseUnavailable(
+            "The database URL holds a NUL character (%00), which PostgreSQL cannot take. "
+            "Correct the URL."
+        )
     # The password goes to the driver, never into the engine's URL: no URL the engine shows,
     # logs or puts in an error message can then carry it.
     secret = password if password is not None else parsed.password
@@ -77,6 +84,13 @@ def make_engine(url: str | URL, *, echo: bool = False, password: str | None = No
         connect_args["password"] = str(secret)
     parsed = without_password(parsed)
     return _create(parsed, echo=echo, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _parts(url: URL) -> list[str]:
+    values = [url.username, url.password, url.host, url.database]
+    for value in url.query.values():
+        values.extend([value] if isinstance(value, str) else value)
+    return [str(value) for value in values if value]
 
 
 def _create(url: URL, **options: Any) -> Engine:

@@ -135,6 +135,21 @@ def test_connecting_to_a_real_server_fails_in_one_line_without_the_password(
 
 
 @pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://agent@127.0.0.1/%00",
+        "postgresql://agent%00x@127.0.0.1/calmdesk",
+        "postgresql://agent:pw%00secret@127.0.0.1/calmdesk",
+        "postgresql://agent@127.0.0.1/calmdesk?application_name=a%00b",
+    ],
+)
+def test_a_nul_in_a_postgresql_url_is_refused_before_connecting_elsewhere(url: str) -> None:
+    with pytest.raises(DatabaseUnavailable) as refused:
+        open_database(url)
+    assert "NUL" in assert_clear_refusal(refused.value, "pw", "secret")
+
+
+@pytest.mark.parametrize(
     ("url", "says"),
     [
         ("sqlite+nodriver:///calmdesk.sqlite3", "No database driver for sqlite+nodriver"),
