@@ -77,15 +77,17 @@ class Restarter:
     """`request()` closes the windows and quits the event loop; the composition root then calls
     `start_again()` once everything has shut down cleanly."""
 
-    def __init__(self) -> None:
+    def __init__(self, quit_loop: Callable[[], None] = lambda: QApplication.exit(0)) -> None:
         self.requested = False
+        # Injected so tests do not leave a pending quit that ends the next dialog's exec().
+        self._quit_loop = quit_loop
 
     def request(self) -> None:
         QApplication.closeAllWindows()
         if any(w.isVisible() and w.isWindow() for w in QApplication.topLevelWidgets()):
             return  # a window refused to close (the user kept an unsaved edit): stay
         self.requested = True
-        QApplication.exit(0)
+        self._quit_loop()
 
     def start_again(self) -> bool:
         program, arguments = restart_command()

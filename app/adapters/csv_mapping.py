@@ -32,6 +32,7 @@ from app.adapters.import_records import (
     ImportedEvent,
     ImportedIncident,
     RejectedRow,
+    check_cells,
     check_plausible,
 )
 from app.domain.errors import CalmdeskError
@@ -234,6 +235,7 @@ class MappedReader:
         """One row as an incident; ValueError says why the row would be rejected."""
         if len(row) != self._width:
             raise ValueError(f"has {len(row)} fields, the header has {self._width}")
+        check_cells(row)
         number = self._value(row, "number")
         if not number:
             raise ValueError("the incident number is missing")

@@ -12,6 +12,20 @@ from datetime import datetime
 LAST_YEAR = 2999
 
 
+# Column sizes in the database (app/db/models.py): the readers refuse a longer number, and free
+# text is cut to size here, so the writer looks teams and callers up by the text it stored.
+NUMBER_MAX = 20
+_TEXT_MAX = {"title": 300, "category": 120, "team": 120, "agent": 200, "caller": 120}
+PAUSED_MAX = 2**31 - 1  # an INTEGER column: longer than 68 years on hold is not history
+
+
+def check_cells(values: list[str]) -> None:
+    """A ValueError (its row is rejected) when a cell holds a NUL, which no database text
+    column takes (PostgreSQL refuses it) and which only a damaged file contains."""
+    if any("\x00" in value for value in values):
+        raise ValueError("holds a NUL character: the file may be damaged")
+
+
 def check_plausible(moment: datetime, column: str) -> datetime:
     """`moment`, or a ValueError (its row is rejected) when it lies after LAST_YEAR."""
     if moment.year > LAST_YEAR:
@@ -52,6 +66,12 @@ class ImportedIncident:
     paused_seconds: int = 0
     resolution: str = ""
     events: list[ImportedEvent] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for name, limit in _TEXT_MAX.items():
+            value = getattr(self, name)
+            if value is not None and len(value) > limit:
+                setattr(self, name, value[:limit])
 
 
 @dataclass(frozen=True, slots=True)

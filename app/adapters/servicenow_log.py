@@ -24,9 +24,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from app.adapters.import_records import (
+    NUMBER_MAX,
+    PAUSED_MAX,
     ImportedEvent,
     ImportedIncident,
     RejectedRow,
+    check_cells,
     check_plausible,
 )
 
@@ -183,6 +186,9 @@ class ServiceNowReader:
         try:
             if len(values) != self._width:
                 raise ValueError(f"has {len(values)} fields, the header has {self._width}")
+            check_cells(values)
+            if len(values[self._col["number"]].strip()) > NUMBER_MAX:
+                raise ValueError(f"the number is longer than {NUMBER_MAX} characters")
             raw_state = values[self._col["incident_state"]].strip()
             if raw_state not in STATES:
                 raise ValueError(f"unknown incident_state {raw_state!r}")
@@ -351,5 +357,5 @@ class ServiceNowReader:
                     )
                 )
             previous = row
-        incident.paused_seconds = int(paused)
+        incident.paused_seconds = min(int(paused), PAUSED_MAX)
         incident.on_hold_since = hold_since if incident.status == "on_hold" else None

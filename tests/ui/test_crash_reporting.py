@@ -192,15 +192,17 @@ def test_restart_closes_the_windows_first_and_stays_when_one_refuses(qtbot: QtBo
     window = QWidget()
     qtbot.addWidget(window)
     window.show()
-    restarter = Restarter()
+    quits: list[bool] = []
+    restarter = Restarter(quit_loop=lambda: quits.append(True))
     restarter.request()
     assert restarter.requested
+    assert quits == [True]
     assert not window.isVisible()
 
     stubborn = _StubbornWindow()
     qtbot.addWidget(stubborn)
     stubborn.show()
-    staying = Restarter()
+    staying = Restarter(quit_loop=lambda: quits.append(True))
     staying.request()
     assert not staying.requested
     assert stubborn.isVisible()

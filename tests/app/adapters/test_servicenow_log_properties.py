@@ -15,6 +15,8 @@ from app.adapters.servicenow_log import OPTIONAL, REQUIRED, STATES, ServiceNowRe
 from tests.properties import TRICKY_TEXT
 
 HEADER = [*REQUIRED, *OPTIONAL]
+# Longer than any text column (120-300 characters), sharing a prefix: cut to size, they collide.
+LONG_TEXT = st.integers(0, 3).map(lambda n: "Team " + "x" * 300 + str(n))
 STATUSES = {status for status, _ in STATES.values()}
 
 
@@ -51,7 +53,7 @@ CELLS = {
 def event_rows(draw: st.DrawFn) -> list[str]:
     """One row of realistic values (edge cases included), a few cells replaced by junk, and
     sometimes a field too many or too few."""
-    row = [draw(CELLS.get(column, TRICKY_TEXT)) for column in HEADER]
+    row = [draw(CELLS.get(column, TRICKY_TEXT | LONG_TEXT)) for column in HEADER]
     for index in draw(st.lists(st.integers(0, len(HEADER) - 1), max_size=2)):
         row[index] = draw(TRICKY_TEXT)
     width = draw(st.sampled_from([len(row)] * 8 + [len(row) - 1, len(row) + 1, 1, 0]))
@@ -61,6 +63,8 @@ def event_rows(draw: st.DrawFn) -> list[str]:
 def _check(incident: ImportedIncident) -> None:
     assert incident.number
     assert incident.number == incident.number.strip().upper()
+    assert len(incident.number) <= 20
+    assert "\x00" not in incident.number
     assert 1 <= incident.impact <= 3
     assert 1 <= incident.urgency <= 3
     assert incident.priority is not None

@@ -1,6 +1,7 @@
 """Importing any file at all, into a real SQLite file: a report whose counts are exactly what
 the database gained, or a clear refusal (InvalidInput and friends) that left every table as it
-was. One database per test, shared by its examples: each compares before with after."""
+was. One database per test (SQLite, and PostgreSQL where the `ctx` fixture runs on both), shared by
+its examples: each compares before with after."""
 
 from __future__ import annotations
 
@@ -82,24 +83,24 @@ def _check_outcome(ctx: ServiceContext, before: dict[str, Any], attempt: Any) ->
 @SHARED_DATABASE
 @given(content=LOG_FILES, compressed=st.booleans())
 def test_any_servicenow_file_is_imported_or_refused_leaving_nothing_behind(
-    sqlite_ctx: ServiceContext, tmp_path: Path, content: bytes, compressed: bool
+    ctx: ServiceContext, tmp_path: Path, content: bytes, compressed: bool
 ) -> None:
     path = tmp_path / ("log.csv.xz" if compressed else "log.csv")
     path.write_bytes(lzma.compress(content) if compressed and content[:1] != b"\xff" else content)
-    before = _snapshot(sqlite_ctx)
-    _check_outcome(sqlite_ctx, before, lambda: import_servicenow(sqlite_ctx, path))
+    before = _snapshot(ctx)
+    _check_outcome(ctx, before, lambda: import_servicenow(ctx, path))
 
 
 @SHARED_DATABASE
 @given(rows=st.lists(CELLS, max_size=8), raw=st.binary(max_size=200), use_raw=st.booleans())
 def test_any_csv_is_imported_through_a_mapping_or_refused(
-    sqlite_ctx: ServiceContext, tmp_path: Path, rows: list[list[str]], raw: bytes, use_raw: bool
+    ctx: ServiceContext, tmp_path: Path, rows: list[list[str]], raw: bytes, use_raw: bool
 ) -> None:
     path = tmp_path / "cases.csv"
     path.write_bytes(raw if use_raw else csv_text([HEADER, *rows]).encode())
     mapping = ColumnMapping.from_json(BPI_MAPPING)
-    before = _snapshot(sqlite_ctx)
-    _check_outcome(sqlite_ctx, before, lambda: import_csv(sqlite_ctx, path, mapping))
+    before = _snapshot(ctx)
+    _check_outcome(ctx, before, lambda: import_csv(ctx, path, mapping))
 
 
 @SHARED_DATABASE
@@ -158,3 +159,42 @@ def test_a_csv_date_after_2999_is_rejected_with_its_row(
     assert [str(r) for r in report.rejected] == [
         "line 3: opened_at 9999-12-31 is after the year 2999"
     ]
+
+
+def _log_row(**cells: str) -> list[str]:
+    values = dict.fromkeys(LOG_HEADER, "?") | {
+        "number": "INC0000001",
+        "incident_state": "Active",
+        "sys_mod_count": "0",
+        "opened_at": "5/1/2026 09:00",
+        "sys_updated_at": "5/1/2026 09:00",
+        "impact": "2 - Medium",
+        "urgency": "2 - Medium",
+        "priority": "3 - Moderate",
+    }
+    return [(values | cells)[c] for c in LOG_HEADER]
+
+
+def test_long_names_nuls_and_long_numbers_import_on_both_databases(
+    ctx: ServiceContext, tmp_path: Path
+) -> None:
+    long_name = "Service desk " + "x" * 200
+    rows = [
+        _log_row(assignment_group=long_name, caller_id=long_name, category=long_name),
+        _log_row(number="INC0000002", caller_id="Ann\x00Lee"),
+        _log_row(number="INC" + "1" * 30),
+    ]
+    path = tmp_path / "log.csv"
+    path.write_text(csv_text([LOG_HEADER, *rows]), encoding="utf-8")
+    first = import_servicenow(ctx, path)
+    again = import_servicenow(ctx, path)  # the cut names are found again, not re-inserted
+    assert (first.incidents_created, again.incidents_updated) == (1, 1)
+    assert [str(r) for r in first.rejected] == [
+        "line 3: INC0000002: holds a NUL character: the file may be damaged",
+        f"line 4: INC{'1' * 30}: the number is longer than 20 characters",
+    ]
+    with ctx.db.read() as session:
+        incident = session.scalars(select(Incident)).one()
+    assert incident.category == long_name[:120]
+    assert incident.team_id is not None
+    assert incident.caller_id is not None
