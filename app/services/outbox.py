@@ -78,10 +78,6 @@ class Outbox:
         self._offline_since: datetime | None = None
         self._reason = ""
 
-    @property
-    def path(self) -> str:
-        return str(self._store.path)
-
     def status(self) -> OutboxStatus:
         return OutboxStatus(
             self._offline_since,

@@ -216,18 +216,7 @@ class WarRoomCommands:
 
     def add_call(self, incident_id: int, draft: WarRoomCallDraft) -> CallRow:
         """Log a call and link it here, through the call-logging use case."""
-        logged = CallCommands(self._ctx).log_call(
-            CallDraft(
-                client_uuid=draft.client_uuid or new_client_uuid(),
-                caller_name=draft.caller_name,
-                symptom=draft.symptom,
-                channel=draft.channel,
-                callback_wanted=draft.callback_wanted,
-                callback_number=draft.callback_number,
-                incident_id=incident_id,
-            )
-        )
-        return logged.call
+        return CallCommands(self._ctx).log_call(linked_call_draft(incident_id, draft)).call
 
     def add_note(self, incident_id: int, text: str, *, pinned: bool = False) -> int:
         return IncidentCommands(self._ctx).add_note(incident_id, text, pinned=pinned)
@@ -287,6 +276,19 @@ class WarRoomCommands:
             version=incident.version,
             fields=fields,
         )
+
+
+def linked_call_draft(incident_id: int, draft: WarRoomCallDraft) -> CallDraft:
+    """A war-room call as the call-logging use case takes it: linked to this incident."""
+    return CallDraft(
+        client_uuid=draft.client_uuid or new_client_uuid(),
+        caller_name=draft.caller_name,
+        symptom=draft.symptom,
+        channel=draft.channel,
+        callback_wanted=draft.callback_wanted,
+        callback_number=draft.callback_number,
+        incident_id=incident_id,
+    )
 
 
 def normalised_number(number: str) -> str:

@@ -12,10 +12,8 @@ from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -24,10 +22,10 @@ from PySide6.QtGui import QFont
 from app.services.call_dto import CallRow
 from app.services.call_view import CallFilter, call_matches
 from ui.calls.presentation import VIP_MARK, local_time
+from ui.id_order_model import IdOrderModel, ModelIndex
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 class CallColumn(StrEnum):
@@ -52,7 +50,7 @@ _SORT_KEYS: dict[CallColumn, Callable[[CallRow], Any]] = {
 }
 
 
-class CallListModel(QAbstractTableModel):
+class CallListModel(IdOrderModel):
     counts_changed = Signal(int, int)  # shown, loaded
 
     def __init__(
@@ -65,7 +63,6 @@ class CallListModel(QAbstractTableModel):
         self._now = now
         self._today_start = today_start
         self._rows: dict[int, CallRow] = {}
-        self._order: list[int] = []
         self._quick = CallFilter.ALL
         self._service_id: int | None = None
         self._sort = CallColumn.TIME
@@ -104,17 +101,7 @@ class CallListModel(QAbstractTableModel):
         return [r.id for r in rows]
 
     def _relayout(self) -> None:
-        self.layoutAboutToBeChanged.emit()
-        old = self.persistentIndexList()
-        old_ids = [self._order[i.row()] if i.row() < len(self._order) else None for i in old]
-        self._order = self._compute_order()
-        position = {call_id: n for n, call_id in enumerate(self._order)}
-        new = []
-        for index, call_id in zip(old, old_ids, strict=True):
-            n = position.get(call_id) if call_id is not None else None
-            new.append(QModelIndex() if n is None else self.index(n, index.column()))
-        self.changePersistentIndexList(old, new)
-        self.layoutChanged.emit()
+        self._reorder(self._compute_order())
         self.counts_changed.emit(len(self._order), len(self._rows))
 
     # -- reading ---------------------------------------------------------------------------
@@ -124,9 +111,6 @@ class CallListModel(QAbstractTableModel):
 
     def row_for_id(self, call_id: int) -> CallRow | None:
         return self._rows.get(call_id)
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._order)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(CALL_COLUMNS)
@@ -139,11 +123,6 @@ class CallListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return CALL_COLUMNS[section].value
         return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._order):

@@ -43,10 +43,6 @@ class OfflineMonitor(QObject):
     def outbox(self) -> Outbox:
         return self._outbox
 
-    @property
-    def seconds_to_next_try(self) -> int | None:
-        return -(-self._timer.remainingTime() // 1000) if self._timer.isActive() else None
-
     def start(self) -> None:
         """At start-up: changes left from an earlier session go out as soon as possible."""
         if self.status.waiting:

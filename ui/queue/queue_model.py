@@ -13,10 +13,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -40,18 +38,18 @@ from app.services.queue_view import (
     sort_key,
 )
 from ui import theme
+from ui.id_order_model import IdOrderModel, ModelIndex
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 TICKING = (COLUMNS.index(Column.AGE), COLUMNS.index(Column.SLA))
-ModelIndex = QModelIndex | QPersistentModelIndex
 READINGS_MAX_AGE = timedelta(seconds=30)
 # After a full load, the sort ranks of every column are made in the idle time that follows, one
 # column per timer slice, so the first click on a header is as quick as the next ones.
 WARM_SORTS_AFTER_MS = 300
 
 
-class QueueModel(QAbstractTableModel):
+class QueueModel(IdOrderModel):
     """Columns: Number, P, Title, Service, Status, Assignee, Team, Age, SLA, Calls, Updated."""
 
     counts_changed = Signal(int, int)  # visible rows, all cached rows
@@ -62,7 +60,6 @@ class QueueModel(QAbstractTableModel):
         self._rows: dict[int, IncidentRow] = {}
         self._haystacks: dict[int, str] = {}
         self._base: list[int] = []  # after the quick filter and the sort
-        self._order: list[int] = []  # after the search too: what the view shows
         self._readings: dict[int, SlaReading] = {}
         self._readings_at: datetime | None = None
         self._filter_cache: tuple[tuple[Any, ...], list[int]] | None = None
@@ -134,22 +131,7 @@ class QueueModel(QAbstractTableModel):
         self._relayout(new_order)
 
     def _relayout(self, new_order: list[int]) -> None:
-        self.layoutAboutToBeChanged.emit()
-        old_persistent = self.persistentIndexList()
-        old_ids = [
-            self._order[i.row()] if i.row() < len(self._order) else None for i in old_persistent
-        ]
-        self._order = new_order
-        # Only persistent indexes (selection, current row) need positions: skip the map if none.
-        position = (
-            {incident_id: n for n, incident_id in enumerate(new_order)} if old_persistent else {}
-        )
-        new_persistent = []
-        for old_index, incident_id in zip(old_persistent, old_ids, strict=True):
-            n = position.get(incident_id) if incident_id is not None else None
-            new_persistent.append(QModelIndex() if n is None else self.index(n, old_index.column()))
-        self.changePersistentIndexList(old_persistent, new_persistent)
-        self.layoutChanged.emit()
+        self._reorder(new_order)
         self._emit_counts()
 
     def tick(self) -> None:
@@ -280,9 +262,6 @@ class QueueModel(QAbstractTableModel):
     def cached_ids(self) -> set[int]:
         return set(self._rows)
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._order)
-
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
@@ -296,11 +275,6 @@ class QueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return _HEADER_TIPS.get(COLUMNS[section])
         return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._order):

@@ -20,14 +20,13 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from app.adapters.delivery_config import config_path
 from app.db.engine import DatabaseUnavailable
-from app.services.call_dto import CallDraft, LoggedCall
-from app.services.calls import new_client_uuid
+from app.services.call_dto import LoggedCall
 from app.services.errors import InvalidInput
 from app.services.major_resolution import MajorResolution
 from app.services.offline_ops import AddNote, LogCall, OfflineChange, TickItem
 from app.services.outbox import OutboxStatus
 from app.services.status_updates import StatusUpdates
-from app.services.war_room_commands import WarRoomCommands
+from app.services.war_room_commands import WarRoomCommands, linked_call_draft
 from app.services.war_room_dto import (
     ResolutionDraft,
     ResolvedMajor,
@@ -228,15 +227,7 @@ class WarRoomOperations(QObject):
 
         def accepted() -> None:
             typed = dialog.draft()
-            draft = CallDraft(
-                client_uuid=typed.client_uuid or new_client_uuid(),
-                caller_name=typed.caller_name,
-                symptom=typed.symptom,
-                channel=typed.channel,
-                callback_wanted=typed.callback_wanted,
-                callback_number=typed.callback_number,
-                incident_id=incident_id,
-            )
+            draft = linked_call_draft(incident_id, typed)
 
             def message(logged: LoggedCall) -> str:
                 return f"Call from {logged.call.caller or 'a caller'} logged and linked."
