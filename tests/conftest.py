@@ -2,7 +2,9 @@
 
 import os
 
+import pytest
 from hypothesis import settings
+from PySide6.QtCore import QCoreApplication, QEvent
 
 from tests.app.adapters.notification_server import (  # noqa: F401  (one private bus per run)
     _desktop_bus,
@@ -31,3 +33,15 @@ from tests.helpers import (  # noqa: F401
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, max_examples=40)
 settings.register_profile("fuzz", database=None, deadline=None, max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Destroy the windows a test showed now, once its fixtures have been torn down.
+
+    pytest-qt closes them and calls deleteLater(); left at that, they die at the next test's first
+    wait, or earlier when the garbage collector breaks a reference cycle, and Qt then sends
+    events through a half-destroyed window. Deleting them here makes that moment the same on
+    every run."""
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -476,4 +476,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.queue.stop()
+        self.calls.stop()
         super().closeEvent(event)

@@ -88,16 +88,6 @@ class CallsController(QObject):
         self._feed_timer.stop()
         self._surge_timer.stop()
 
-    def resume(self) -> None:
-        """Start reading again after a stop (the window did not close after all)."""
-        if self._cursor is None:
-            self.start()  # the first load was dropped by the stop: do it again
-        elif not self._running:
-            self._running = True
-            self._feed_timer.start()
-            self._surge_timer.start()
-            self.poll()
-
     def reload_majors(self) -> None:
         self._submit(self.reads.active_majors, self._on_majors)
 

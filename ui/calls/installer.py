@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QToolBar
 
@@ -46,7 +46,6 @@ class CallLogging(QObject):
         self._build_actions(window)
         self._connect()
         self._closed = False
-        window.installEventFilter(self)
         QTimer.singleShot(0, self, self._on_installed)  # start reading once the window is up
 
     # -- building ----------------------------------------------------------------------------
@@ -111,20 +110,13 @@ class CallLogging(QObject):
         if not self._closed:
             self.controller.start()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._window and event.type() == QEvent.Type.Close:
-            # Stop reading now (the runner may go with the window); the window may still refuse
-            # to close, so look again once it has handled the event.
-            self.controller.stop()
-            QTimer.singleShot(0, self, self._on_window_maybe_closed)
-        return super().eventFilter(watched, event)
-
-    def _on_window_maybe_closed(self) -> None:
-        if self._window.isVisible():
-            self.controller.resume()
-        else:
-            self._closed = True
-            self.form.hide()
+    def stop(self) -> None:
+        """The window is closing: stop reading and put the form away. The window calls this from
+        its closeEvent; an event filter on the parent window would be called by Qt while the
+        window is being destroyed, after Python may have cleared this object (a crash)."""
+        self._closed = True
+        self.controller.stop()
+        self.form.hide()
 
     # -- actions -----------------------------------------------------------------------------
 
