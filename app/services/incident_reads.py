@@ -6,11 +6,29 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, false, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Row,
+    Select,
+    bindparam,
+    func,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
-from app.db.models import Agent, Call, Contact, Incident, Service, Team, TimelineEvent
-from app.domain.lifecycle import OPEN_STATUSES, HoldReason, Status
+from app.db.models import (
+    OPEN_STATUS_VALUES,
+    Agent,
+    Call,
+    Contact,
+    Incident,
+    Service,
+    Team,
+    TimelineEvent,
+)
+from app.domain.lifecycle import HoldReason, Status
 from app.domain.priority import Priority
 from app.services.context import ServiceContext
 from app.services.dto import IncidentDetail, IncidentRow, TimelineEntry
@@ -63,10 +81,26 @@ def _row_query() -> Select[*tuple[Any, ...]]:
     )
 
 
-def queue_query(resolved_since: datetime | None) -> Select[*tuple[Any, ...]]:
-    """The queue's rows: every open incident, and those resolved since `resolved_since`."""
-    recent = Incident.resolved_at >= resolved_since if resolved_since else false()
-    return _row_query().where(or_(Incident.status.in_([s.value for s in OPEN_STATUSES]), recent))
+def queue_query(
+    resolved_since: datetime | None,
+) -> Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]:
+    """The queue's rows: every open incident, and those resolved since `resolved_since`.
+
+    Two halves joined by UNION ALL rather than one `status IN (...) OR resolved_at >= ...`: with
+    statistics present (anyone may run ANALYZE on the file), SQLite plans that OR as a scan of
+    every incident ever held (440 ms at a million), while each half keeps its own index: the open
+    ones their partial index, the recently resolved ones ix_incidents_resolved_at."""
+    # Written into the SQL, not bound: that is how the database sees ix_incidents_open applies.
+    open_values: BindParameter[str] = bindparam(
+        "open", OPEN_STATUS_VALUES, expanding=True, literal_execute=True
+    )
+    still_open = _row_query().where(Incident.status.in_(open_values))
+    if resolved_since is None:
+        return still_open
+    recently_resolved = _row_query().where(
+        Incident.resolved_at >= resolved_since, Incident.status.not_in(OPEN_STATUS_VALUES)
+    )
+    return union_all(still_open, recently_resolved)
 
 
 _STATUSES = {s.value: s for s in Status}
@@ -85,7 +119,9 @@ def _to_row(row: Row[Any]) -> IncidentRow:
     return IncidentRow(*values)
 
 
-def _fetch_rows(session: Session, query: Select[*tuple[Any, ...]]) -> list[IncidentRow]:
+def _fetch_rows(
+    session: Session, query: Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
+) -> list[IncidentRow]:
     # Through the session's connection (Core), not session.execute: plain column rows need none
     # of the ORM's result machinery, which cost about a third of a 25k queue load.
     return [_to_row(row) for row in session.connection().execute(query)]

@@ -6,7 +6,9 @@ from dataclasses import fields
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import insert, text
 
+from app.db.models import Incident
 from app.domain.clock import ManualClock
 from app.domain.lifecycle import HoldReason, Status
 from app.domain.priority import Priority
@@ -147,3 +149,40 @@ def test_queue_query_columns_are_the_row_fields_in_order() -> None:
     # Rows are built positionally from the query, so its columns must follow IncidentRow.
     columns = [column.name for column in queue_query(None).selected_columns]
     assert columns == [field.name for field in fields(IncidentRow)]
+
+
+def test_the_queue_read_keeps_its_indexes_when_sqlite_has_statistics(
+    sqlite_ctx: ServiceContext, clock: ManualClock
+) -> None:
+    # Years of closed history and a few open incidents; then someone runs ANALYZE on the file.
+    # With statistics, SQLite planned the old single `status IN (...) OR resolved_at >= ...`
+    # as a scan of every incident ever held; each half of the queue read must keep an index.
+    now = clock.now()
+    history = [
+        {
+            "number": f"OLD{n:07d}",
+            "title": "old",
+            "impact": 3,
+            "urgency": 3,
+            "priority": 5,
+            "status": "closed",
+            "opened_at": now - timedelta(days=3 + n % 700),
+            "resolved_at": now - timedelta(days=2 + n % 700),
+            "updated_at": now - timedelta(days=2 + n % 700),
+            "respond_by": now,
+            "resolve_by": now,
+        }
+        for n in range(2000)
+    ]
+    with sqlite_ctx.db.write() as session:
+        session.execute(insert(Incident), history)
+    open_ids = {open_incident(sqlite_ctx, f"open {n}").id for n in range(5)}
+    since = now - timedelta(days=1)
+    query = queue_query(since).compile(
+        dialect=sqlite_ctx.db.engine.dialect, compile_kwargs={"literal_binds": True}
+    )
+    with sqlite_ctx.db.write() as session:
+        session.execute(text("ANALYZE"))
+        plan = [row[3] for row in session.execute(text(f"EXPLAIN QUERY PLAN {query}"))]
+    assert not [step for step in plan if step.startswith("SCAN incidents")], plan
+    assert {row.id for row in IncidentReads(sqlite_ctx).queue_rows(since)} == open_ids
