@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple, Protocol
 
 from app.domain.priority import Priority
 
@@ -78,9 +79,28 @@ class SlaClockInput:
     on_hold_since: datetime | None = None
 
 
-@dataclass(frozen=True)
-class SlaReading:
-    """One reading of an incident's SLA clock at a given moment."""
+class SlaClock(Protocol):
+    """What read_clock looks at: an SlaClockInput, or any incident row or detail with these."""
+
+    @property
+    def opened_at(self) -> datetime: ...
+    @property
+    def respond_by(self) -> datetime: ...
+    @property
+    def resolve_by(self) -> datetime: ...
+    @property
+    def acknowledged_at(self) -> datetime | None: ...
+    @property
+    def resolved_at(self) -> datetime | None: ...
+    @property
+    def on_hold_since(self) -> datetime | None: ...
+
+
+class SlaReading(NamedTuple):
+    """One reading of an incident's SLA clock at a given moment.
+
+    A named tuple rather than a frozen dataclass (immutable all the same): the queue takes one
+    reading per open incident, 25,000 at a time, and a tuple is made several times faster."""
 
     target: SlaTarget
     due: datetime
@@ -95,7 +115,7 @@ class SlaReading:
         return self.left / self.budget
 
 
-def read_clock(clock: SlaClockInput, now: datetime) -> SlaReading:
+def read_clock(clock: SlaClock, now: datetime) -> SlaReading:
     """The next due point (response until acknowledged, then resolution) and its state at `now`."""
     if clock.acknowledged_at is None and clock.resolved_at is None:
         return _reading(SlaTarget.RESPOND, clock.opened_at, clock.respond_by, now, stopped_at=None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from app.domain.lifecycle import HoldReason, Status
 from app.domain.priority import Priority
@@ -11,9 +12,12 @@ from app.domain.roles import Role
 from app.domain.sla import SlaClockInput
 
 
-@dataclass(frozen=True, slots=True)
-class IncidentRow:
-    """One line of the queue: what an agent reads at a glance."""
+class IncidentRow(NamedTuple):
+    """One line of the queue: what an agent reads at a glance.
+
+    A named tuple rather than a frozen dataclass (immutable all the same): a queue load makes
+    25,000 of them, and a frozen dataclass's __init__ (24 object.__setattr__ calls) made that
+    five times slower, about 150 ms of the load. It satisfies read_clock's SlaClock as it is."""
 
     id: int
     number: str

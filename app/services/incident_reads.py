@@ -116,7 +116,7 @@ def _to_row(row: Row[Any]) -> IncidentRow:
     values[6] = _HOLD_REASONS[values[6]] if values[6] else None
     values[7] = _PRIORITIES[values[7]]
     values[8] = bool(values[8])
-    return IncidentRow(*values)
+    return IncidentRow._make(values)
 
 
 def _fetch_rows(

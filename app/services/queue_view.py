@@ -49,7 +49,7 @@ class Viewer:
 
 
 def sla(row: IncidentRow, now: datetime) -> SlaReading:
-    return read_clock(row.sla_input, now)
+    return read_clock(row, now)  # a row is an SlaClock: no SlaClockInput made per row
 
 
 def matches(
