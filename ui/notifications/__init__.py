@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QBoxLayout
 
-from app.services.dto import IncidentRow
 from ui.console_context import ConsoleContext
 from ui.notifications.banner import NotificationBanner
 from ui.notifications.centre import NotificationCentre
@@ -31,12 +30,14 @@ def install_notifications(window: MainWindow, context: ConsoleContext) -> Notifi
         central.insertWidget(0, banner)
     tray = NotificationTray(window)
     model = window.queue.model
-
-    def rows() -> list[IncidentRow]:
-        return [row for i in model.cached_ids() if (row := model.row_for_id(i)) is not None]
-
     controller = NotificationController(
-        context, rows, lambda: window.queue.viewer().team_id, centre, banner, tray, parent=window
+        context,
+        model.cached_rows,
+        lambda: window.queue.viewer().team_id,
+        centre,
+        banner,
+        tray,
+        parent=window,
     )
     window.queue.loaded.connect(lambda _count: controller.evaluate())
     window.queue.changes_applied.connect(lambda _batch: controller.evaluate())

@@ -39,11 +39,13 @@ from app.services.queue_view import (
 )
 from ui import theme
 from ui.id_order_model import IdOrderModel, ModelIndex
+from ui.queue.sort_ranks import SortRanks
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 TICKING = (COLUMNS.index(Column.AGE), COLUMNS.index(Column.SLA))
 READINGS_MAX_AGE = timedelta(seconds=30)
+_CLOCK_ORDERS = (None, Column.SLA)  # orders that read the SLA clock (None: the triage order)
 # After a full load, the sort ranks of every column are made in the idle time that follows, one
 # column per timer slice, so the first click on a header is as quick as the next ones.
 WARM_SORTS_AFTER_MS = 300
@@ -65,7 +67,7 @@ class QueueModel(IdOrderModel):
         self._filter_cache: tuple[tuple[Any, ...], list[int]] | None = None
         # Per sort column (None: the triage order), each cached row's rank among all cached rows,
         # and the SLA moment it was computed at (for the columns that read the clock).
-        self._ranks: dict[Column | None, tuple[datetime | None, dict[int, int]]] = {}
+        self._ranks: dict[Column | None, tuple[datetime | None, SortRanks]] = {}
         self._quick = QuickFilter.ALL_OPEN
         self._query = ""
         self._sort_column: Column | None = None  # None: the default triage order
@@ -109,7 +111,7 @@ class QueueModel(IdOrderModel):
 
     def apply_changes(self, fresh: Iterable[IncidentRow], gone: Iterable[int] = ()) -> None:
         """Patch rows that changed elsewhere, keeping selection and scroll position."""
-        fresh = list(fresh)
+        fresh, gone = list(fresh), list(gone)
         for row in fresh:
             self._rows[row.id] = row
             self._haystacks[row.id] = search_text(row)
@@ -118,7 +120,7 @@ class QueueModel(IdOrderModel):
             self._rows.pop(incident_id, None)
             self._haystacks.pop(incident_id, None)
         self._filter_cache = None
-        self._ranks = {}
+        self._rerank(fresh, gone)
         self._base = self._compute_base()
         new_order = self._search(self._base, self._query)
         if new_order == self._order:
@@ -129,6 +131,19 @@ class QueueModel(IdOrderModel):
                     self.dataChanged.emit(self.index(n, 0), self.index(n, len(COLUMNS) - 1))
             return
         self._relayout(new_order)
+
+    def _rerank(self, fresh: list[IncidentRow], gone: list[int]) -> None:
+        """Move the changed rows within every column's ranks already made; a column whose
+        ranks cannot take them (or whose SLA moment has passed) is made again when next used."""
+        readings = self._current_readings(self._viewer().now)  # reads the changed rows too
+        for column, (moment, ranked) in list(self._ranks.items()):
+            if column in _CLOCK_ORDERS and moment != self._readings_at:
+                del self._ranks[column]
+                continue
+            ranked.discard(gone)
+            key = _order_key(column)
+            if not all(ranked.update(row.id, key(row, readings[row.id])) for row in fresh):
+                del self._ranks[column]
 
     def _relayout(self, new_order: list[int]) -> None:
         self._reorder(new_order)
@@ -202,23 +217,21 @@ class QueueModel(IdOrderModel):
         ranks = self._ranks_for(column, readings)
         return sorted(ids, key=ranks.__getitem__, reverse=descending)
 
-    def _ranks_for(self, column: Column | None, readings: dict[int, SlaReading]) -> dict[int, int]:
-        """Every cached row's rank under `column`'s key, equal keys sharing a rank (so sorting
-        by rank keeps the stable order a sort by key gives). Made once per column until the
-        rows change; the clock-reading orders (SLA, triage) also when the SLA moment moves."""
-        moment = self._readings_at if column in (None, Column.SLA) else None
+    def _ranks_for(
+        self, column: Column | None, readings: dict[int, SlaReading]
+    ) -> dict[int, float]:
+        """Every cached row's rank under `column`'s key (see SortRanks). Made once per column
+        and then kept up to date row by row; the clock-reading orders (SLA, triage) are made
+        again when the SLA moment moves."""
+        moment = self._readings_at if column in _CLOCK_ORDERS else None
         cached = self._ranks.get(column)
         if cached is not None and cached[0] == moment:
-            return cached[1]
-        rows = self._rows
-        key = default_order_key if column is None else sort_key(column)
-        keys = list(map(key, rows.values(), map(readings.__getitem__, rows)))
-        # Sort the distinct keys only (a column such as Service has a handful), then look
-        # each row's rank up: no Python-level loop over the rows but the key calls above.
-        rank_of = {k: n for n, k in enumerate(sorted(set(keys)))}
-        ranks = dict(zip(rows, map(rank_of.__getitem__, keys), strict=True))
-        self._ranks[column] = (moment, ranks)
-        return ranks
+            return cached[1].ranks
+        rows, key = self._rows, _order_key(column)
+        keys = map(key, rows.values(), map(readings.__getitem__, rows))
+        ranked = SortRanks(dict(zip(rows, keys, strict=True)))
+        self._ranks[column] = (moment, ranked)
+        return ranked.ranks
 
     def _filtered(self, viewer: Viewer, readings: dict[int, SlaReading]) -> list[int]:
         """The ids under the quick filter, in cache order; kept until the rows, the filter, the
@@ -261,6 +274,10 @@ class QueueModel(IdOrderModel):
 
     def cached_ids(self) -> set[int]:
         return set(self._rows)
+
+    def cached_rows(self) -> list[IncidentRow]:
+        """Every cached row, in cache order (shown or filtered out)."""
+        return list(self._rows.values())
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -350,6 +367,10 @@ class QueueModel(IdOrderModel):
         if column == Column.TITLE:
             return row.title
         return None
+
+
+def _order_key(column: Column | None) -> Callable[[IncidentRow, SlaReading], Any]:
+    return default_order_key if column is None else sort_key(column)
 
 
 def _sla_text(row: IncidentRow, now: datetime) -> str:

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QPersistentModelIndex, Qt
 from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from app.domain.clock import ManualClock
 from app.domain.lifecycle import HoldReason, Status
@@ -203,3 +204,29 @@ def test_changed_rows_are_patched_in_place_and_keep_selection(
     assert model.row_at(0).id == first.id
     assert held.isValid()
     assert held.data(ID_ROLE) == second.id
+
+
+def test_live_changes_keep_every_sort_exactly_as_a_fresh_load_would(
+    qtbot: QtBot, sqlite_ctx: ServiceContext, clock: ManualClock
+) -> None:
+    load_demo(sqlite_ctx)
+    model = _model(sqlite_ctx, clock)
+    model.prepare_sorts()  # every column's ranks made: the changes below move rows within them
+    commands, reads = IncidentCommands(sqlite_ctx), IncidentReads(sqlite_ctx)
+    rows = reads.queue_rows(resolved_since=clock.now() - timedelta(days=1))
+    fresh_one = next(row for row in rows if row.status == Status.NEW)
+    changed = [rows[3], rows[10], fresh_one]
+    commands.edit(changed[0].id, changed[0].version, {"impact": 1, "urgency": 1})
+    commands.edit(changed[1].id, changed[1].version, {"title": "Aardvark printer on fire"})
+    commands.transition(changed[2].id, changed[2].version, Status.IN_PROGRESS)
+    new = commands.open(IncidentDraft(title="Brand new", impact=2, urgency=1))
+    model.apply_changes(reads.rows([row.id for row in changed] + [new.id]), gone=[rows[5].id])
+    fresh = QueueModel(model._viewer)
+    fresh.set_rows(model.cached_rows())  # the same rows in the same cache order: ties alike
+    for column in [-1, *range(len(COLUMNS))]:
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            model.sort(column, order)
+            fresh.sort(column, order)
+            assert _numbers(model) == _numbers(fresh), (column, order)
+    assert new.number in _numbers(model)
+    assert rows[5].number not in _numbers(model)

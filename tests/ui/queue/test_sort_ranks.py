@@ -1,0 +1,63 @@
+"""SortRanks: ranks kept up to date row by row always sort exactly as a fresh sort by key."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ui.queue.sort_ranks import SortRanks
+
+# Few distinct keys, so equal keys (which must share a rank) are common.
+KEYS = st.tuples(st.booleans(), st.integers(min_value=0, max_value=5))
+START = st.dictionaries(st.integers(min_value=0, max_value=60), KEYS, max_size=40)
+# Each step: a row (new or known) gets a key, or a row leaves.
+STEPS = st.lists(st.tuples(st.integers(min_value=0, max_value=80), st.none() | KEYS), max_size=60)
+
+
+def _by_key(keys: dict[int, tuple[bool, int]]) -> list[int]:
+    return sorted(keys, key=keys.__getitem__)  # stable: equal keys keep the dict's order
+
+
+def _by_rank(keys: dict[int, tuple[bool, int]], ranked: SortRanks) -> list[int]:
+    return sorted(keys, key=ranked.ranks.__getitem__)
+
+
+@given(START, STEPS)
+def test_ranks_kept_up_to_date_sort_as_a_fresh_sort_by_key(
+    start: dict[int, tuple[bool, int]], steps: list[tuple[int, tuple[bool, int] | None]]
+) -> None:
+    keys = dict(start)
+    ranked = SortRanks(keys)
+    assert _by_rank(keys, ranked) == _by_key(keys)
+    for row_id, key in steps:
+        if key is None:
+            keys.pop(row_id, None)
+            ranked.discard([row_id])
+        else:
+            keys[row_id] = key
+            assert ranked.update(row_id, key)
+        assert _by_rank(keys, ranked) == _by_key(keys)
+        assert set(ranked.ranks) == set(keys)
+
+
+def test_equal_keys_share_a_rank_and_a_new_key_lands_between_its_neighbours() -> None:
+    ranked = SortRanks({1: "b", 2: "d", 3: "b"})
+    assert ranked.ranks[1] == ranked.ranks[3] < ranked.ranks[2]
+    assert ranked.update(4, "c")
+    assert ranked.ranks[1] < ranked.ranks[4] < ranked.ranks[2]
+    assert all(ranked.update(row_id, key) for row_id, key in ((5, "a"), (6, "z"), (7, "d")))
+    assert ranked.ranks[5] < ranked.ranks[1]
+    assert ranked.ranks[6] > ranked.ranks[2]
+    assert ranked.ranks[7] == ranked.ranks[2]
+
+
+def test_update_says_so_when_one_gap_has_no_room_left() -> None:
+    # Keys ever closer to 2**200 go between the ranks 1.0 and 2.0, halving the gap each time:
+    # float precision runs out after about fifty.
+    ranked = SortRanks({1: 0, 2: 2**200, 3: 2**201})
+    n = 1
+    while ranked.update(100 + n, 2**200 + 2 ** (200 - n)):
+        n += 1
+        assert n < 200, "never ran out of room"
+    assert n > 40  # dozens of inserts into one gap before that
+    assert 100 + n not in ranked.ranks  # the row it could not place is not ranked wrongly
