@@ -45,14 +45,14 @@ class UtcDateTime(TypeDecorator[datetime]):
         # about five times as much: a 25,000-row queue reads 200,000 of these.
         fallback = super().result_processor(dialect, coltype)
 
+        parse = datetime.fromisoformat
+
         def process(value: Any) -> datetime | None:
             if value is None:
                 return None
-            if isinstance(value, str):
-                try:
-                    return datetime.fromisoformat(value + "+00:00")
-                except ValueError:
-                    pass  # not the usual naive text: let the generic path decide
-            return fallback(value) if fallback is not None else value
+            try:
+                return parse(value + "+00:00")
+            except (TypeError, ValueError):  # not the usual naive text: the generic path decides
+                return fallback(value) if fallback is not None else value
 
         return process
