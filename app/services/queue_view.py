@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from app.domain.lifecycle import Status
+from app.domain.lifecycle import OPEN_STATUSES, Status
 from app.domain.sla import SlaReading, SlaState, read_clock
 from app.services.dto import IncidentRow
 
@@ -52,30 +52,37 @@ def sla(row: IncidentRow, now: datetime) -> SlaReading:
     return read_clock(row, now)  # a row is an SlaClock: no SlaClockInput made per row
 
 
-def matches(
-    row: IncidentRow, quick: QuickFilter, viewer: Viewer, reading: SlaReading | None = None
-) -> bool:
-    """Whether `row` belongs under `quick`; pass the row's SLA reading at viewer.now if known."""
-    is_open = row.status.is_open
+RowTest = Callable[[IncidentRow, SlaReading], bool]
+
+
+def quick_filter(quick: QuickFilter, viewer: Viewer) -> RowTest:
+    """The test a row (with its SLA reading at viewer.now) passes to show under `quick`.
+
+    One small function per filter, made once per filtering: 25,000 rows then cost one call each,
+    with no branching on the filter inside (a filter is re-run on every change from the feed)."""
+    open_statuses = OPEN_STATUSES
     if quick == QuickFilter.RESOLVED_TODAY:
-        return row.resolved_at is not None and row.resolved_at >= viewer.today_start
-    if not is_open:
-        return False
+        today = viewer.today_start
+        return lambda row, _: row.resolved_at is not None and row.resolved_at >= today
     if quick == QuickFilter.ALL_OPEN:
-        return True
+        return lambda row, _: row.status in open_statuses
     if quick == QuickFilter.MINE:
-        return row.assignee_id == viewer.agent_id
+        agent_id = viewer.agent_id
+        return lambda row, _: row.assignee_id == agent_id and row.status in open_statuses
     if quick == QuickFilter.UNASSIGNED:
-        return row.assignee_id is None
+        return lambda row, _: row.assignee_id is None and row.status in open_statuses
     if quick == QuickFilter.MY_TEAM:
-        return viewer.team_id is not None and row.team_id == viewer.team_id
+        team_id = viewer.team_id
+        if team_id is None:
+            return lambda row, _: False
+        return lambda row, _: row.team_id == team_id and row.status in open_statuses
     if quick == QuickFilter.MAJOR:
-        return row.major
+        return lambda row, _: row.major and row.status in open_statuses
     if quick == QuickFilter.AT_RISK:
-        reading = reading or sla(row, viewer.now)
-        return reading.state in (SlaState.AT_RISK, SlaState.BREACHED)
+        risky = (SlaState.AT_RISK, SlaState.BREACHED)
+        return lambda row, reading: reading.state in risky and row.status in open_statuses
     if quick == QuickFilter.ON_HOLD:
-        return row.status == Status.ON_HOLD
+        return lambda row, _: row.status == Status.ON_HOLD
     raise AssertionError(quick)
 
 

@@ -31,7 +31,7 @@ from app.services.queue_view import (
     Viewer,
     default_order_key,
     format_duration,
-    matches,
+    quick_filter,
     search_matches,
     search_text,
     sla,
@@ -240,8 +240,8 @@ class QueueModel(IdOrderModel):
         moment = self._readings_at if at_risk else None
         token = (self._quick, viewer.agent_id, viewer.team_id, viewer.today_start, moment)
         if self._filter_cache is None or self._filter_cache[0] != token:
-            rows, quick = self._rows, self._quick
-            ids = [i for i, row in rows.items() if matches(row, quick, viewer, readings[i])]
+            test = quick_filter(self._quick, viewer)
+            ids = [i for i, row in self._rows.items() if test(row, readings[i])]
             self._filter_cache = (token, ids)
         return self._filter_cache[1]
 
