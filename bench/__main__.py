@@ -3,8 +3,9 @@
     python -m bench [--full] [--keep] [--only NAME ...]
 
 --full runs the concurrent writers for 60 s instead of 15 s; --only runs some of the groups
-(import, startup, queue, scale, live, calls). Data is made once per run in a temporary folder
-(the ServiceNow import takes ~10 s, the 25k scale set ~2 s, the 1M history set ~1 min).
+(import, startup, queue, scale, reports, live, calls). Data is made once per run in a temporary
+folder (the ServiceNow import takes ~10 s, ~25 s more into PostgreSQL for the reports, the 25k
+scale set ~2 s, the 1M history set ~40 s).
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from time import perf_counter
 
-from bench import calls_bench, live_propagation, queue_bench, scale_bench, startup
+from bench import (
+    calls_bench,
+    live_propagation,
+    queue_bench,
+    reports_bench,
+    scale_bench,
+    startup,
+)
 from bench.common import Result
 from bench.data import (
     SERVICENOW,
@@ -35,7 +43,7 @@ from bench.data import (
 )
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
-GROUPS = ("import", "startup", "queue", "scale", "live", "calls")
+GROUPS = ("import", "startup", "queue", "scale", "reports", "live", "calls")
 
 
 def _csv_parse_seconds(path: Path) -> tuple[float, int]:
@@ -134,7 +142,7 @@ def main() -> None:
         scale = folder / "scale.sqlite3"
         if only & {"import", "startup", "queue", "scale"}:
             scale_set(sqlite_url(scale))
-        if only & {"import", "startup"}:
+        if only & {"import", "startup", "reports"}:
             servicenow, imported = _import(folder)
             results.extend(imported)
         if "startup" in only:
@@ -149,6 +157,11 @@ def main() -> None:
             step(
                 "scale: 1M history",
                 lambda: scale_bench.run(scale, history, folder, made, max(3, args.repeat // 2)),
+            )
+        if "reports" in only:
+            step(
+                "reports (SQLite)",
+                lambda: reports_bench.run(sqlite_url(servicenow), "SQLite", folder),
             )
         small = folder / "small.sqlite3"
         if only & {"live", "calls"}:
@@ -165,8 +178,15 @@ def main() -> None:
                 "call save (SQLite)",
                 lambda: [calls_bench.save_latency(sqlite_url(small), "SQLite")],
             )
-        wants_server = bool(only & {"live", "calls"})
-        if wants_server and postgres_available():
+        wants_server = bool(only & {"reports", "live", "calls"})
+        server = wants_server and postgres_available()
+        if wants_server and not server:
+            print("PostgreSQL is not reachable at 127.0.0.1:5432: its metrics are skipped")
+        if server and "reports" in only:
+            with postgres_database() as url:
+                import_servicenow_into(url)
+                step("reports (PostgreSQL)", lambda: reports_bench.run(url, "PostgreSQL", folder))
+        if server and only & {"live", "calls"}:
             with postgres_database() as url:
                 scale_set(url, 200)
                 if "live" in only:
@@ -185,8 +205,6 @@ def main() -> None:
                             url, seconds=60 if args.full else 15
                         ),
                     )
-        elif wants_server:
-            print("PostgreSQL is not reachable at 127.0.0.1:5432: its metrics are skipped")
     finally:
         if args.keep:
             print(f"data kept in {folder}")

@@ -9,10 +9,12 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from bench import queue_bench, scale_bench
+from bench import queue_bench, reports_bench, scale_bench
 from bench.__main__ import write_results
 from bench.common import Result
-from bench.data import history_set, scale_set, sqlite_url
+from bench.data import history_set, import_servicenow_into, scale_set, sqlite_url
+
+SERVICENOW_SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "servicenow_first50.csv"
 
 
 def test_the_history_set_holds_open_incidents_behind_closed_history(tmp_path: Path) -> None:
@@ -54,6 +56,21 @@ def test_the_scale_start_up_runs_the_console_on_both_sets(tmp_path: Path) -> Non
     assert start_up.target == 1.5
     assert start_up.baseline is not None
     assert "incidents in the queue" in start_up.note  # the open ones, and any resolved lately
+
+
+def test_the_report_metrics_come_out_of_a_small_servicenow_import(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    url = sqlite_url(tmp_path / "servicenow.sqlite3")
+    import_servicenow_into(url, SERVICENOW_SAMPLE)
+    results = reports_bench.run(url, "SQLite", tmp_path / "home", repeat=1)
+    assert [r.name for r in results] == [
+        "reports, whole log, all teams (SQLite)",
+        "reports, whole log, busiest team (SQLite)",
+        "reports window, Show to painted, all teams (SQLite)",
+    ]
+    assert all(r.target == 2000 and r.value >= 0 for r in results)
+    assert "resolved over" in results[0].note
 
 
 def test_a_partial_run_keeps_the_other_metrics(tmp_path: Path) -> None:

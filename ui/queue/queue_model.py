@@ -28,6 +28,7 @@ from app.services.queue_view import (
     COLUMNS,
     Column,
     QuickFilter,
+    SortKey,
     Viewer,
     default_order_key,
     format_duration,
@@ -369,7 +370,7 @@ class QueueModel(IdOrderModel):
         return None
 
 
-def _order_key(column: Column | None) -> Callable[[IncidentRow, SlaReading], Any]:
+def _order_key(column: Column | None) -> SortKey:
     return default_order_key if column is None else sort_key(column)
 
 
