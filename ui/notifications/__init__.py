@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QBoxLayout
 
 from ui.console_context import ConsoleContext
 from ui.notifications.banner import NotificationBanner
-from ui.notifications.centre import NotificationCentre
+from ui.notifications.centre import NotificationCentre, UnreadButton
 from ui.notifications.controller import Delivery, NotificationController
 from ui.notifications.preferences_dialog import NotificationPreferencesDialog
 from ui.notifications.tray import NotificationTray
@@ -23,7 +23,12 @@ if TYPE_CHECKING:
 
 def install_notifications(window: MainWindow, context: ConsoleContext) -> NotificationController:
     centre = NotificationCentre(window)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, centre)
+    # Where the agent left it when the saved layout knows; otherwise closed until opened: the
+    # banner, the tray and the desktop show what is urgent, and the status bar counts the rest.
+    if not window.restoreDockWidget(centre):
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, centre)
+        centre.hide()
+    window.statusBar().addPermanentWidget(UnreadButton(centre, window))
     banner = NotificationBanner(window)
     central = window.centralWidget().layout()
     if isinstance(central, QBoxLayout):

@@ -1,12 +1,13 @@
 """The notification centre: a dock listing recent notifications, newest first. Activating an
-entry (click, double-click or Enter) asks to open its incident."""
+entry (click, double-click or Enter) asks to open its incident. While the dock is closed, a
+status-bar button counts what arrived unseen and opens it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import QDockWidget, QListView, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QListView, QStackedWidget, QToolButton, QWidget
 
 from app.domain.notification_rules import Notice
 
@@ -54,11 +55,13 @@ class NotificationListModel(QAbstractListModel):
 
 class NotificationCentre(QDockWidget):
     incident_activated = Signal(int)
+    unread_changed = Signal(int)  # notices that arrived while the dock was closed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Notifications", parent)
         self.setObjectName("notificationCentreDock")
         self.setAccessibleName("Notification centre")
+        self.unread = 0
         self.model = NotificationListModel(self)
         self.view = QListView(self)
         self.view.setAccessibleName("Notification centre")
@@ -66,11 +69,64 @@ class NotificationCentre(QDockWidget):
         self.view.setWordWrap(True)
         self.view.setAlternatingRowColors(True)
         self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
-        self.setWidget(self.view)
+        self.empty = QLabel(
+            "Nothing needs you right now.\n\nBreached SLAs, overdue status updates, new major "
+            "incidents and call surges appear here as they happen.",
+            self,
+        )
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.empty.setMargin(12)
+        self.empty.setEnabled(False)  # greyed: a note, not content
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.view)
+        self.setWidget(self.stack)
         self.view.clicked.connect(self._on_view_activated)
         self.view.activated.connect(self._on_view_activated)
+        self.model.rowsInserted.connect(self._on_model_rows_inserted)
+        self.visibilityChanged.connect(self._on_visibility_changed)
+
+    def open(self) -> None:
+        """Show the dock and put the keyboard on the newest entry."""
+        self.show()
+        self.raise_()
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.model.rowCount():
+            self.view.setCurrentIndex(self.model.index(0, 0))
 
     def _on_view_activated(self, index: QModelIndex) -> None:
         notice = self.model.notice_at(index.row())
         if notice.incident_id is not None:
             self.incident_activated.emit(notice.incident_id)
+
+    def _on_model_rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        self.stack.setCurrentWidget(self.view)
+        if not self.isVisible():
+            self._set_unread(self.unread + last - first + 1)
+
+    def _on_visibility_changed(self, visible: bool) -> None:
+        if visible:
+            self._set_unread(0)
+
+    def _set_unread(self, count: int) -> None:
+        if count != self.unread:
+            self.unread = count
+            self.unread_changed.emit(count)
+
+
+class UnreadButton(QToolButton):
+    """The status bar's "3 new notifications" while the centre is closed; a click opens it."""
+
+    def __init__(self, centre: NotificationCentre, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAutoRaise(True)
+        self.setAccessibleName("Unseen notifications")
+        self.setToolTip("Notifications that arrived while the notification centre was closed")
+        self.hide()
+        self.clicked.connect(centre.open)
+        centre.unread_changed.connect(self._on_centre_unread_changed)
+
+    def _on_centre_unread_changed(self, count: int) -> None:
+        self.setText(f"{count} new notification{'s' if count != 1 else ''}")
+        self.setVisible(count > 0)

@@ -15,7 +15,7 @@ from tests.helpers import open_incident
 from ui.console_context import ConsoleContext
 from ui.main_window import MainWindow
 from ui.notifications import Delivery, NotificationController, install_notifications
-from ui.notifications.centre import NotificationListModel
+from ui.notifications.centre import NotificationListModel, UnreadButton
 
 
 def _window(qtbot: QtBot, console: ConsoleContext) -> tuple[MainWindow, NotificationController]:
@@ -116,3 +116,49 @@ def test_notification_model_passes_the_model_tester(qtmodeltester: object) -> No
     model.add(notices)
     assert model.rowCount() == 2
     qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_the_centre_starts_closed_and_the_status_bar_counts_what_arrives_unseen(
+    qtbot: QtBot, console: ConsoleContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    window, controller = _window(qtbot, console)
+    window.show()
+    with qtbot.waitSignal(window.queue.loaded):
+        window.start()
+    centre = controller.centre
+    unread = window.statusBar().findChild(UnreadButton)
+    assert not centre.isVisible()  # a first start: no empty panel taking the queue's room
+    assert not unread.isVisible()
+    ctx = console.services
+    open_incident(ctx, "Payroll export fails", impact=1, urgency=2)
+    open_incident(ctx, "Badge readers offline", impact=1, urgency=1)
+    with qtbot.waitSignal(controller.popup_delivered):
+        window.queue.refresh_changes()
+    assert unread.isVisible()
+    assert unread.text() == "2 new notifications"
+    qtbot.mouseClick(unread, Qt.MouseButton.LeftButton)
+    assert centre.isVisible()
+    assert centre.stack.currentWidget() is centre.view
+    assert centre.view.hasFocus() or centre.view.currentIndex().row() == 0
+    assert not unread.isVisible()
+
+
+def test_an_empty_centre_says_what_will_appear_there(qtbot: QtBot, console: ConsoleContext) -> None:
+    window, controller = _window(qtbot, console)
+    window.show()
+    controller.centre.open()
+    assert controller.centre.stack.currentWidget() is controller.centre.empty
+    assert controller.centre.empty.text().startswith("Nothing needs you right now.")
+
+
+def test_an_opened_centre_is_open_again_at_the_next_start(
+    qtbot: QtBot, console: ConsoleContext
+) -> None:
+    window, controller = _window(qtbot, console)
+    window.show()
+    controller.centre.open()
+    window.close()  # saves the layout
+    again, controller_again = _window(qtbot, console)
+    again.show()
+    assert controller_again.centre.isVisible()
