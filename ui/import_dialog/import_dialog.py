@@ -115,9 +115,16 @@ class ImportDialog(QDialog):
         return self.pages.currentWidget() is self.mapping_page
 
     def reject(self) -> None:
-        """Escape (or Close): cancels a running import first, closes the dialog otherwise."""
+        """Escape: cancels a running import first; on the mapping step goes back a step (the
+        mapping made there stays, a slip of the finger loses nothing); closes the dialog
+        otherwise. The Close button closes from either step."""
         if self._running:
             self._on_cancel_clicked()
+        elif self.mapping_step:
+            self._on_back_clicked()
+            self.status.setText(
+                "The column mapping is kept: Next to go on with it, Close to leave."
+            )
         else:
             super().reject()
 

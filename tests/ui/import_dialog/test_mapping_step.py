@@ -216,7 +216,9 @@ def test_a_servicenow_log_is_recognised_by_its_header(
     assert "is a ServiceNow incident event log" in dialog.status.text()
 
 
-def test_tab_walks_each_field_row_then_escape_closes(console: ConsoleContext, qtbot: QtBot) -> None:
+def test_tab_walks_each_field_row_and_escape_steps_back_keeping_the_mapping(
+    console: ConsoleContext, qtbot: QtBot
+) -> None:
     dialog = _dialog(console, qtbot)
     _type_file_and_enter(qtbot, dialog, BPIC14_FIRST100)
     rows = dialog.mapping_page.fields.rows
@@ -224,7 +226,16 @@ def test_tab_walks_each_field_row_then_escape_closes(console: ConsoleContext, qt
     for widget in expected:
         qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
         assert dialog.focusWidget() is widget
+    qtbot.keyClicks(rows["team"].default, "Rabobank ICT")
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)
+    assert dialog.isVisible()  # a slip of the finger does not throw the mapping away
+    assert not dialog.mapping_step
+    assert "mapping is kept" in dialog.status.text()
+    with qtbot.waitSignal(dialog.mapping_shown):
+        qtbot.keyClick(dialog.file_edit, Qt.Key.Key_Return)  # Next again
+    assert rows["team"].default.text() == "Rabobank ICT"
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Escape)  # from the first step: closes
     assert not dialog.isVisible()
 
 
