@@ -7,6 +7,7 @@ from datetime import datetime
 
 from app.domain.call_matching import MatchTarget
 from app.domain.lifecycle import Status
+from app.services.dto import IncidentDetail
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,25 @@ class LinkOutcome:
     number: str
     linked: int  # calls newly linked by this request
     calls: int  # calls on the incident now
+
+
+@dataclass(frozen=True, slots=True)
+class SurgeDeclared:
+    """What a click on a surge's "Declare major incident" did."""
+
+    incident: IncidentDetail
+    outcome: LinkOutcome
+    declared_by: str = ""  # a colleague who had declared it first: the calls joined theirs
+
+    @property
+    def message(self) -> str:
+        calls = f"{self.outcome.calls} call{'s' if self.outcome.calls != 1 else ''} linked"
+        if self.declared_by:
+            return (
+                f"{self.declared_by} had just declared {self.incident.number} for this outage; "
+                f"your calls are linked to it ({calls})."
+            )
+        return f"{self.incident.number} declared a major incident; {calls}."
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from app.db.models import Agent, Call, Contact, Incident, IncidentService, Service
@@ -97,6 +97,32 @@ def covered_service_ids(session: Session) -> set[int]:
         )
         covered.update(session.scalars(affected))
     return covered
+
+
+def covering_major(
+    session: Session, service_ids: Sequence[int]
+) -> tuple[int, str, str, str] | None:
+    """The open major incident that covers one of `service_ids` (as its own service or an
+    affected one), the first declared: its id, number, that service's name, its commander."""
+    open_major = and_(Incident.major.is_(True), Incident.status.in_(_OPEN))
+    own = select(Incident.id, Incident.service_id).where(
+        open_major, Incident.service_id.in_(service_ids)
+    )
+    affected = (
+        select(IncidentService.incident_id, IncidentService.service_id)
+        .join(Incident, Incident.id == IncidentService.incident_id)
+        .where(open_major, IncidentService.service_id.in_(service_ids))
+    )
+    covering = union(own, affected).subquery()
+    row = session.execute(
+        select(Incident.id, Incident.number, Service.name, Agent.name)
+        .join(covering, covering.c[0] == Incident.id)
+        .join(Service, Service.id == covering.c[1])
+        .outerjoin(Agent, Agent.id == Incident.commander_id)
+        .order_by(Incident.declared_major_at, Incident.id)
+        .limit(1)
+    ).first()
+    return None if row is None else (row[0], row[1], row[2], row[3] or "")
 
 
 class CallReads:

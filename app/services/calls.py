@@ -30,11 +30,12 @@ from app.services.call_dto import (
     ContactDraft,
     LinkOutcome,
     LoggedCall,
+    SurgeDeclared,
 )
-from app.services.call_reads import CallReads, call_row, covered_service_ids, incident_call_count
+from app.services.call_reads import CallReads, call_row, incident_call_count
 from app.services.context import ServiceContext
 from app.services.dto import IncidentDetail
-from app.services.errors import InvalidInput, NotFound
+from app.services.errors import AlreadyCovered, InvalidInput, NotFound
 from app.services.incident_fields import CHANNELS
 from app.services.incident_reads import IncidentReads
 from app.services.incidents import AffectedService, IncidentCommands, IncidentDraft
@@ -241,11 +242,11 @@ class CallCommands:
         fresh = CallReads(self._ctx).rows_by_id([logged.call.id])[0]
         return LoggedCall(fresh, logged.created, 1), detail
 
-    def declare_major_from_surge(
-        self, service_id: int, call_ids: Sequence[int]
-    ) -> tuple[IncidentDetail, LinkOutcome]:
+    def declare_major_from_surge(self, service_id: int, call_ids: Sequence[int]) -> SurgeDeclared:
         """One click on a surge suggestion: open a major incident for the service (the person
-        clicking commands it), mark the service as partly out, and link the surge's calls."""
+        clicking commands it), mark the service as partly out, and link the surge's calls. When
+        a colleague declared one for the service first (even a moment ago, from another
+        workstation's banner), the calls are linked to theirs instead: one outage, one major."""
         self._ctx.actor.require(Action.DECLARE_MAJOR)
         self._ctx.actor.require(Action.OPEN_INCIDENT)
         self._ctx.actor.require(Action.LINK)
@@ -257,22 +258,19 @@ class CallCommands:
             if service is None:
                 raise NotFound("That service no longer exists.")
             service_name = service.name
-            if service_id in covered_service_ids(session):
-                raise RuleViolation(
-                    f"A major incident already covers {service_name} (a colleague may just have "
-                    "declared it); link the calls to it from the call list."
-                )
-        commands = IncidentCommands(self._ctx)
-        opened = commands.open(surge_draft(service_id, service_name, calls))
-        major = commands.declare_major(
-            opened.id,
-            opened.version,
-            commander_id=self._ctx.actor.agent_id,
-            affected=[AffectedService(service_id, ServiceState.PARTIAL_OUTAGE)],
-            runbook=load_runbook(SURGE_RUNBOOK),
-        )
+        try:
+            major = IncidentCommands(self._ctx).open_major(
+                surge_draft(service_id, service_name, calls),
+                commander_id=self._ctx.actor.agent_id,
+                affected=[AffectedService(service_id, ServiceState.PARTIAL_OUTAGE)],
+                runbook=load_runbook(SURGE_RUNBOOK),
+            )
+        except AlreadyCovered as covered:
+            outcome = self.link_calls([c.id for c in calls], covered.major_id)
+            detail = IncidentReads(self._ctx).detail(covered.major_id)
+            return SurgeDeclared(detail, outcome, declared_by=covered.commander or "a colleague")
         outcome = self.link_calls([c.id for c in calls], major.id)
-        return IncidentReads(self._ctx).detail(major.id), outcome
+        return SurgeDeclared(IncidentReads(self._ctx).detail(major.id), outcome)
 
     # -- callbacks -------------------------------------------------------------------------
 

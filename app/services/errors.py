@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from app.domain.errors import CalmdeskError
+from app.domain.errors import CalmdeskError, RuleViolation
 
 if TYPE_CHECKING:
     from app.services.dto import IncidentDetail
@@ -38,3 +38,16 @@ class EditConflict(CalmdeskError):
         self.changed_by = changed_by
         self.fields = fields
         self.current = current
+
+
+class AlreadyCovered(RuleViolation):
+    """An open major incident already covers the service: a colleague declared it first."""
+
+    def __init__(self, major_id: int, number: str, service: str, commander: str) -> None:
+        super().__init__(
+            f"{commander or 'A colleague'} already declared {number}, which covers {service}."
+        )
+        self.major_id = major_id
+        self.number = number
+        self.service = service
+        self.commander = commander

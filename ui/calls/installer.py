@@ -11,8 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QToolBar
 
 from app.domain.roles import Action, may
 from app.domain.surge import SurgeRule
-from app.services.call_dto import LinkOutcome, SurgeSuggestion
-from app.services.dto import IncidentDetail
+from app.services.call_dto import SurgeDeclared, SurgeSuggestion
 from ui.calls.call_form import LogCallForm
 from ui.calls.call_list import CallListPanel
 from ui.calls.callbacks import CallbackPanel
@@ -140,7 +139,7 @@ class CallLogging(QObject):
         commands = self.controller.commands
         self.banner.set_busy(True)
 
-        def declare() -> tuple[IncidentDetail, LinkOutcome]:
+        def declare() -> SurgeDeclared:
             return commands.declare_major_from_surge(surge.service_id, surge.call_ids)
 
         self.controller.runner.submit(declare, self._on_declared, self._on_declare_failed)
@@ -166,13 +165,11 @@ class CallLogging(QObject):
         self._dismissed[surge.service_id] = surge.count  # back when more calls come in
         self._on_controller_surges_changed(self.controller.surges)
 
-    def _on_declared(self, result: tuple[IncidentDetail, LinkOutcome]) -> None:
-        incident, outcome = result
+    def _on_declared(self, declared: SurgeDeclared) -> None:
+        incident = declared.incident
         self.banner.set_busy(False)
         self.banner_bar.hide()
-        self.message.emit(
-            f"{incident.number} declared a major incident; {outcome.calls} calls linked."
-        )
+        self.message.emit(declared.message)
         self.controller.wrote()
         self.controller.reload_majors()
         self.controller.check_surges()

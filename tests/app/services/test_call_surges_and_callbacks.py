@@ -76,9 +76,11 @@ def test_declaring_from_a_surge_links_its_calls_and_the_surge_goes_quiet(
     _calls_every(ctx, clock, printing, 6, step=1)
     [surge] = CallReads(ctx).surges()
     supervisor = as_actor(ctx, add_agent(ctx.db, "sam", "Sam Supervisor", Role.SUPERVISOR))
-    major, outcome = CallCommands(supervisor).declare_major_from_surge(
+    declared = CallCommands(supervisor).declare_major_from_surge(
         surge.service_id, surge.call_ids
     )
+    major, outcome = declared.incident, declared.outcome
+    assert declared.message == f"{major.number} declared a major incident; 6 calls linked."
     assert major.major
     assert major.commander == "Sam Supervisor"
     assert major.title == "Printing: many users affected (6 calls)"
@@ -88,8 +90,30 @@ def test_declaring_from_a_surge_links_its_calls_and_the_surge_goes_quiet(
     assert CallReads(ctx).surges() == []
     [active] = CallReads(ctx).active_majors()
     assert active.id == major.id
-    with pytest.raises(RuleViolation, match="already covers Printing"):
-        CallCommands(supervisor).declare_major_from_surge(printing, surge.call_ids)
+
+
+
+def test_declaring_a_surge_a_colleague_already_declared_joins_their_major_incident(
+    ctx: ServiceContext, clock: ManualClock
+) -> None:
+    printing = add_service(ctx.db, "Printing")
+    _calls_every(ctx, clock, printing, 5, step=1)
+    [surge] = CallReads(ctx).surges()  # both supervisors' banners show this surge
+    sam = as_actor(ctx, add_agent(ctx.db, "sam", "Sam Supervisor", Role.SUPERVISOR))
+    kim = as_actor(ctx, add_agent(ctx.db, "kim", "Kim Supervisor", Role.SUPERVISOR))
+    first = CallCommands(sam).declare_major_from_surge(printing, surge.call_ids)
+    clock.advance(timedelta(minutes=1))
+    late_call = _log(ctx, printing)
+    second = CallCommands(kim).declare_major_from_surge(printing, [*surge.call_ids, late_call])
+    assert second.incident.id == first.incident.id
+    assert second.declared_by == "Sam Supervisor"
+    assert second.message == (
+        f"Sam Supervisor had just declared {first.incident.number} for this outage; "
+        "your calls are linked to it (6 calls linked)."
+    )
+    assert (second.outcome.linked, second.outcome.calls) == (1, 6)
+    assert len(CallReads(ctx).active_majors()) == 1
+    assert IncidentReads(ctx).count() == 1
 
 
 def test_an_agent_cannot_declare_from_a_surge_and_nothing_is_created(

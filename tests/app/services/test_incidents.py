@@ -12,7 +12,7 @@ from app.db.models import ChangeLogEntry, Counter, Incident, TimelineEvent
 from app.domain.clock import ManualClock
 from app.domain.priority import Priority
 from app.domain.roles import Role
-from app.services import incidents as incidents_module
+from app.services import incident_writes
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput, NotFound
 from app.services.incident_reads import IncidentReads
@@ -89,7 +89,7 @@ def test_opening_leaves_nothing_behind_when_the_change_log_write_fails(
     def broken_record_change(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(incidents_module, "record_change", broken_record_change)
+    monkeypatch.setattr(incident_writes, "record_change", broken_record_change)
     with pytest.raises(RuntimeError, match="disk full"):
         open_incident(ctx)
     with ctx.db.read() as session:
