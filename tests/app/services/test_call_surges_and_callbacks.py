@@ -76,9 +76,7 @@ def test_declaring_from_a_surge_links_its_calls_and_the_surge_goes_quiet(
     _calls_every(ctx, clock, printing, 6, step=1)
     [surge] = CallReads(ctx).surges()
     supervisor = as_actor(ctx, add_agent(ctx.db, "sam", "Sam Supervisor", Role.SUPERVISOR))
-    declared = CallCommands(supervisor).declare_major_from_surge(
-        surge.service_id, surge.call_ids
-    )
+    declared = CallCommands(supervisor).declare_major_from_surge(surge.service_id, surge.call_ids)
     major, outcome = declared.incident, declared.outcome
     assert declared.message == f"{major.number} declared a major incident; 6 calls linked."
     assert major.major
@@ -90,7 +88,6 @@ def test_declaring_from_a_surge_links_its_calls_and_the_surge_goes_quiet(
     assert CallReads(ctx).surges() == []
     [active] = CallReads(ctx).active_majors()
     assert active.id == major.id
-
 
 
 def test_declaring_a_surge_a_colleague_already_declared_joins_their_major_incident(
