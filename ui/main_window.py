@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.stack)
         self.setCentralWidget(central)
-        self.editor = IncidentEditor(context, self)
+        self.editor = IncidentEditor(context, self, queue_row=self.queue.model.row_for_id)
         self.editor_dock = QDockWidget("Incident", self)
         self.editor_dock.setObjectName("incidentEditorDock")
         self.editor_dock.setWidget(self.editor)

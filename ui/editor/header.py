@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.domain.lifecycle import Status
-from app.services.dto import IncidentDetail
+from app.services.dto import IncidentDetail, IncidentRow
 from ui.editor.timeline_model import local_time
 
 
@@ -36,17 +36,28 @@ class IncidentHeader(QWidget):
             self.heading.setText("New incident")
             self.meta.setText("Fill in what you know; only the title is needed to save.")
             return
-        self.heading.setText(f"{detail.number}  {detail.title}")
-        status = detail.status.label
-        if detail.status == Status.ON_HOLD and detail.hold_reason is not None:
-            status += f" ({detail.hold_reason.label})"
-        parts = [
-            status,
-            detail.priority.label,
-            f"opened {local_time(detail.opened_at):%d %b %H:%M}",
-        ]
-        if detail.major:
-            parts.insert(0, "Major incident")
+        parts = self._show(detail)
         if detail.parent_number:
             parts.append(f"child of {detail.parent_number}")
         self.meta.setText("  ·  ".join(parts))
+
+    def show_row(self, row: IncidentRow) -> None:
+        """What the queue knows of an incident (when the database cannot be asked for more)."""
+        parts = self._show(row)
+        if row.assignee:
+            parts.append(f"assigned to {row.assignee}")
+        self.meta.setText("  ·  ".join([*parts, "the queue's copy"]))
+
+    def _show(self, incident: IncidentDetail | IncidentRow) -> list[str]:
+        self.heading.setText(f"{incident.number}  {incident.title}")
+        status = incident.status.label
+        if incident.status == Status.ON_HOLD and incident.hold_reason is not None:
+            status += f" ({incident.hold_reason.label})"
+        parts = [
+            status,
+            incident.priority.label,
+            f"opened {local_time(incident.opened_at):%d %b %H:%M}",
+        ]
+        if incident.major:
+            parts.insert(0, "Major incident")
+        return parts

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.db.engine import DatabaseUnavailable
 from app.domain.errors import CalmdeskError
 from app.domain.lifecycle import HoldReason, Status
-from app.services.dto import IncidentDetail, TimelineEntry
+from app.services.dto import IncidentDetail, IncidentRow, TimelineEntry
 from app.services.errors import EditConflict, InvalidInput
 from app.services.presence import incident_subject
 from app.services.reference import ReferenceReads
@@ -48,9 +49,17 @@ class IncidentEditor(QWidget):
     incident_saved = Signal(int)  # after any successful write, with the incident's id
     closed = Signal()
 
-    def __init__(self, context: ConsoleContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: ConsoleContext,
+        parent: QWidget | None = None,
+        *,
+        queue_row: Callable[[int], IncidentRow | None] = lambda _id: None,
+    ) -> None:
         super().__init__(parent)
         self._ctx = context
+        self._queue_row = queue_row  # the queue's copy of a row, for when the database is away
+        self._requested: int | None = None  # the incident last asked for
         self._writes = EditorWrites(context.commands, context.directory)
         self._reference = ReferenceReads(context.services)
         self._loaded: IncidentDetail | None = None  # None: a new, unsaved incident
@@ -78,6 +87,7 @@ class IncidentEditor(QWidget):
         self.form.title.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def load_incident(self, incident_id: int) -> None:
+        self._requested = incident_id
         self._form_token += 1
         token = self._form_token
         reads = self._ctx.reads
@@ -205,6 +215,7 @@ class IncidentEditor(QWidget):
         """Load `detail` (None: a new incident) into the whole editor, replacing the form."""
         self._form_token += 1
         self._loaded = detail
+        self._set_editable(True)
         self.presence.set_subject(incident_subject(detail.id) if detail else None)
         self._base = FormValues.from_detail(detail) if detail else FormValues()
         self._conflict = None
@@ -372,7 +383,32 @@ class IncidentEditor(QWidget):
 
     def _on_incident_load_failed(self, error: CalmdeskError) -> None:
         self.saved_label.clear()
-        self.message_banner.show_message(str(error))
+        row = None
+        if isinstance(error, DatabaseUnavailable) and self._requested is not None:
+            row = self._queue_row(self._requested)
+        if row is None:
+            self.message_banner.show_message(str(error))
+        else:
+            self._show_offline_copy(row)
+
+    def _show_offline_copy(self, row: IncidentRow) -> None:
+        """The database is away and this incident was never opened here: show what the queue
+        knows, read-only, and take notes for it (the outbox sends them once it is back)."""
+        self._show_detail(None)
+        self._set_editable(False)
+        self.header.show_row(row)
+        self.notes.show_incident(row.id, [], row.number)
+        self.message_banner.show_notice(
+            f"Offline: this is the queue's copy of {row.number}, read-only; the form opens "
+            "when the database is back. A note you add now is kept and sent then."
+        )
+
+    def _set_editable(self, editable: bool) -> None:
+        # Hidden, not greyed: an empty form would read as an incident with nothing in it.
+        self.form.setVisible(editable)
+        self.status_buttons.setVisible(editable)
+        self.save_button.setVisible(editable)
+        self.save_button.setEnabled(editable and not self._writing)
 
     def _on_choices_loaded(self, choices: EditorChoices) -> None:
         self.form.set_choices(choices.services, choices.agents, choices.teams)

@@ -102,3 +102,42 @@ def test_calls_and_notes_taken_while_the_database_is_cut_arrive_once_when_it_is_
     qtbot.waitUntil(window.offline_button.isHidden)
     assert outbox.model.rowCount() == 0
     assert "Nothing is waiting" in outbox.headline.text()
+
+
+def test_an_incident_first_opened_while_offline_shows_the_queue_copy_and_takes_notes(
+    qtbot: QtBot, cut_console: ConsoleContext, pg_through_proxy: CutLine
+) -> None:
+    line = pg_through_proxy
+    ui = show_console(qtbot, cut_console)
+    window, editor = ui.window, ui.window.editor
+    line.proxy.cut()
+    window.table.setFocus()
+    window.table.selectRow(0)
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)  # never opened before the line went
+    qtbot.waitUntil(editor.message_banner.isVisible)
+    assert editor.heading.text().endswith("Printers on floor 3 offline")
+    assert "the queue's copy" in editor.meta.text()
+    assert "Offline: this is the queue's copy" in editor.message_banner.message.text()
+    assert editor.form.isHidden()  # not an empty form that reads as an empty incident
+    assert not editor.save_button.isEnabled()  # nothing to save over: Ctrl+S does nothing either
+
+    notes = editor.notes
+    assert notes.add_note.isEnabled()
+    qtbot.keyClicks(notes.note, "Caller says floor 4 printers are fine")
+    qtbot.mouseClick(notes.add_note, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "1 change waiting" in window.offline_button.text())
+
+    line.proxy.restore()
+    with qtbot.waitSignal(cut_console.offline.reconnected):
+        cut_console.offline.try_now()
+    with line.direct.read() as session:
+        sent = session.scalar(
+            select(func.count())
+            .select_from(TimelineEvent)
+            .where(TimelineEvent.summary == "Caller says floor 4 printers are fine")
+        )
+    assert sent == 1
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)  # back online: the whole form opens
+    qtbot.waitUntil(editor.form.isVisible)
+    assert editor.save_button.isEnabled()
+    assert not editor.message_banner.isVisible()
