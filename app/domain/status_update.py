@@ -137,3 +137,26 @@ def callers_message(body: UpdateBody) -> str:
     if body.next_update_at is not None:
         sentence += f" Next update by {local_clock(body.next_update_at)}."
     return sentence.strip()
+
+
+@dataclass(frozen=True)
+class IncidentFacts:
+    """What an incident tells people, which each status update may change."""
+
+    eta: datetime | None
+    workaround: str
+    public_message: str  # what the service desk reads out to callers
+
+
+def facts_after_update(
+    facts: IncidentFacts, audience: Audience, body: UpdateBody, *, final: bool
+) -> IncidentFacts:
+    """The incident's facts once this update is posted: the ETA it gives (a final update keeps
+    the last one, for the record), its workaround when it has one, and, for an update to all
+    users, the words callers hear. `body.next_update_at` must already be the due time."""
+    eta = facts.eta if final else body.eta
+    workaround = body.workaround or facts.workaround
+    message = facts.public_message
+    if audience == Audience.ALL_USERS:
+        message = callers_message(body) or message
+    return IncidentFacts(eta, workaround, message)

@@ -39,8 +39,9 @@ from app.domain.roles import Action
 from app.domain.status_update import (
     TEMPLATE_FIELDS,
     Audience,
+    IncidentFacts,
     UpdateBody,
-    callers_message,
+    facts_after_update,
     local_clock,
     next_due_after_post,
 )
@@ -221,17 +222,12 @@ def post_in_session(
     session.flush()
     changed = ["next_update_due", "status_updates"]
     incident.next_update_due = due
-    if body.eta != incident.eta and not final:
-        incident.eta = body.eta
-        changed.append("eta")
-    if body.workaround and body.workaround != incident.workaround:
-        incident.workaround = body.workaround
-        changed.append("workaround")
-    if audience == Audience.ALL_USERS:
-        message = callers_message(body)
-        if message and message != incident.public_message:
-            incident.public_message = message
-            changed.append("public_message")
+    before = IncidentFacts(incident.eta, incident.workaround, incident.public_message)
+    after = facts_after_update(before, audience, body, final=final)
+    for field in ("eta", "workaround", "public_message"):
+        if getattr(after, field) != getattr(before, field):
+            setattr(incident, field, getattr(after, field))
+            changed.append(field)
     sequence = _sequence(session, update)
     kind = "Final update" if final else f"Update {sequence}"
     record_event(

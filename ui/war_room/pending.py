@@ -15,12 +15,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypeVar
 
+from app.domain.status_update import IncidentFacts, facts_after_update
 from app.services.call_dto import CallRow
 from app.services.context import Actor
 from app.services.dto import TimelineEntry
 from app.services.offline_ops import AddNote, LogCall, OfflineChange, PostUpdate, TickItem
 from app.services.unsent_updates import unsent_update
-from app.services.war_room_dto import ChecklistRow, PostedUpdate, WarRoomSnapshot
+from app.services.war_room_dto import ChecklistRow, PostedUpdate, UpdateDraft, WarRoomSnapshot
 
 WAITING_TEXT = "waiting to send"
 WAITING_TIP = "Saved on this computer; it will be sent when the database is back."
@@ -52,7 +53,7 @@ class PendingChanges:
         self._ticks: dict[int, _Tick] = {}  # item id: the latest kept tick or untick
         self._notes: list[tuple[str, TimelineEntry]] = []
         self._calls: list[tuple[str, CallRow]] = []
-        self._updates: list[tuple[str, PostedUpdate]] = []
+        self._updates: list[tuple[str, PostedUpdate, UpdateDraft]] = []
         # Kept rows have no database id yet: negative stand-ins never clash with real ones.
         self._keys = itertools.count(-1, -1)
 
@@ -62,7 +63,7 @@ class PendingChanges:
     @property
     def waiting(self) -> Waiting:
         rows = {note.id for _, note in self._notes} | {call.id for _, call in self._calls}
-        rows |= {posted.update.id for _, posted in self._updates}
+        rows |= {posted.update.id for _, posted, _ in self._updates}
         return Waiting(frozenset(self._ticks), frozenset(rows))
 
     def keep(
@@ -85,7 +86,7 @@ class PendingChanges:
             posted = unsent_update(
                 shown, change.draft, now, author=actor.name, key=next(self._keys)
             )
-            self._updates.append((change.op_id, posted))
+            self._updates.append((change.op_id, posted, change.checked(now).draft))
 
     def settle(self, op_ids: Iterable[str]) -> None:
         """These changes reached the database (or it refused them): the next read shows them."""
@@ -93,7 +94,7 @@ class PendingChanges:
         self._ticks = {k: t for k, t in self._ticks.items() if t.op_id not in done}
         self._notes = [(op, row) for op, row in self._notes if op not in done]
         self._calls = [(op, row) for op, row in self._calls if op not in done]
-        self._updates = [(op, posted) for op, posted in self._updates if op not in done]
+        self._updates = [entry for entry in self._updates if entry[0] not in done]
 
     def clear(self) -> None:
         self._ticks.clear()
@@ -108,9 +109,20 @@ class PendingChanges:
         incident = snapshot.incident
         updates = snapshot.updates
         if self._updates:
-            updates = (*(posted.update for _, posted in reversed(self._updates)), *updates)
-            # The countdown moves on from the last update posted, sent or not.
-            incident = replace(incident, next_update_due=self._updates[-1][1].next_update_due)
+            updates = (*(posted.update for _, posted, _ in reversed(self._updates)), *updates)
+            # The countdown moves on from the last update posted, sent or not, and the header
+            # and the callers' panel say what those updates say (ETA, workaround, words).
+            facts = IncidentFacts(incident.eta, incident.workaround, incident.public_message)
+            for _, posted, draft in self._updates:
+                body = replace(draft.body, next_update_at=posted.next_update_due)
+                facts = facts_after_update(facts, draft.audience, body, final=draft.final)
+            incident = replace(
+                incident,
+                next_update_due=self._updates[-1][1].next_update_due,
+                eta=facts.eta,
+                workaround=facts.workaround,
+                public_message=facts.public_message,
+            )
         return replace(
             snapshot,
             incident=incident,

@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from app.domain.status_update import (
     Audience,
+    IncidentFacts,
     UpdateBody,
     UpdateHeading,
     callers_message,
+    facts_after_update,
     late_updates,
     local_clock,
     next_due_after_post,
@@ -86,3 +88,36 @@ def test_callers_hear_what_happened_what_we_do_and_when_next() -> None:
         "Email is down for everyone. We are working with Microsoft. "
         f"Next update by {local_clock(NINE + HALF_HOUR)}."
     )
+
+
+BEFORE = IncidentFacts(NINE + HALF_HOUR, "Use webmail.", "Email is down.")
+
+
+def _body(workaround: str = "", eta: datetime | None = None) -> UpdateBody:
+    return UpdateBody("Sign-in fixed.", "None.", "Watching.", workaround, eta, NINE + HALF_HOUR)
+
+
+def test_an_update_sets_the_eta_it_gives_even_none() -> None:
+    later = NINE + timedelta(hours=2)
+    assert facts_after_update(BEFORE, Audience.INTERNAL, _body(eta=later), final=False).eta == later
+    assert facts_after_update(BEFORE, Audience.INTERNAL, _body(), final=False).eta is None
+
+
+def test_a_final_update_keeps_the_last_eta_for_the_record() -> None:
+    assert facts_after_update(BEFORE, Audience.ALL_USERS, _body(), final=True).eta == BEFORE.eta
+
+
+def test_an_update_without_a_workaround_keeps_the_one_there_is() -> None:
+    assert facts_after_update(BEFORE, Audience.INTERNAL, _body(), final=False).workaround == (
+        "Use webmail."
+    )
+    changed = facts_after_update(BEFORE, Audience.INTERNAL, _body("Use Teams."), final=False)
+    assert changed.workaround == "Use Teams."
+
+
+def test_only_an_update_to_all_users_changes_what_callers_are_told() -> None:
+    body = _body()
+    internal = facts_after_update(BEFORE, Audience.INTERNAL, body, final=False)
+    assert internal.public_message == "Email is down."
+    everyone = facts_after_update(BEFORE, Audience.ALL_USERS, body, final=False)
+    assert everyone.public_message == callers_message(body)

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QDateTime, Qt, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from app.db.engine import Database, open_database
 from app.db.models import Call, ChecklistItem, StatusUpdate, TimelineEvent
 from app.domain.clock import ManualClock
+from app.domain.status_update import local_clock
 from app.services.context import ServiceContext
 from app.services.directory import sign_in
 from app.settings import load_settings
@@ -275,3 +276,27 @@ def test_a_war_room_cut_off_from_postgresql_keeps_working_and_loses_nothing(
     assert count(direct, ChecklistItem, ChecklistItem.done_at.is_not(None)) == 1
     assert count(direct, TimelineEvent, TimelineEvent.kind == "checklist") == 1
     war_room.stop()
+
+
+def test_an_update_posted_offline_sets_the_eta_workaround_and_callers_words_at_once(
+    qtbot: QtBot, war_room: WarRoomWindow, console: ConsoleContext, clock: ManualClock
+) -> None:
+    panels = war_room.panels
+    assert war_room.header.eta.text() == "not set"
+    go_offline(console)
+    composer = panels.composer
+    type_update(qtbot, war_room)
+    qtbot.keyClicks(composer.fields["workaround"], "Use webmail at mail.example.com.")
+    composer.no_eta.setChecked(False)
+    eta = clock.now() + timedelta(hours=2)
+    composer.eta.setDateTime(QDateTime.fromSecsSinceEpoch(int(eta.timestamp())))
+    with qtbot.waitSignal(war_room.snapshot_applied):
+        qtbot.mouseClick(composer.post_button, LEFT)
+    # What the update says shows at once, though the database has not heard of it yet: the
+    # agents reading the callers' panel tell the next caller the new words.
+    assert war_room.header.eta.text() == f"{local_clock(eta)} (in 2 h 00 min)"
+    assert panels.callers.workaround.text() == "Workaround: Use webmail at mail.example.com."
+    assert panels.callers.message.text().startswith(
+        "Email is down for everyone since 8:05. Microsoft is restoring sign-in."
+    )
+    assert f"fixed by about {local_clock(eta)}" in panels.callers.message.text()
