@@ -33,6 +33,12 @@ def calls_named(line: CutLine, prefix: str) -> int:
         return int(session.scalar(query) or 0)
 
 
+def notes_saying(line: CutLine, text: str) -> int:
+    with line.direct.read() as session:
+        query = select(func.count()).select_from(TimelineEvent)
+        return int(session.scalar(query.where(TimelineEvent.summary == text)) or 0)
+
+
 @pytest.fixture
 def cut_console(
     pg_through_proxy: CutLine, clock: ManualClock, qtbot: QtBot
@@ -92,13 +98,7 @@ def test_calls_and_notes_taken_while_the_database_is_cut_arrive_once_when_it_is_
         qtbot.mouseClick(outbox.try_button, Qt.MouseButton.LeftButton)
 
     assert calls_named(line, "Offline caller") == 3
-    with line.direct.read() as session:
-        notes_sent = session.scalar(
-            select(func.count())
-            .select_from(TimelineEvent)
-            .where(TimelineEvent.summary == "Vendor says the print server is rebooting")
-        )
-    assert notes_sent == 1
+    assert notes_saying(line, "Vendor says the print server is rebooting") == 1
     qtbot.waitUntil(window.offline_button.isHidden)
     assert outbox.model.rowCount() == 0
     assert "Nothing is waiting" in outbox.headline.text()
@@ -130,13 +130,7 @@ def test_an_incident_first_opened_while_offline_shows_the_queue_copy_and_takes_n
     line.proxy.restore()
     with qtbot.waitSignal(cut_console.offline.reconnected):
         cut_console.offline.try_now()
-    with line.direct.read() as session:
-        sent = session.scalar(
-            select(func.count())
-            .select_from(TimelineEvent)
-            .where(TimelineEvent.summary == "Caller says floor 4 printers are fine")
-        )
-    assert sent == 1
+    assert notes_saying(line, "Caller says floor 4 printers are fine") == 1
     qtbot.keyClick(window.table, Qt.Key.Key_Return)  # back online: the whole form opens
     qtbot.waitUntil(editor.form.isVisible)
     assert editor.save_button.isEnabled()
