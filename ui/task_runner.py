@@ -1,5 +1,8 @@
 """Run service calls off the UI thread and call back on it, so a slow database never freezes a
-window. Tests switch it to synchronous mode to run each call inline."""
+window. Tests switch it to synchronous mode to run each call inline.
+
+A window closed while its read was still running is gone when the answer arrives: a callback
+that is a method of a deleted Qt object is dropped, not called into a dead object."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from app.db.engine import DatabaseUnavailable
@@ -21,6 +25,16 @@ Failed = Callable[[Exception], None]
 
 class UnexpectedError(CalmdeskError):
     """A bug, not the user's doing: its details went to the log file."""
+
+
+def _live(callback: Callable[[Any], None] | None) -> Callable[[Any], None] | None:
+    """`callback`, unless it is a method of a Qt object that has been deleted since (directly or
+    through functools.partial)."""
+    owner = getattr(getattr(callback, "func", callback), "__self__", None)
+    if isinstance(owner, QObject) and not shiboken6.isValid(owner):
+        log.debug("Dropped the answer for %s: it was closed meanwhile", type(owner).__name__)
+        return None
+    return callback
 
 
 class _Job(QRunnable):
@@ -85,7 +99,8 @@ class TaskRunner(QObject):
 
     @Slot(int, object, object)
     def _on_job_finished(self, token: int, result: object, error: object) -> None:
-        on_done, on_error = self._pending.pop(token, (None, None))
+        done, failed = self._pending.pop(token, (None, None))
+        on_done, on_error = _live(done), _live(failed)
         try:
             if error is None:
                 if on_done is not None:

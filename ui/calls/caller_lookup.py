@@ -8,6 +8,7 @@ Look-ups run on the task runner a moment after typing pauses; a stale answer is 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -163,9 +164,12 @@ class CallerLookup(QWidget):
         token, text, reads = self._token, self.text(), self._reads
         self._runner.submit(
             lambda: reads.find_callers(text),
-            lambda found: self._on_found(token, found),
-            lambda _error: self._on_found(token, []),  # no list; saving names any real problem
+            partial(self._on_found, token),
+            partial(self._on_lookup_failed, token),  # no list; saving names any real problem
         )
+
+    def _on_lookup_failed(self, token: int, _error: Exception) -> None:
+        self._on_found(token, [])
 
     def _on_found(self, token: int, found: list[CallerCard]) -> None:
         if token != self._token:

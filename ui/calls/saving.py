@@ -10,6 +10,7 @@ they are retried or taken back into the form.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
@@ -70,7 +71,7 @@ class CallSaver(QObject):
             self._runner.submit(
                 lambda: commands.log_call_as_new_incident(draft),
                 self._on_incident_opened,
-                lambda exc: self._on_new_incident_failed(call, exc),
+                partial(self._on_new_incident_failed, call),
             )
         else:
             self._offline.submit(

@@ -6,6 +6,8 @@ up the keyboard. A name typed in full without picking is looked up when the inci
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
@@ -72,7 +74,7 @@ class CallerField(QLineEdit):
         token, text = self._lookup_token, self.text().strip()
         self._runner.submit(
             lambda: self._directory.find_contacts(text),
-            lambda found: self._on_lookup_done(token, found),
+            partial(self._on_lookup_done, token),
             self._on_lookup_failed,
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -94,7 +95,7 @@ class IncidentEditor(QWidget):
         self.saved_label.setText("Loading…")
         self._ctx.runner.submit(
             lambda: (reads.detail(incident_id), reads.timeline(incident_id)),
-            lambda loaded: self._on_incident_loaded(token, *loaded),
+            partial(self._on_incident_loaded, token),
             self._on_incident_load_failed,
         )
 
@@ -302,8 +303,8 @@ class IncidentEditor(QWidget):
         self._set_busy(True)
         self._ctx.runner.submit(
             job,
-            lambda result: self._on_write_done(token, submitted, result),
-            lambda error: self._on_write_failed(token, error),
+            partial(self._on_write_done, token, submitted),
+            partial(self._on_write_failed, token),
         )
 
     def _on_write_done(self, token: int, submitted: FormValues, result: WriteResult) -> None:
@@ -375,11 +376,11 @@ class IncidentEditor(QWidget):
             self.saved_label.clear()
 
     def _on_incident_loaded(
-        self, token: int, detail: IncidentDetail, timeline: list[TimelineEntry]
+        self, token: int, loaded: tuple[IncidentDetail, list[TimelineEntry]]
     ) -> None:
         if token != self._form_token:
             return  # another incident was asked for since
-        self._show_detail(detail, timeline)
+        self._show_detail(*loaded)
 
     def _on_incident_load_failed(self, error: CalmdeskError) -> None:
         self.saved_label.clear()

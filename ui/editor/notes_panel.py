@@ -7,6 +7,7 @@ reloads the timeline; the editor only tells it which incident is shown.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -120,7 +121,7 @@ class NotesPanel(QWidget):
         token, incident_id = self._token, self._incident_id
         self._runner.submit(
             lambda: self._reads.timeline(incident_id),
-            lambda entries: self._on_timeline_loaded(token, entries),
+            partial(self._on_timeline_loaded, token),
             self._on_timeline_failed,
         )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from enum import StrEnum
+from functools import partial
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
@@ -177,7 +178,7 @@ class NotificationController(QObject):
             self._ctx.runner.submit(
                 lambda: self.notifier.send(message),
                 lambda _none: self.popup_delivered.emit(Delivery.DESKTOP.value, popup),
-                lambda exc: self._on_desktop_failed(popup, exc),
+                partial(self._on_desktop_failed, popup),
             )
         elif self.delivery == Delivery.TRAY:
             self.tray.show_message(popup.title, popup.body)
