@@ -9,10 +9,12 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 SERIES_COLOURS = (QColor("#3b6ea5"), QColor("#d98c2b"))
+VALUE_ROOM = 16  # pixels above the tallest bar for its value
 
 
 class BarChart(QWidget):
-    """Grouped bars: one label per group, one value per series."""
+    """Grouped bars: one label per group, one value per series, written above its bar when the
+    bar is wide enough to carry it (a supervisor reads MTTR 4.2 h, not a bar's height)."""
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -32,7 +34,7 @@ class BarChart(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        area = QRectF(self.rect()).adjusted(8, 24, -8, -18)
+        area = QRectF(self.rect()).adjusted(8, 24 + VALUE_ROOM, -8, -18)
         painter.drawText(
             QRectF(8, 2, self.width() - 16, 20), Qt.AlignmentFlag.AlignLeft, self._title
         )
@@ -49,6 +51,8 @@ class BarChart(QWidget):
             painter.drawText(QRectF(legend_x + 13, 2, width, 20), Qt.AlignmentFlag.AlignLeft, name)
         group = area.width() / len(self._labels)
         bar = max(1.0, group * 0.8 / max(len(self._series), 1))
+        metrics = painter.fontMetrics()
+        texts = [value_texts(values) for _, values in self._series]
         for g, label in enumerate(self._labels):
             for s, (_, values) in enumerate(self._series):
                 height = area.height() * values[g] / top
@@ -56,6 +60,13 @@ class BarChart(QWidget):
                 painter.fillRect(
                     QRectF(x, area.bottom() - height, bar, height), SERIES_COLOURS[s % 2]
                 )
+                text = texts[s][g]
+                if metrics.horizontalAdvance(text) <= bar + 4:
+                    painter.drawText(
+                        QRectF(x - 2, area.bottom() - height - VALUE_ROOM, bar + 4, VALUE_ROOM),
+                        Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
+                        text,
+                    )
             if group > 40 or g % max(1, int(60 / group)) == 0:
                 painter.drawText(
                     QRectF(area.left() + g * group, area.bottom() + 2, 60, 16),
@@ -63,3 +74,10 @@ class BarChart(QWidget):
                     label,
                 )
         painter.end()
+
+
+def value_texts(values: Sequence[float]) -> list[str]:
+    """A series' values as written on its bars: counts as 12, anything else as 4.2 (and then
+    6.0, not 6, beside 5.5)."""
+    whole = all(value == int(value) for value in values)
+    return [f"{value:.0f}" if whole else f"{value:.1f}" for value in values]

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -75,6 +76,10 @@ class _TablePage(QWidget):
         self.model = ReportTableModel(self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
+        self.view.verticalHeader().hide()
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.export_button = QPushButton("Export CSV…", self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services.imports import import_servicenow
 from ui.console_context import ConsoleContext
+from ui.reports.bar_chart import value_texts
 from ui.reports.reports_window import open_reports
 
 FIRST50 = Path(__file__).resolve().parents[2] / "fixtures" / "servicenow_first50.csv"
@@ -35,3 +36,8 @@ def test_reports_show_mttr_by_priority_and_export_it(
         rows = list(csv.DictReader(stream))
     assert [r["priority"] for r in rows] == ["P2", "P3", "P4"]
     assert not window.grab().isNull()
+
+
+def test_bars_carry_their_values_written_alike_within_a_series() -> None:
+    assert value_texts([8, 108, 0]) == ["8", "108", "0"]  # counts
+    assert value_texts([6.1, 5.2, 6.0, 5.5]) == ["6.1", "5.2", "6.0", "5.5"]  # hours
