@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QBoxLayout
 
 from ui.console_context import ConsoleContext
@@ -19,6 +19,8 @@ from ui.notifications.tray import NotificationTray
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
+
+NOTIFICATIONS_KEYS = "Ctrl+Shift+N"
 
 
 def install_notifications(window: MainWindow, context: ConsoleContext) -> NotificationController:
@@ -79,7 +81,12 @@ def install_notifications(window: MainWindow, context: ConsoleContext) -> Notifi
     for menu_action in window.menuBar().actions():
         if menu_action.text().replace("&", "") == "Settings" and menu_action.menu() is not None:
             menu_action.menu().addAction(preferences_action)  # type: ignore[union-attr]
-    window.view_menu.addAction(centre.toggleViewAction())
+    toggle = centre.toggleViewAction()  # View → Notifications, Ctrl+Shift+N: open and go there
+    toggle.setText("&Notifications")
+    toggle.setShortcut(QKeySequence(NOTIFICATIONS_KEYS))
+    toggle.setToolTip(f"Open or close the notification centre ({NOTIFICATIONS_KEYS})")
+    toggle.triggered.connect(lambda shown: centre.open() if shown else None)
+    window.view_menu.addAction(toggle)
     window.destroyed.connect(controller.stop)
     controller.start()
     return controller

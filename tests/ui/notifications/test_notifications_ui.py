@@ -162,3 +162,26 @@ def test_an_opened_centre_is_open_again_at_the_next_start(
     again, controller_again = _window(qtbot, console)
     again.show()
     assert controller_again.centre.isVisible()
+
+
+def test_ctrl_shift_n_opens_the_centre_on_the_newest_entry_and_closes_it_again(
+    qtbot: QtBot, console: ConsoleContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    window, controller = _window(qtbot, console)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    with qtbot.waitSignal(window.queue.loaded):
+        window.start()
+    open_incident(console.services, "Badge readers offline", impact=1, urgency=1)
+    with qtbot.waitSignal(controller.popup_delivered):
+        window.queue.refresh_changes()
+    centre = controller.centre
+    keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.table, Qt.Key.Key_N, keys)
+    assert centre.isVisible()
+    qtbot.waitUntil(centre.view.hasFocus)
+    assert centre.view.currentIndex().row() == 0
+    qtbot.keyClick(centre.view, Qt.Key.Key_N, keys)
+    assert not centre.isVisible()
