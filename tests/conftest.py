@@ -4,7 +4,10 @@ import os
 
 import pytest
 from hypothesis import settings
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
 
 from tests.app.adapters.notification_server import (  # noqa: F401  (one private bus per run)
     _desktop_bus,
@@ -45,3 +48,14 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
     every run."""
     if QCoreApplication.instance() is not None:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        _let_go_of_modifier_keys()
+
+
+def _let_go_of_modifier_keys() -> None:
+    """A simulated Ctrl+Shift shortcut that moves the focus (opening a dock, say) loses the
+    release of Shift, and Qt then believes it is still held: the next test's selectRow() would
+    toggle instead of select. One plain key click on a scratch widget lets go of it."""
+    if QGuiApplication.keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+        scratch = QWidget()
+        QTest.keyClick(scratch, Qt.Key.Key_Home)
+        scratch.deleteLater()
