@@ -22,7 +22,7 @@ from app.services.dto import IncidentDetail
 from app.services.errors import AlreadyCovered, InvalidInput, NotFound
 from app.services.incident_reads import to_detail
 from app.services.incident_writes import IncidentDraft, IncidentWriter
-from app.services.records import record_change, record_event
+from app.services.records import locking, record_change, record_event
 
 
 @dataclass(frozen=True)
@@ -66,10 +66,9 @@ class MajorIncidentCommands(IncidentWriter):
         self._ctx.actor.require(Action.DECLARE_MAJOR)
         with self._ctx.db.write() as session:
             wanted = [item.service_id for item in affected]
-            lock = select(ServiceRow.id).where(ServiceRow.id.in_(wanted))
-            if session.get_bind().dialect.name == "postgresql":
-                lock = lock.with_for_update()
-            session.execute(lock)
+            session.execute(
+                locking(session, select(ServiceRow.id).where(ServiceRow.id.in_(wanted)))
+            )
             covering = covering_major(session, wanted)
             if covering is not None:
                 raise AlreadyCovered(*covering)

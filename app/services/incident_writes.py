@@ -29,7 +29,7 @@ from app.services.incident_fields import (
     parse_urgency,
 )
 from app.services.incident_reads import incident_detail, to_detail
-from app.services.records import load_matrix, load_policies, record_change, record_event
+from app.services.records import load_matrix, load_policies, locking, record_change, record_event
 
 
 @dataclass(frozen=True)
@@ -97,10 +97,9 @@ class IncidentWriter:
         return incident
 
     def _load(self, session: Session, incident_id: int, expected_version: int) -> Incident:
-        query = select(Incident).where(Incident.id == incident_id)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        incident = session.scalar(query)
+        incident = session.scalar(
+            locking(session, select(Incident).where(Incident.id == incident_id))
+        )
         if incident is None:
             raise NotFound(f"Incident {incident_id} no longer exists; it may have been merged.")
         if incident.version != expected_version:

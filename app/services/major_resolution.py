@@ -37,7 +37,7 @@ from app.services.call_reads import CallReads
 from app.services.context import ServiceContext
 from app.services.errors import EditConflict, InvalidInput, NotFound
 from app.services.incident_reads import IncidentReads, to_detail
-from app.services.records import load_policies, record_change, record_event
+from app.services.records import load_policies, locking, record_change, record_event
 from app.services.status_updates import checked_body, post_in_session
 from app.services.war_room_dto import ResolutionDraft, ResolvedMajor
 
@@ -112,10 +112,9 @@ class MajorResolution:
     # -- steps --------------------------------------------------------------------------------
 
     def _load(self, session: Session, incident_id: int, expected_version: int) -> Incident:
-        query = select(Incident).where(Incident.id == incident_id)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        incident = session.scalar(query)
+        incident = session.scalar(
+            locking(session, select(Incident).where(Incident.id == incident_id))
+        )
         if incident is None:
             raise NotFound(f"Incident {incident_id} no longer exists.")
         if incident.version != expected_version:
@@ -220,9 +219,7 @@ class MajorResolution:
         draft: ResolutionDraft,
     ) -> tuple[list[tuple[int, str]], tuple[str, ...]]:
         query = select(Incident).where(Incident.parent_id == incident.id).order_by(Incident.id)
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        children = [c for c in session.scalars(query) if Status(c.status).is_open]
+        children = [c for c in session.scalars(locking(session, query)) if Status(c.status).is_open]
         if not draft.resolve_children:
             return [], tuple(c.number for c in children)
         resolved = []

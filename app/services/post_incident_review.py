@@ -46,7 +46,7 @@ from app.domain.status_update import Audience
 from app.domain.vendor import VendorState, vendor_overdue
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput, NotFound
-from app.services.records import load_policies, record_change, record_event
+from app.services.records import load_policies, locking, record_change, record_event
 from app.services.report_majors import MajorFigures, measure_major
 from app.services.war_room import timeline_rows, vendor_rows
 
@@ -170,9 +170,7 @@ def _resolved_major(session: Session, incident_id: int) -> Incident:
 
 def _review_row(session: Session, incident_id: int, *, lock: bool) -> PostIncidentReview | None:
     query = select(PostIncidentReview).where(PostIncidentReview.incident_id == incident_id)
-    if lock and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    return session.scalar(query)
+    return session.scalar(locking(session, query) if lock else query)
 
 
 def _review_facts(session: Session, incident_id: int) -> dict[str, object]:

@@ -1,14 +1,16 @@
 """Writing the two records every change leaves behind: the timeline and the change log.
 
 Both are written in the caller's session, so they commit or roll back with the change itself.
+Also the one way a write locks the rows it is about to change (`locking`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.db.models import (
@@ -21,6 +23,17 @@ from app.db.models import (
 from app.domain.priority import Priority, PriorityMatrix
 from app.domain.sla import DEFAULT_POLICIES, SlaPolicy
 from app.services.context import ServiceContext
+
+Query = TypeVar("Query", bound=Select[Any])
+
+
+def locking(session: Session, query: Query) -> Query:
+    """`query`, taking row locks for the rest of the transaction where they exist: FOR UPDATE
+    on PostgreSQL, so a racing writer waits and then reads what this one committed. SQLite
+    needs none: a write unit of work holds the whole file from its BEGIN IMMEDIATE."""
+    if session.get_bind().dialect.name == "postgresql":
+        return query.with_for_update()
+    return query
 
 
 def record_change(
