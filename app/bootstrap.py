@@ -25,9 +25,9 @@ from app.db.local_file_recovery import (
 from app.db.migrate import UpgradeReport, head_revision, upgrade
 from app.domain.clock import Clock, SystemClock
 from app.domain.errors import CalmdeskError
+from app.services.admin.identity import identify
 from app.services.context import ServiceContext
-from app.services.directory import sign_in
-from app.services.identity import identify
+from app.services.directory.reads import sign_in
 from app.settings import Settings
 
 

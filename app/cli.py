@@ -141,10 +141,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     # and each of these costs start-up time the console does not need.
     from app.adapters.tabular_export import write_records
     from app.cli_data import run_export, run_import
-    from app.services.demo import load_demo
-    from app.services.exports import INCIDENT_COLUMNS, incident_records
-    from app.services.incident_reads import IncidentReads
-    from app.services.team_setup import refresh_grants
+    from app.services.admin.demo import load_demo
+    from app.services.admin.team_setup import refresh_grants
+    from app.services.incidents.reads import IncidentReads
+    from app.services.reports.incident_exports import INCIDENT_COLUMNS, incident_records
 
     if args.command == "db" and args.db_command == "status":
         db = connect(settings)
@@ -201,8 +201,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 def _init_postgres(settings: Settings, out: TextIO) -> int:
     from app.db.team_roles import GROUPS
-    from app.services.identity import identify
-    from app.services.team_setup import init_postgres
+    from app.services.admin.identity import identify
+    from app.services.admin.team_setup import init_postgres
 
     db = connect(settings)
     try:
@@ -236,7 +236,7 @@ def _restore(settings: Settings, chosen: Path | None, out: TextIO) -> int:
 
 
 def _add_agent(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:
-    from app.services.team_setup import add_agent
+    from app.services.admin.team_setup import add_agent
 
     password = None
     if args.password_prompt:

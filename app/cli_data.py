@@ -13,7 +13,7 @@ from app.services.context import ServiceContext
 from app.services.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from app.services.import_writer import ImportReport
+    from app.services.imports.writer import ImportReport
 
 REJECTED_SHOWN = 50
 
@@ -73,7 +73,7 @@ class _ProgressLine:
 def run_import(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:
     # The importers load only for an import: the console shares the CLI's parser (start-up time).
     from app.adapters.csv_mapping import MappingError, load_mapping
-    from app.services.imports import import_csv, import_servicenow
+    from app.services.imports.commands import import_csv, import_servicenow
 
     progress = _ProgressLine(args.file.name, sys.stderr)
     if args.import_what == "servicenow":
@@ -104,7 +104,7 @@ def _print_report(report: ImportReport, rejected_out: Path | None, out: TextIO) 
 
 
 def run_export(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:
-    from app.services.record_exports import (
+    from app.services.reports.record_exports import (
         CALL_COLUMNS,
         TIMELINE_COLUMNS,
         call_records,

@@ -1,6 +1,6 @@
 """`calmdesk report`: the supervisor report's tables (the same figures as the reports window) for a
 date range and team, printed as text or written as CSV or JSON. app/cli.py adds the parser and
-dispatches here; the report itself is app/services/reports.py."""
+dispatches here; the report itself is app/services/reports/reads.py."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from app.services.errors import InvalidInput
 
 if TYPE_CHECKING:
     from app.services.context import ServiceContext
-    from app.services.reports import ReportTable
+    from app.services.reports.reads import ReportTable
 
 # The command-line name of each table -> the SupervisorReport attribute that holds it.
 TABLES = {
@@ -56,7 +56,7 @@ def add_report_parser(commands: Any, db_option: argparse.ArgumentParser) -> None
 
 
 def run_report(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:
-    from app.services.reports import Reports, ReportScope
+    from app.services.reports.reads import Reports, ReportScope
 
     first, last = _range(args.start, args.end, ctx.clock.now().astimezone(UTC).date())
     team_id, team = _team(ctx, args.team)
@@ -104,7 +104,7 @@ def _range(start: str | None, end: str | None, today: date) -> tuple[date, date]
 def _team(ctx: ServiceContext, name: str | None) -> tuple[int | None, str | None]:
     if name is None:
         return None, None
-    from app.services.directory import Directory
+    from app.services.directory.reads import Directory
 
     teams = Directory(ctx).teams()
     for team in teams:

@@ -16,10 +16,10 @@ from sqlalchemy import func, select
 from app.db.engine import open_database
 from app.db.models import Call
 from app.domain.clock import ManualClock
-from app.services.call_dto import CallDraft
-from app.services.calls import CallCommands
+from app.services.calls.commands import CallCommands
+from app.services.calls.dto import CallDraft
 from app.services.context import ServiceContext
-from app.services.directory import sign_in
+from app.services.directory.reads import sign_in
 from bench.common import Result, median, ms, p95
 
 _RAW = (

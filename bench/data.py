@@ -17,8 +17,8 @@ from app.db.engine import Database, open_database
 from app.db.migrate import upgrade
 from app.domain.clock import ManualClock
 from app.services.context import ServiceContext
-from app.services.directory import sign_in
-from app.services.imports import ImportReport, import_servicenow
+from app.services.directory.reads import sign_in
+from app.services.imports.commands import ImportReport, import_servicenow
 from bench.scale_data import generate, generate_history
 
 SERVICENOW = (

@@ -19,8 +19,8 @@ from app.db.engine import open_database
 from app.db.migrate import upgrade
 from app.domain.clock import ManualClock
 from app.services.context import ServiceContext
-from app.services.directory import sign_in
-from app.services.imports import import_servicenow
+from app.services.directory.reads import sign_in
+from app.services.imports.commands import import_servicenow
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "uci498_incident_event_log.csv.xz"
 

@@ -20,12 +20,12 @@ from app.db.engine import open_database
 from app.db.live import watcher_for
 from app.db.models import Incident
 from app.domain.clock import ManualClock
-from app.services.call_dto import CallDraft
-from app.services.calls import CallCommands
-from app.services.change_feed import ChangeFeed
+from app.services.calls.commands import CallCommands
+from app.services.calls.dto import CallDraft
 from app.services.context import ServiceContext
-from app.services.directory import sign_in
-from app.services.incident_reads import IncidentReads
+from app.services.directory.reads import sign_in
+from app.services.feed.reads import ChangeFeed
+from app.services.incidents.reads import IncidentReads
 from bench.common import Result, ms, p95
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,9 +18,9 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from app.domain.priority import Priority
 from app.services.context import ServiceContext
-from app.services.dto import IncidentRow
-from app.services.incident_reads import IncidentReads, queue_query
-from app.services.queue_view import COLUMNS, Viewer
+from app.services.incidents.dto import IncidentRow
+from app.services.incidents.queue_filters import COLUMNS, Viewer
+from app.services.incidents.reads import IncidentReads, queue_query
 from bench.common import Result, median, ms, p95, timed
 from bench.data import NOW, open_ctx, scale_set, sqlite_url
 from ui.queue.queue_model import QueueModel

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
 from app.db.models import Incident
-from app.services.reports import Reports, ReportScope
+from app.services.reports.reads import Reports, ReportScope
 from app.settings import load_settings
 from bench.common import Result, median, ms, timed
 from bench.data import open_ctx

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from app.services.incident_reads import IncidentReads
+from app.services.incidents.reads import IncidentReads
 from bench import startup
 from bench.common import Result, median, ms, timed
 from bench.data import HISTORY_OPEN_ROWS, HISTORY_ROWS, NOW, open_ctx, sqlite_url

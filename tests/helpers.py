@@ -19,12 +19,12 @@ from app.db.migrate import upgrade
 from app.db.models import Agent, Call, Service, Team
 from app.domain.clock import ManualClock
 from app.domain.roles import Role
-from app.services import team_setup
+from app.services.admin import team_setup
+from app.services.admin.identity import identify
 from app.services.context import Actor, ServiceContext
-from app.services.directory import sign_in
-from app.services.dto import IncidentDetail
-from app.services.identity import identify
-from app.services.incidents import IncidentCommands, IncidentDraft
+from app.services.directory.reads import sign_in
+from app.services.incidents.commands import IncidentCommands, IncidentDraft
+from app.services.incidents.dto import IncidentDetail
 from app.settings import load_settings
 from tests.fault_proxy import FaultProxy
 from ui.console_context import ConsoleContext

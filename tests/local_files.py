@@ -13,7 +13,7 @@ import pytest
 from app.bootstrap import start
 from app.db import engine
 from app.db.local_file_recovery import sqlite_file
-from app.services.incident_reads import IncidentReads
+from app.services.incidents.reads import IncidentReads
 from app.settings import Settings, load_settings
 from tests.helpers import open_incident
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QApplication
 
 from app.bootstrap import start
 from app.domain.clock import ManualClock
-from app.services.demo import load_demo
-from app.services.incident_reads import IncidentReads
+from app.services.admin.demo import load_demo
+from app.services.incidents.reads import IncidentReads
 from app.settings import load_settings
 from ui.console_context import ConsoleContext
 from ui.main_window import MainWindow

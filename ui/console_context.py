@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from app.adapters.outbox_store import OutboxStore
 from app.adapters.secrets import PasswordVault
 from app.db.live import ChangeWatcher
-from app.services.change_feed import ChangeFeed
 from app.services.context import ServiceContext
-from app.services.directory import Directory
-from app.services.incident_reads import IncidentReads
-from app.services.incidents import IncidentCommands
-from app.services.outbox import Outbox
+from app.services.directory.reads import Directory
+from app.services.feed.reads import ChangeFeed
+from app.services.incidents.commands import IncidentCommands
+from app.services.incidents.reads import IncidentReads
+from app.services.offline.outbox import Outbox
 from app.settings import Settings
 from ui.live.live_updates import LiveUpdates
 from ui.live.offline_monitor import OfflineMonitor

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.roles import Action, may
-from app.services.directory import Directory
-from app.services.dto import AgentInfo
-from app.services.outbox import OutboxStatus, ReplayReport
-from app.services.queue_view import QuickFilter
+from app.services.directory.reads import Directory
+from app.services.incidents.dto import AgentInfo
+from app.services.incidents.queue_filters import QuickFilter
+from app.services.offline.outbox import OutboxStatus, ReplayReport
 from ui.calls import install_call_logging
 from ui.console_context import ConsoleContext
 from ui.editor.incident_editor import IncidentEditor
@@ -412,7 +412,7 @@ class MainWindow(QMainWindow):
         now = self._ctx.services.clock.now()
 
         def export() -> int:
-            from app.services.record_exports import export_queue_view
+            from app.services.reports.record_exports import export_queue_view
 
             return export_queue_view(rows, now, fmt, Path(path))
 
@@ -453,7 +453,7 @@ class MainWindow(QMainWindow):
         def failed(exc: Exception) -> None:
             self.welcome.show_connect_result(str(exc))
 
-        from app.services.demo import load_demo
+        from app.services.admin.demo import load_demo
 
         self._ctx.runner.submit(lambda: load_demo(ctx), loaded, failed)
 

@@ -14,9 +14,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from app.domain.runbook import Runbook
-from app.services.bulk import BulkCommands, BulkOutcome, BulkTarget
-from app.services.dto import AgentInfo, IncidentDetail, IncidentRow, NamedRef
-from app.services.runbook_catalog import runbooks
+from app.services.incidents.bulk import BulkCommands, BulkOutcome, BulkTarget
+from app.services.incidents.dto import AgentInfo, IncidentDetail, IncidentRow, NamedRef
+from app.services.war_room.runbooks import runbooks
 from ui.console_context import ConsoleContext
 from ui.dialogs.assign_dialog import AssignDialog
 from ui.dialogs.bulk_status_dialog import BulkStatusDialog

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from app.services.queue_view import QuickFilter
+from app.services.incidents.queue_filters import QuickFilter
 
 
 class UiState:

@@ -1,5 +1,5 @@
 """The console's outbox on disk: changes made while the database could not be reached, kept in a
-small SQLite file of their own until they are replayed (app/services/outbox.py).
+small SQLite file of their own until they are replayed (app/services/offline/outbox.py).
 
 Durability, and why these settings: an entry is "saved" for the agent the moment `add` returns,
 so the write must survive the process being killed and the machine losing power right after.

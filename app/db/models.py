@@ -299,7 +299,7 @@ class ChangeLogEntry(Base):
     fields: Mapped[list[str] | None] = mapped_column(JSON)
     # PostgreSQL only: the writing transaction's id, filled by a column default
     # (pg_current_xact_id()). Ids come from a sequence and transactions commit out of id order,
-    # so the feed reads by transaction instead (app/services/change_feed.py). NULL on SQLite.
+    # so the feed reads by transaction instead (app/services/feed/reads.py). NULL on SQLite.
     xid: Mapped[int | None] = mapped_column(BigInteger, index=True, server_default=FetchedValue())
 
 
@@ -332,7 +332,7 @@ class AppliedOperation(Base):
 
 class PostIncidentReview(Base):
     """The parts of a major incident's blameless review that people write; the rest is drafted
-    from the timeline each time it is read (app/services/post_incident_review.py)."""
+    from the timeline each time it is read (app/services/reports/post_incident_review.py)."""
 
     __tablename__ = "post_incident_reviews"
 

@@ -1,7 +1,7 @@
 """The blameless post-incident review as plain data: what the draft holds, what a person edits,
 and the few pure rules about it (which timeline kinds are key events, how the ETA moved).
 
-The service builds these from the database (app/services/post_incident_review.py); exporters
+The service builds these from the database (app/services/reports/post_incident_review.py); exporters
 render them (app/adapters/review_markdown.py). Nothing here does I/O.
 """
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from app.domain.errors import CalmdeskError, RuleViolation
 
 if TYPE_CHECKING:
-    from app.services.dto import IncidentDetail
+    from app.services.incidents.dto import IncidentDetail
 
 
 class NotFound(CalmdeskError):

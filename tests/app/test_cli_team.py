@@ -16,7 +16,7 @@ from sqlalchemy import make_url
 
 from app.db.engine import open_database
 from app.domain.roles import Role
-from app.services.identity import identify
+from app.services.admin.identity import identify
 from tests.helpers import PG_ADMIN_URL
 
 pytestmark = pytest.mark.postgres

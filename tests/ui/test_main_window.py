@@ -12,10 +12,10 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.services.demo import load_demo
-from app.services.incident_reads import IncidentReads
-from app.services.incidents import IncidentCommands, IncidentDraft
-from app.services.queue_view import COLUMNS, Column, QuickFilter
+from app.services.admin.demo import load_demo
+from app.services.incidents.commands import IncidentCommands, IncidentDraft
+from app.services.incidents.queue_filters import COLUMNS, Column, QuickFilter
+from app.services.incidents.reads import IncidentReads
 from ui.connection.connection_dialog import ConnectionDialog
 from ui.console_context import ConsoleContext
 from ui.dialogs.link_major_dialog import LinkMajorDialog

@@ -16,10 +16,10 @@ from app.db.engine import DatabaseUnavailable
 from app.domain.cadence import format_countdown
 from app.domain.clock import ManualClock
 from app.domain.priority import Priority
+from app.services.admin.demo import load_demo
 from app.services.context import ServiceContext
-from app.services.demo import load_demo
-from app.services.incidents import IncidentDraft
-from app.services.wallboard import WallboardReads, WallboardSnapshot
+from app.services.incidents.commands import IncidentDraft
+from app.services.reports.wallboard import WallboardReads, WallboardSnapshot
 from app.settings import load_settings
 from ui.console_context import ConsoleContext
 from ui.task_runner import TaskRunner

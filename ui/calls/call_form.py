@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.call_dto import ActiveMajor, CallDraft, CallerCard, LoggedCall
-from app.services.call_view import OutageMatch
-from app.services.calls import new_client_uuid
-from app.services.dto import IncidentDetail, NamedRef
-from app.services.outbox import OutboxStatus
+from app.services.calls.commands import new_client_uuid
+from app.services.calls.dto import ActiveMajor, CallDraft, CallerCard, LoggedCall
+from app.services.calls.filters import OutageMatch
+from app.services.incidents.dto import IncidentDetail, NamedRef
+from app.services.offline.outbox import OutboxStatus
 from ui.calls.caller_lookup import CallerLookup, looks_like_a_name
 from ui.calls.controller import CallsController
 from ui.calls.form_style import form_style_sheet

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.call_dto import CallRow, LinkOutcome
-from app.services.call_view import CallFilter
-from app.services.dto import NamedRef
+from app.services.calls.dto import CallRow, LinkOutcome
+from app.services.calls.filters import CallFilter
+from app.services.incidents.dto import NamedRef
 from ui.calls.call_model import CALL_COLUMNS, ID_ROLE, CallColumn, CallListModel
 from ui.calls.controller import CallsController
 from ui.calls.link_dialog import LinkCallsDialog

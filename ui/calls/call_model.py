@@ -19,8 +19,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from app.services.call_dto import CallRow
-from app.services.call_view import CallFilter, call_matches
+from app.services.calls.dto import CallRow
+from app.services.calls.filters import CallFilter, call_matches
 from ui.calls.presentation import VIP_MARK, local_time
 from ui.id_order_model import IdOrderModel, ModelIndex
 

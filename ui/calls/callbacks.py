@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.services.call_dto import CallRow
+from app.services.calls.dto import CallRow
 from ui.calls.call_list import call_table
 from ui.calls.call_model import ID_ROLE, CallListModel
 from ui.calls.controller import CallsController

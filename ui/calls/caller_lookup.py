@@ -25,8 +25,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from app.domain.clock import Clock
-from app.services.call_dto import CallerCard
-from app.services.call_reads import CallReads
+from app.services.calls.dto import CallerCard
+from app.services.calls.reads import CallReads
 from ui.calls.presentation import caller_card_html, caller_line
 from ui.task_runner import TaskRunner
 

@@ -11,10 +11,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.domain.errors import CalmdeskError
 from app.domain.surge import SurgeRule
-from app.services.call_dto import ActiveMajor, SurgeSuggestion
-from app.services.call_reads import CallReads
-from app.services.calls import CallCommands
-from app.services.dto import ChangeBatch, FeedCursor, NamedRef
+from app.services.calls.commands import CallCommands
+from app.services.calls.dto import ActiveMajor, SurgeSuggestion
+from app.services.calls.reads import CallReads
+from app.services.feed.dto import ChangeBatch, FeedCursor
+from app.services.incidents.dto import NamedRef
 from ui.console_context import ConsoleContext
 from ui.task_runner import TaskRunner
 

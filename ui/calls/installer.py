@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QToolBar
 
 from app.domain.roles import Action, may
 from app.domain.surge import SurgeRule
-from app.services.call_dto import SurgeDeclared, SurgeSuggestion
+from app.services.calls.dto import SurgeDeclared, SurgeSuggestion
 from ui.calls.call_form import LogCallForm
 from ui.calls.call_list import CallListPanel
 from ui.calls.callbacks import CallbackPanel

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from app.services.call_dto import ActiveMajor
+from app.services.calls.dto import ActiveMajor
 from ui.dialogs.pickers import SearchableCombo
 
 

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.clock import Clock
-from app.services.call_dto import ActiveMajor
-from app.services.call_view import OutageMatch, rank_outages
+from app.services.calls.dto import ActiveMajor
+from app.services.calls.filters import OutageMatch, rank_outages
 from ui.calls.presentation import match_lines, what_to_say
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1

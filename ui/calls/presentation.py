@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from app.services.call_dto import ActiveMajor, CallerCard
-from app.services.call_view import OutageMatch
+from app.services.calls.dto import ActiveMajor, CallerCard
+from app.services.calls.filters import OutageMatch
 
 VIP_MARK = "★ VIP"
 

@@ -15,11 +15,11 @@ from functools import partial
 from PySide6.QtCore import QObject, Signal
 
 from app.db.engine import DatabaseUnavailable
-from app.services.call_dto import CallDraft, CallerCard, LoggedCall
-from app.services.calls import CallCommands
-from app.services.dto import IncidentDetail
-from app.services.offline_ops import LogCall
-from app.services.outbox import OutboxStatus
+from app.services.calls.commands import CallCommands
+from app.services.calls.dto import CallDraft, CallerCard, LoggedCall
+from app.services.incidents.dto import IncidentDetail
+from app.services.offline.operations import LogCall
+from app.services.offline.outbox import OutboxStatus
 from ui.live.offline_monitor import OfflineMonitor
 from ui.task_runner import TaskRunner
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
-from app.services.dto import NamedRef
+from app.services.incidents.dto import NamedRef
 
 
 def resolve_service(text: str, services: Sequence[NamedRef]) -> NamedRef | None:

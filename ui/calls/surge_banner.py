@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from app.services.call_dto import SurgeSuggestion
+from app.services.calls.dto import SurgeSuggestion
 from ui.calls.form_style import banner_style_sheet
 
 

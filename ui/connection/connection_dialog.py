@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.adapters.secrets import PasswordVault
 from app.bootstrap import os_login
-from app.services.connection_probe import ProbeResult, probe
+from app.services.admin.connection_probe import ProbeResult, probe
 from app.settings import DB_FILE_NAME, Settings
 from ui.connection.connection_spec import CA_MODES, SSL_LABELS, SSL_MODES, ConnectionSpec
 from ui.task_runner import TaskRunner

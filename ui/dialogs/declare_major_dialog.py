@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.runbook import Runbook
 from app.domain.services_state import ServiceState
-from app.services.dto import AgentInfo, IncidentDetail, NamedRef
-from app.services.incidents import AffectedService
+from app.services.incidents.commands import AffectedService
+from app.services.incidents.dto import AgentInfo, IncidentDetail, NamedRef
 from ui.dialogs.pickers import SearchableCombo, agent_choices
 
 OUTAGE_STATES = (ServiceState.MAJOR_OUTAGE, ServiceState.PARTIAL_OUTAGE, ServiceState.DEGRADED)

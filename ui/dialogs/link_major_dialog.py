@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
-from app.services.dto import IncidentRow
+from app.services.incidents.dto import IncidentRow
 from ui.dialogs.pickers import SearchableCombo
 
 

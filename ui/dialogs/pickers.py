@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
-from app.services.dto import AgentInfo, NamedRef
+from app.services.incidents.dto import AgentInfo, NamedRef
 
 
 class SearchableCombo(QComboBox):

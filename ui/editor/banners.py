@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.priority import Impact
-from app.services.dto import IncidentDetail
 from app.services.errors import EditConflict
-from app.services.incident_fields import EDITABLE
+from app.services.incidents.dto import IncidentDetail
+from app.services.incidents.fields import EDITABLE
 from ui import theme
 from ui.editor.presentation import CHANNEL_LABELS
 

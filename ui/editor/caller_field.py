@@ -13,8 +13,8 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from app.domain.errors import CalmdeskError
-from app.services.directory import Directory
-from app.services.dto import NamedRef
+from app.services.directory.reads import Directory
+from app.services.incidents.dto import NamedRef
 from ui.task_runner import TaskRunner
 
 CONTACT_ID_ROLE = Qt.ItemDataRole.UserRole + 1

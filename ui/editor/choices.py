@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.domain.priority import PriorityMatrix
-from app.services.directory import Directory
-from app.services.dto import AgentInfo, NamedRef
-from app.services.reference import ReferenceReads
+from app.services.directory.reads import Directory
+from app.services.directory.reference import ReferenceReads
+from app.services.incidents.dto import AgentInfo, NamedRef
 
 
 @dataclass(frozen=True)

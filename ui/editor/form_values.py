@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.domain.priority import Impact, Urgency
-from app.services.dto import IncidentDetail
+from app.services.incidents.dto import IncidentDetail
 
 # Plain fields edited through IncidentCommands.edit, in form order.
 PLAIN_FIELDS = ("title", "description", "service_id", "channel", "impact", "urgency", "resolution")

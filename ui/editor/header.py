@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.domain.lifecycle import Status
-from app.services.dto import IncidentDetail, IncidentRow
+from app.services.incidents.dto import IncidentDetail, IncidentRow
 from ui.editor.timeline_model import local_time
 
 

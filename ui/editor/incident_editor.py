@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 from app.db.engine import DatabaseUnavailable
 from app.domain.errors import CalmdeskError
 from app.domain.lifecycle import HoldReason, Status
-from app.services.dto import IncidentDetail, IncidentRow, TimelineEntry
+from app.services.directory.reference import ReferenceReads
 from app.services.errors import EditConflict, InvalidInput
-from app.services.presence import incident_subject
-from app.services.reference import ReferenceReads
+from app.services.incidents.dto import IncidentDetail, IncidentRow, TimelineEntry
+from app.services.incidents.presence import incident_subject
 from ui.console_context import ConsoleContext
 from ui.editor.banners import ConflictBanner, MessageBanner, conflict_message
 from ui.editor.choices import EditorChoices, fetch_choices

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.priority import Impact, Priority, PriorityMatrix, Urgency
 from app.services.context import Actor
-from app.services.directory import Directory
-from app.services.dto import AgentInfo, NamedRef
-from app.services.incident_fields import CHANNELS
+from app.services.directory.reads import Directory
+from app.services.incidents.dto import AgentInfo, NamedRef
+from app.services.incidents.fields import CHANNELS
 from ui import theme
 from ui.editor.caller_field import CallerField
 from ui.editor.form_values import FormValues

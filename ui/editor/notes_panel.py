@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import CalmdeskError
-from app.services.dto import TimelineEntry
 from app.services.errors import InvalidInput
-from app.services.incident_reads import IncidentReads
-from app.services.offline_ops import AddNote
-from app.services.outbox import OutboxStatus
+from app.services.incidents.dto import TimelineEntry
+from app.services.incidents.reads import IncidentReads
+from app.services.offline.operations import AddNote
+from app.services.offline.outbox import OutboxStatus
 from ui.editor.presentation import error_colour
 from ui.editor.timeline_model import TimelineModel
 from ui.live.offline_monitor import OfflineMonitor, kept_message

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from app.domain.errors import CalmdeskError, RuleViolation
 from app.domain.lifecycle import HoldReason, Status, check_transition
-from app.services.directory import Directory
-from app.services.dto import IncidentDetail
+from app.services.directory.reads import Directory
 from app.services.errors import InvalidInput
-from app.services.incidents import IncidentCommands, IncidentDraft
+from app.services.incidents.commands import IncidentCommands, IncidentDraft
+from app.services.incidents.dto import IncidentDetail
 from ui.editor.form_values import CallerLookup, FormValues
 
 Step = Callable[[int], IncidentDetail]  # takes the expected version

@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 from PySide6.QtGui import QFont
 
 from app.domain.clock import as_utc
-from app.services.dto import TimelineEntry
+from app.services.incidents.dto import TimelineEntry
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 ModelIndex = QModelIndex | QPersistentModelIndex

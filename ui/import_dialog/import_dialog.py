@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from app.adapters.mapping_check import FilePreview, is_servicenow_log, mappings_folder
 from app.services.errors import InvalidInput
-from app.services.import_writer import ImportCancelled, ImportReport
-from app.services.imports import import_csv, import_servicenow, preview_csv
+from app.services.imports.commands import import_csv, import_servicenow, preview_csv
+from app.services.imports.writer import ImportCancelled, ImportReport
 from ui.console_context import ConsoleContext
 from ui.import_dialog.mapping_page import MappingPage
 

@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.domain.reconnect import reconnect_delay
 from app.domain.status_update import local_clock
-from app.services.offline_ops import OfflineChange
-from app.services.outbox import Kept, Outbox, OutboxStatus, ReplayReport, Sent
+from app.services.offline.operations import OfflineChange
+from app.services.offline.outbox import Kept, Outbox, OutboxStatus, ReplayReport, Sent
 from ui.task_runner import TaskRunner
 
 Callback = Callable[[Any], None]

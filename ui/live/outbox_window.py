@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.adapters.outbox_store import CONFLICT, OutboxEntry
 from app.domain.status_update import local_clock
-from app.services.outbox import OutboxStatus, ReplayReport
+from app.services.offline.outbox import OutboxStatus, ReplayReport
 from ui.live.offline_monitor import OfflineMonitor, offline_text
 
 ModelIndex = QModelIndex | QPersistentModelIndex

@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
-from app.services.presence import HEARTBEAT, PresenceService
+from app.services.incidents.presence import HEARTBEAT, PresenceService
 from ui.console_context import ConsoleContext
 
 

@@ -22,8 +22,8 @@ from app.adapters.notifications import DesktopMessage, DesktopNotifier, app_icon
 from app.domain.cadence import DUE_SOON
 from app.domain.notification_gate import NotificationGate, NotificationPreferences, Popup
 from app.domain.notification_rules import Me, NotificationLedger, evaluate
-from app.services.dto import IncidentRow
-from app.services.notification_facts import NotificationExtras, build_facts, read_extras
+from app.services.feed.notification_facts import NotificationExtras, build_facts, read_extras
+from app.services.incidents.dto import IncidentRow
 from ui.console_context import ConsoleContext
 from ui.notifications.banner import NotificationBanner
 from ui.notifications.centre import NotificationCentre

@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QToolButton, QWidget
 
-from app.services.queue_view import QuickFilter
+from app.services.incidents.queue_filters import QuickFilter
 
 
 class QuickFilterBar(QWidget):

@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.domain.errors import CalmdeskError
-from app.services.dto import ChangeBatch, FeedCursor, IncidentRow
-from app.services.queue_view import Viewer
+from app.services.feed.dto import ChangeBatch, FeedCursor
+from app.services.incidents.dto import IncidentRow
+from app.services.incidents.queue_filters import Viewer
 from ui.console_context import ConsoleContext
 from ui.queue.queue_model import QueueModel
 

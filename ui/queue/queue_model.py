@@ -23,8 +23,8 @@ from PySide6.QtGui import QFont
 
 from app.domain.lifecycle import Status
 from app.domain.sla import SlaReading, SlaState
-from app.services.dto import IncidentRow
-from app.services.queue_view import (
+from app.services.incidents.dto import IncidentRow
+from app.services.incidents.queue_filters import (
     COLUMNS,
     Column,
     QuickFilter,

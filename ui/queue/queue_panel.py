@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.services.queue_view import QuickFilter
+from app.services.incidents.queue_filters import QuickFilter
 from ui.queue.filter_bar import QuickFilterBar
 from ui.queue.queue_model import QueueModel
 from ui.queue.queue_view import QueueView

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from app.services.queue_view import COLUMNS, Column
+from app.services.incidents.queue_filters import COLUMNS, Column
 from ui.queue.queue_model import ID_ROLE, QueueModel
 
 DEFAULT_WIDTHS = {

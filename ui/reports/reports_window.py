@@ -1,5 +1,5 @@
 """The supervisor reports window: a date range and team, charts, and each table with its own
-CSV export. The figures come from app.services.reports, off the UI thread."""
+CSV export. The figures come from app.services.reports.reads, off the UI thread."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.adapters.tabular_export import write_records
-from app.services.directory import Directory
-from app.services.reports import Reports, ReportScope, ReportTable, SupervisorReport
+from app.services.directory.reads import Directory
+from app.services.reports.reads import Reports, ReportScope, ReportTable, SupervisorReport
 from ui.console_context import ConsoleContext
 from ui.reports.bar_chart import BarChart
 

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from app.domain.review import ActionItem
-from app.services.dto import AgentInfo
+from app.services.incidents.dto import AgentInfo
 
 _Index = QModelIndex | QPersistentModelIndex
 DONE, TEXT, OWNER, DUE = range(4)

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from app.adapters.review_markdown import review_markdown
 from app.domain.review import ReviewDraft, ReviewEdits
 from app.domain.roles import Action, may
-from app.services.directory import Directory
-from app.services.post_incident_review import PostIncidentReviews, ReviewConflict
+from app.services.directory.reads import Directory
+from app.services.reports.post_incident_review import PostIncidentReviews, ReviewConflict
 from ui.console_context import ConsoleContext
 from ui.review.action_items_model import TEXT, ActionItemsModel
 from ui.review.review_pdf import write_review_pdf

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from app.domain.cadence import format_countdown
-from app.services.wallboard import CountdownState, MajorIncidentSummary, update_countdown
+from app.services.reports.wallboard import CountdownState, MajorIncidentSummary, update_countdown
 from ui.wallboard.style import set_tone
 from ui.wallboard.widgets import ElidedLabel, make_label
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.wallboard import TeamLoad
+from app.services.reports.wallboard import TeamLoad
 from ui.wallboard.widgets import ElidedLabel, make_label
 
 ROWS_PER_COLUMN = 3

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from app.domain.priority import Priority
-from app.services.wallboard import PriorityLoad
+from app.services.reports.wallboard import PriorityLoad
 from ui.wallboard.style import set_tone
 from ui.wallboard.widgets import make_label
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLayout, QVBoxLayout, QWidget
 
 from app.domain.errors import CalmdeskError
 from app.domain.priority import Priority
-from app.services.wallboard import WallboardReads, WallboardSnapshot
+from app.services.reports.wallboard import WallboardReads, WallboardSnapshot
 from ui.console_context import ConsoleContext
 from ui.wallboard.majors import MajorsPanel
 from ui.wallboard.style import LayoutScaler, scale_for, set_tone, style_sheet

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
-from app.services.war_room_dto import WarRoomSnapshot
+from app.services.war_room.dto import WarRoomSnapshot
 from ui.war_room.panel import Panel
 
 

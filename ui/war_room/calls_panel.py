@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.call_rate import CallWindow
 from app.domain.status_update import local_clock
-from app.services.call_dto import CallRow
+from app.services.calls.dto import CallRow
 from ui.war_room.panel import Panel, fit_columns
 from ui.war_room.rows_model import Column, FrozenRowsModel
 from ui.war_room.style import BAR, BAR_NOW

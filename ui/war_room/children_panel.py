@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.war_room_dto import ChildRow
+from app.services.war_room.dto import ChildRow
 from ui.war_room.panel import Panel, fit_columns
 from ui.war_room.rows_model import Column, FrozenRowsModel
 from ui.war_room.style import DONE_TEXT

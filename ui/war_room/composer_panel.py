@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from app.domain.clock import Clock
 from app.domain.status_update import Audience, UpdateBody, UpdateHeading, render_text
-from app.services.status_updates import compose_defaults
-from app.services.war_room_dto import StatusUpdateRow, UpdateDraft, WarRoomSnapshot
+from app.services.war_room.dto import StatusUpdateRow, UpdateDraft, WarRoomSnapshot
+from app.services.war_room.status_updates import compose_defaults
 from ui.war_room.panel import Panel
 from ui.war_room.style import set_property
 

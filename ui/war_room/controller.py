@@ -13,11 +13,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.db.engine import DatabaseUnavailable
 from app.domain.errors import CalmdeskError
-from app.services.dto import ChangeBatch, FeedCursor
-from app.services.offline_ops import OfflineChange
-from app.services.outbox import ReplayReport
-from app.services.war_room import WarRoomReads
-from app.services.war_room_dto import WarRoomSnapshot
+from app.services.feed.dto import ChangeBatch, FeedCursor
+from app.services.offline.operations import OfflineChange
+from app.services.offline.outbox import ReplayReport
+from app.services.war_room.dto import WarRoomSnapshot
+from app.services.war_room.reads import WarRoomReads
 from ui.console_context import ConsoleContext
 from ui.war_room.pending import PendingChanges, Waiting
 

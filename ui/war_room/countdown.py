@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.domain.status_update import local_clock
-from app.services.wallboard import CountdownState, update_countdown
+from app.services.reports.wallboard import CountdownState, update_countdown
 from ui.war_room.style import set_property
 
 

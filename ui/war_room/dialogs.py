@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.vendor import VendorState
-from app.services.calls import new_client_uuid
-from app.services.war_room_dto import VendorDraft, VendorRow, WarRoomCallDraft
+from app.services.calls.commands import new_client_uuid
+from app.services.war_room.dto import VendorDraft, VendorRow, WarRoomCallDraft
 from ui.war_room.composer_panel import from_qt, to_qt
 
 CHANNELS = (("phone", "Phone"), ("email", "E-mail"), ("chat", "Chat"), ("walk_in", "Walk-in"))

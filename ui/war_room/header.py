@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.status_update import local_clock
-from app.services.war_room_dto import WarRoomSnapshot
+from app.services.war_room.dto import WarRoomSnapshot
 from ui.wallboard.widgets import ElidedLabel
 from ui.war_room.countdown import CountdownLabel
 from ui.war_room.style import set_property

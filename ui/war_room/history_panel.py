@@ -10,7 +10,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.domain.status_update import local_clock
-from app.services.war_room_dto import StatusUpdateRow
+from app.services.war_room.dto import StatusUpdateRow
 from ui.war_room.panel import Panel, fit_columns
 from ui.war_room.pending import WAITING_TEXT
 from ui.war_room.rows_model import Column, FrozenRowsModel

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.domain.status_update import local_clock
-from app.services.outbox import OutboxStatus
+from app.services.offline.outbox import OutboxStatus
 
 
 def offline_line_text(status: OutboxStatus) -> str:

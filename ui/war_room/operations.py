@@ -20,19 +20,19 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from app.adapters.delivery_config import config_path
 from app.db.engine import DatabaseUnavailable
-from app.services.call_dto import LoggedCall
+from app.services.calls.dto import LoggedCall
 from app.services.errors import InvalidInput
-from app.services.major_resolution import MajorResolution
-from app.services.offline_ops import AddNote, LogCall, OfflineChange, TickItem
-from app.services.outbox import OutboxStatus
-from app.services.status_updates import StatusUpdates
-from app.services.war_room_commands import WarRoomCommands, linked_call_draft
-from app.services.war_room_dto import (
+from app.services.offline.operations import AddNote, LogCall, OfflineChange, TickItem
+from app.services.offline.outbox import OutboxStatus
+from app.services.war_room.commands import WarRoomCommands, linked_call_draft
+from app.services.war_room.dto import (
     ResolutionDraft,
     ResolvedMajor,
     VendorRow,
     WarRoomSnapshot,
 )
+from app.services.war_room.resolution import MajorResolution
+from app.services.war_room.status_updates import StatusUpdates
 from ui.console_context import ConsoleContext
 from ui.live.offline_monitor import kept_message
 from ui.war_room.controller import WarRoomController

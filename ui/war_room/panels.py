@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QWidget
 
 from app.domain.clock import Clock
-from app.services.war_room_dto import WarRoomSnapshot
+from app.services.war_room.dto import WarRoomSnapshot
 from ui.editor.banners import MessageBanner
 from ui.war_room.callers_panel import CallersPanel
 from ui.war_room.calls_panel import CallsPanel

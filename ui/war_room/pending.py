@@ -1,10 +1,10 @@
 """Changes made in the war room while the database was unreachable, shown until they arrive.
 
-The outbox keeps them (app/services/outbox.py); this overlay lays them over the last snapshot the
-war room read, so a tick shows ticked, a note sits on the timeline, a call in the call log and an
-update in the history with the countdown moved on, each marked as waiting to send. A change
-leaves the overlay when the outbox reports it sent (or refused); the snapshot read after that
-shows what the database holds.
+The outbox keeps them (app/services/offline/outbox.py); this overlay lays them over the last
+snapshot the war room read, so a tick shows ticked, a note sits on the timeline, a call in the
+call log and an update in the history with the countdown moved on, each marked as waiting to
+send. A change leaves the overlay when the outbox reports it sent (or refused); the snapshot
+read after that shows what the database holds.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from datetime import datetime
 from typing import TypeVar
 
 from app.domain.status_update import IncidentFacts, facts_after_update
-from app.services.call_dto import CallRow
+from app.services.calls.dto import CallRow
 from app.services.context import Actor
-from app.services.dto import TimelineEntry
-from app.services.offline_ops import AddNote, LogCall, OfflineChange, PostUpdate, TickItem
-from app.services.unsent_updates import unsent_update
-from app.services.war_room_dto import ChecklistRow, PostedUpdate, UpdateDraft, WarRoomSnapshot
+from app.services.incidents.dto import TimelineEntry
+from app.services.offline.operations import AddNote, LogCall, OfflineChange, PostUpdate, TickItem
+from app.services.offline.unsent_updates import unsent_update
+from app.services.war_room.dto import ChecklistRow, PostedUpdate, UpdateDraft, WarRoomSnapshot
 
 WAITING_TEXT = "waiting to send"
 WAITING_TIP = "Saved on this computer; it will be sent when the database is back."

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.status_update import Audience, UpdateBody, local_clock
-from app.services.call_dto import CallRow
-from app.services.war_room_dto import ResolutionDraft, WarRoomSnapshot
+from app.services.calls.dto import CallRow
+from app.services.war_room.dto import ResolutionDraft, WarRoomSnapshot
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.status_update import local_clock
-from app.services.dto import TimelineEntry
+from app.services.incidents.dto import TimelineEntry
 from ui.war_room.panel import Panel, fit_columns
 from ui.war_room.rows_model import Column, FrozenRowsModel
 

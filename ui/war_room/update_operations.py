@@ -13,17 +13,17 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from app.adapters.mailto import MailtoLink
 from app.domain.errors import CalmdeskError
 from app.domain.status_update import local_clock
-from app.services.offline_ops import PostUpdate
-from app.services.outbox import OutboxStatus
-from app.services.status_updates import StatusUpdates
-from app.services.unsent_updates import unsent_update
-from app.services.war_room_dto import (
+from app.services.offline.operations import PostUpdate
+from app.services.offline.outbox import OutboxStatus
+from app.services.offline.unsent_updates import unsent_update
+from app.services.war_room.dto import (
     DeliveryReport,
     PostedUpdate,
     StatusUpdateRow,
     UpdateDraft,
     WarRoomSnapshot,
 )
+from app.services.war_room.status_updates import StatusUpdates
 from ui.console_context import ConsoleContext
 from ui.live.offline_monitor import kept_message
 from ui.war_room.composer_panel import WEBHOOK_WAITS

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QPushButton, QTabl
 
 from app.domain.status_update import local_clock
 from app.domain.vendor import vendor_state_text
-from app.services.war_room_dto import VendorRow
+from app.services.war_room.dto import VendorRow
 from ui.war_room.panel import Panel, fit_columns
 from ui.war_room.rows_model import Column, FrozenRowsModel
 from ui.war_room.style import OVERDUE_TEXT

@@ -17,9 +17,9 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from app.domain.roles import Action, may
-from app.services.outbox import OutboxStatus
-from app.services.presence import war_room_subject
-from app.services.war_room_dto import WarRoomSnapshot
+from app.services.incidents.presence import war_room_subject
+from app.services.offline.outbox import OutboxStatus
+from app.services.war_room.dto import WarRoomSnapshot
 from ui.console_context import ConsoleContext
 from ui.live.presence import PresenceLabel
 from ui.review.review_window import open_review

@@ -14,7 +14,7 @@ from app.adapters.mapping_guess import (
     guess_values,
 )
 from app.services.context import ServiceContext
-from app.services.imports import import_csv
+from app.services.imports.commands import import_csv
 from tests.helpers import shared_data_dir
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

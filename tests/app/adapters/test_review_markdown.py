@@ -8,8 +8,8 @@ from app.adapters.review_markdown import HEADINGS, review_markdown
 from app.domain.clock import ManualClock
 from app.domain.review import ActionItem, ReviewEdits
 from app.services.context import ServiceContext
-from app.services.post_incident_review import PostIncidentReviews
-from tests.app.services.review_support import resolve_outage
+from app.services.reports.post_incident_review import PostIncidentReviews
+from tests.app.services.reports.review_support import resolve_outage
 
 
 def test_the_markdown_has_every_heading_and_the_figures(

@@ -12,8 +12,8 @@ import pytest
 
 from app.db.engine import Database, open_database
 from app.db.live import ChangeWatcher, PostgresListener, SqliteFileWatcher, watcher_for
-from app.services.change_feed import ChangeFeed
 from app.services.context import ServiceContext
+from app.services.feed.reads import ChangeFeed
 from tests.helpers import PG_ADMIN_URL, open_incident
 
 WAIT = 5.0  # generous for a loaded machine; the propagation itself is measured in bench/

@@ -32,9 +32,9 @@ from app.domain.clock import ManualClock
 from app.domain.priority import DEFAULT_MATRIX
 from app.domain.sla import DEFAULT_POLICIES
 from app.services.context import ServiceContext
-from app.services.directory import sign_in
-from app.services.incident_reads import IncidentReads
-from app.services.incidents import IncidentCommands, IncidentDraft
+from app.services.directory.reads import sign_in
+from app.services.incidents.commands import IncidentCommands, IncidentDraft
+from app.services.incidents.reads import IncidentReads
 from tests.helpers import open_incident
 
 TABLES = {

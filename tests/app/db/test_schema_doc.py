@@ -15,7 +15,7 @@ from app.db.models import Base
 from app.domain.clock import ManualClock
 from app.domain.lifecycle import Status
 from app.services.context import ServiceContext
-from app.services.incidents import IncidentCommands
+from app.services.incidents.commands import IncidentCommands
 from tests.helpers import add_call, open_incident
 
 SCHEMA_DOC = Path(__file__).resolve().parents[3] / "docs" / "schema.md"

@@ -12,10 +12,10 @@ from app.db.models import Base
 from app.db.team_roles import GROUPS, TABLE_GRANTS, ServerSetupError, check_login
 from app.domain.lifecycle import Status
 from app.domain.roles import Action, PermissionDenied, Role
+from app.services.admin.identity import NotAnAgent, identify
+from app.services.admin.team_setup import add_agent, init_postgres
 from app.services.context import ServiceContext
-from app.services.identity import NotAnAgent, identify
-from app.services.incidents import IncidentCommands
-from app.services.team_setup import add_agent, init_postgres
+from app.services.incidents.commands import IncidentCommands
 from tests.helpers import PG_ADMIN_URL, TeamServer, open_incident
 
 

@@ -12,14 +12,14 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.clock import ManualClock
 from app.domain.lifecycle import Status
-from app.services.call_dto import CallDraft
-from app.services.call_reads import CallReads
-from app.services.call_view import CallFilter, rank_outages
-from app.services.calls import CallCommands
+from app.services.admin.demo import load_demo
+from app.services.calls.commands import CallCommands
+from app.services.calls.dto import CallDraft
+from app.services.calls.filters import CallFilter, rank_outages
+from app.services.calls.reads import CallReads
 from app.services.context import ServiceContext
-from app.services.demo import load_demo
-from app.services.incident_reads import IncidentReads
-from app.services.incidents import IncidentCommands, IncidentDraft
+from app.services.incidents.commands import IncidentCommands, IncidentDraft
+from app.services.incidents.reads import IncidentReads
 from tests.helpers import add_service
 from tests.ui.calls.conftest import Console, show_console
 from ui.calls.call_model import CALL_COLUMNS, CallColumn, CallListModel

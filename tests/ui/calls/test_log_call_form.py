@@ -10,13 +10,13 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from app.db.models import Call
-from app.services.call_dto import CallDraft, LoggedCall
-from app.services.call_reads import CallReads
+from app.services.admin.demo import load_demo
+from app.services.calls.dto import CallDraft, LoggedCall
+from app.services.calls.reads import CallReads
 from app.services.context import ServiceContext
-from app.services.demo import load_demo
-from app.services.incident_reads import IncidentReads
+from app.services.incidents.reads import IncidentReads
 from app.settings import load_settings
-from tests.app.services.test_calls import declare_outage
+from tests.app.services.calls.test_calls import declare_outage
 from tests.helpers import add_service
 from tests.ui.calls.conftest import (
     add_contact,

@@ -12,11 +12,11 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.clock import ManualClock
 from app.domain.roles import Role
-from app.services.call_dto import CallDraft
-from app.services.call_reads import CallReads
-from app.services.calls import CallCommands
+from app.services.calls.commands import CallCommands
+from app.services.calls.dto import CallDraft
+from app.services.calls.reads import CallReads
 from app.services.context import ServiceContext
-from app.services.incident_reads import IncidentReads
+from app.services.incidents.reads import IncidentReads
 from tests.helpers import add_agent, add_service
 from tests.ui.calls.conftest import open_form_with_keys, press, show_console, type_here
 from ui.console_context import ConsoleContext

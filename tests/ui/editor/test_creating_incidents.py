@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from app.db.models import PriorityMatrixCell
 from app.domain.priority import Priority
 from app.services.context import ServiceContext
-from app.services.incident_reads import IncidentReads
+from app.services.incidents.reads import IncidentReads
 from tests.ui.editor.conftest import Seed, choose, show_editor
 from ui.editor import IncidentEditor
 from ui.task_runner import TaskRunner

@@ -7,9 +7,9 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.lifecycle import Status
 from app.services.context import ServiceContext
-from app.services.dto import IncidentDetail
-from app.services.incident_reads import IncidentReads
-from app.services.incidents import IncidentCommands
+from app.services.incidents.commands import IncidentCommands
+from app.services.incidents.dto import IncidentDetail
+from app.services.incidents.reads import IncidentReads
 from tests.helpers import add_agent, as_actor, open_incident
 from tests.ui.editor.conftest import Seed, choose
 from ui.editor import IncidentEditor

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.services.context import ServiceContext
-from app.services.presence import PresenceService, incident_subject
+from app.services.incidents.presence import PresenceService, incident_subject
 from tests.helpers import add_agent, as_actor, open_incident
 from tests.ui.editor.conftest import show_editor
 

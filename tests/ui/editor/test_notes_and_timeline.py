@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.clock import ManualClock
 from app.services.context import ServiceContext
-from app.services.incident_reads import IncidentReads
-from app.services.incidents import IncidentCommands
+from app.services.incidents.commands import IncidentCommands
+from app.services.incidents.reads import IncidentReads
 from tests.helpers import open_incident
 from tests.ui.editor.conftest import Seed
 from ui.editor import IncidentEditor

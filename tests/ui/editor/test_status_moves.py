@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 from app.domain.lifecycle import HoldReason, Status
 from app.domain.roles import Role
 from app.services.context import ServiceContext
-from app.services.incident_reads import IncidentReads
+from app.services.incidents.reads import IncidentReads
 from tests.helpers import add_agent, as_actor, open_incident
 from tests.ui.editor.conftest import Seed, choose, show_editor
 from ui.editor import IncidentEditor

@@ -16,7 +16,7 @@ from app.db.engine import open_database
 from app.db.models import Call, TimelineEvent
 from app.domain.clock import ManualClock
 from app.services.context import ServiceContext
-from app.services.directory import sign_in
+from app.services.directory.reads import sign_in
 from app.settings import load_settings
 from tests.helpers import CutLine, open_incident
 from tests.ui.calls.conftest import open_form_with_keys, press, show_console, type_here

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from app.services.presence import PresenceService, incident_subject
+from app.services.incidents.presence import PresenceService, incident_subject
 from tests.helpers import add_agent, as_actor
 from ui.console_context import ConsoleContext
 from ui.live.presence import PresenceLabel, presence_text

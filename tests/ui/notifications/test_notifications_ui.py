@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.domain.clock import ManualClock
-from app.services.incidents import IncidentCommands
+from app.services.incidents.commands import IncidentCommands
 from tests.app.adapters.notification_server import NotificationServer
 from tests.helpers import open_incident
 from ui.console_context import ConsoleContext

@@ -18,10 +18,10 @@ from app.db.live import PostgresListener, watcher_for
 from app.db.migrate import upgrade
 from app.domain.clock import ManualClock
 from app.domain.roles import Role
-from app.services.claims import Claims
 from app.services.context import ServiceContext
-from app.services.directory import sign_in
-from app.services.incidents import IncidentCommands
+from app.services.directory.reads import sign_in
+from app.services.incidents.claims import Claims
+from app.services.incidents.commands import IncidentCommands
 from app.settings import load_settings
 from tests.helpers import PG_ADMIN_URL, add_agent, as_actor, open_incident
 from ui.console_context import ConsoleContext

@@ -12,12 +12,12 @@ from pytestqt.qtbot import QtBot
 from app.domain.clock import ManualClock
 from app.domain.lifecycle import HoldReason, Status
 from app.domain.sla import SlaState
+from app.services.admin.demo import load_demo
 from app.services.context import ServiceContext
-from app.services.demo import load_demo
-from app.services.dto import IncidentRow
-from app.services.incident_reads import IncidentReads
-from app.services.incidents import IncidentCommands, IncidentDraft
-from app.services.queue_view import COLUMNS, Column, QuickFilter, Viewer
+from app.services.incidents.commands import IncidentCommands, IncidentDraft
+from app.services.incidents.dto import IncidentRow
+from app.services.incidents.queue_filters import COLUMNS, Column, QuickFilter, Viewer
+from app.services.incidents.reads import IncidentReads
 from tests.helpers import add_agent, add_team, as_actor
 from ui import theme
 from ui.queue.queue_model import ID_ROLE, QueueModel

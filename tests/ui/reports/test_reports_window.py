@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from app.services.imports import import_servicenow
+from app.services.imports.commands import import_servicenow
 from ui.console_context import ConsoleContext
 from ui.reports.bar_chart import value_texts
 from ui.reports.reports_window import open_reports

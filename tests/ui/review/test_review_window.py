@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 from app.adapters.review_markdown import HEADINGS
 from app.domain.clock import ManualClock
 from app.domain.review import ActionItem
-from app.services.post_incident_review import PostIncidentReviews
-from tests.app.services.review_support import ResolvedOutage, resolve_outage
+from app.services.reports.post_incident_review import PostIncidentReviews
+from tests.app.services.reports.review_support import ResolvedOutage, resolve_outage
 from tests.helpers import add_agent, as_actor
 from ui.console_context import ConsoleContext
 from ui.review.action_items_model import DONE, DUE, OWNER, TEXT, ActionItemsModel

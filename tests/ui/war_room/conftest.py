@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.services.context import ServiceContext
-from tests.app.services.war_room_support import Outage, declare_outage
+from tests.app.services.war_room.war_room_support import Outage, declare_outage
 from ui.console_context import ConsoleContext
 from ui.war_room import WarRoomWindow
 

@@ -15,9 +15,9 @@ from app.domain.lifecycle import Status
 from app.domain.priority import Priority
 from app.domain.status_update import Audience
 from app.domain.vendor import VendorState
-from app.services.call_dto import CallRow
-from app.services.dto import TimelineEntry
-from app.services.war_room_dto import ChecklistRow, ChildRow, StatusUpdateRow, VendorRow
+from app.services.calls.dto import CallRow
+from app.services.incidents.dto import TimelineEntry
+from app.services.war_room.dto import ChecklistRow, ChildRow, StatusUpdateRow, VendorRow
 from ui.war_room.calls_panel import CallLogModel
 from ui.war_room.checklist_panel import ChecklistModel
 from ui.war_room.children_panel import ChildrenModel

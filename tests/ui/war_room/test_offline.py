@@ -22,9 +22,9 @@ from app.db.models import Call, ChecklistItem, StatusUpdate, TimelineEvent
 from app.domain.clock import ManualClock
 from app.domain.status_update import local_clock
 from app.services.context import ServiceContext
-from app.services.directory import sign_in
+from app.services.directory.reads import sign_in
 from app.settings import load_settings
-from tests.app.services.war_room_support import Outage, declare_outage
+from tests.app.services.war_room.war_room_support import Outage, declare_outage
 from tests.helpers import CutLine
 from tests.ui.war_room.conftest import press_ok, show_war_room
 from tests.ui.war_room.test_updates import type_update, write_config

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 
 from app.services.context import ServiceContext
-from app.services.offline_ops import AddNote, TickItem
-from app.services.war_room import WarRoomReads
-from tests.app.services.war_room_support import declare_outage
+from app.services.offline.operations import AddNote, TickItem
+from app.services.war_room.reads import WarRoomReads
+from tests.app.services.war_room.war_room_support import declare_outage
 from tests.ui.war_room.test_models import NINE, call, event, step, update
 from ui.war_room.calls_panel import CallLogModel
 from ui.war_room.checklist_panel import ChecklistModel

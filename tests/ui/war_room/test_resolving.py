@@ -10,11 +10,11 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.lifecycle import Status
 from app.services.context import ServiceContext
-from app.services.incident_reads import IncidentReads
-from app.services.war_room_commands import WarRoomCommands
-from app.services.war_room_dto import WarRoomCallDraft
+from app.services.incidents.reads import IncidentReads
+from app.services.war_room.commands import WarRoomCommands
+from app.services.war_room.dto import WarRoomCallDraft
 from app.settings import load_settings
-from tests.app.services.war_room_support import Outage
+from tests.app.services.war_room.war_room_support import Outage
 from tests.helpers import open_incident
 from tests.ui.war_room.conftest import press_ok, show_war_room
 from ui.console_context import ConsoleContext

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from app.adapters.webhooks import RetryPolicy
 from app.domain.clock import ManualClock
 from app.services.context import ServiceContext
-from app.services.status_updates import StatusUpdates
+from app.services.war_room.status_updates import StatusUpdates
 from tests.app.adapters.webhook_server import WebhookServer
 from ui.war_room import WarRoomWindow
 

@@ -15,9 +15,9 @@ from sqlalchemy import event
 
 from app.domain.clock import ManualClock
 from app.services.context import ServiceContext
-from app.services.war_room_commands import WarRoomCommands
+from app.services.war_room.commands import WarRoomCommands
 from app.settings import load_settings
-from tests.app.services.war_room_support import Outage
+from tests.app.services.war_room.war_room_support import Outage
 from tests.helpers import open_incident
 from tests.ui.war_room.conftest import show_war_room
 from ui.console_context import ConsoleContext

@@ -1,0 +1,473 @@
+"""Logging calls: save a call (once, however often it is submitted), link calls to incidents,
+open an incident from a call, declare a major incident from a surge, and call people back.
+
+Every public method checks the actor's role and is one transaction (the composed ones, such as
+"new incident from a call", are a few, each safe to repeat). Linking a call writes the incident's
+timeline and records a change for the incident, so the queue's Calls column updates everywhere.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import replace
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.adapters.runbooks import load_runbook
+from app.db.models import Call, Contact, Incident, Service
+from app.domain.errors import RuleViolation
+from app.domain.lifecycle import Status
+from app.domain.priority import Impact, Urgency
+from app.domain.roles import Action
+from app.domain.services_state import ServiceState
+from app.services.calls.dto import (
+    CallDraft,
+    CallerCard,
+    CallRow,
+    ContactDraft,
+    LinkOutcome,
+    LoggedCall,
+    SurgeDeclared,
+)
+from app.services.calls.reads import CallReads, call_row, incident_call_count
+from app.services.context import ServiceContext
+from app.services.errors import AlreadyCovered, InvalidInput, NotFound
+from app.services.feed.records import record_change, record_event
+from app.services.incidents.commands import AffectedService, IncidentCommands, IncidentDraft
+from app.services.incidents.dto import IncidentDetail
+from app.services.incidents.fields import CHANNELS
+from app.services.incidents.reads import IncidentReads
+
+CALLER_MAX = 200
+NUMBER_MAX = 60
+SURGE_RUNBOOK = "major-incident"
+
+
+class CallCommands:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    # -- logging ---------------------------------------------------------------------------
+
+    def log_call(self, draft: CallDraft) -> LoggedCall:
+        """Save one call, linked to an incident if the draft names one. Saving a draft whose
+        `client_uuid` was saved before returns that call and changes nothing."""
+        self._ctx.actor.require(Action.LOG_CALL)
+        draft = checked_call_draft(draft)
+        linking = draft.incident_id is not None or bool(draft.incident_number)
+        if linking:
+            self._ctx.actor.require(Action.LINK)
+        try:
+            return self._insert_call(draft, linking)
+        except IntegrityError:
+            # The draft was saved before (a retry, or Enter pressed twice): its client_uuid is
+            # taken. The failed transaction wrote nothing; return the call saved the first time.
+            with self._ctx.db.read() as session:
+                existing = _by_uuid(session, draft.client_uuid)
+                if existing is None:
+                    raise
+                return self._logged(session, existing, created=False)
+
+    def _insert_call(self, draft: CallDraft, linking: bool) -> LoggedCall:
+        # No look-up of the client_uuid first and no savepoint around the insert: the unique key
+        # catches a repeat, and each round trip saved is latency an agent feels on a team server.
+        with self._ctx.db.write() as session:
+            incident = _linkable_incident(session, draft) if linking else None
+            contact = _resolve_contact(session, self._ctx, draft)
+            callback_number = draft.callback_number
+            if draft.callback_wanted and not callback_number and contact and contact.phone:
+                callback_number = contact.phone
+            call = Call(
+                client_uuid=draft.client_uuid,
+                at=self._ctx.clock.now(),
+                contact_id=contact.id if contact else None,
+                caller_name=contact.name if contact else draft.caller_name,
+                channel=draft.channel,
+                service_id=draft.service_id,
+                symptom=draft.symptom,
+                callback_wanted=draft.callback_wanted,
+                callback_number=callback_number or None,
+                callback_done_at=None,
+                incident_id=incident.id if incident else None,
+                agent_id=self._ctx.actor.agent_id,
+            )
+            session.add(call)
+            session.flush()
+            record_change(session, self._ctx, "calls", call.id, "insert")
+            if incident is not None:
+                self._note_linked(session, incident, [call])
+            return self._logged(session, call, created=True)
+
+    def _logged(self, session: Session, call: Call, *, created: bool) -> LoggedCall:
+        count = incident_call_count(session, call.incident_id) if call.incident_id else None
+        return LoggedCall(call=call_row(session, call.id), created=created, incident_calls=count)
+
+    def create_contact(self, draft: ContactDraft) -> CallerCard:
+        """Add a caller to the contacts, from the call form."""
+        self._ctx.actor.require(Action.LOG_CALL)
+        name = " ".join(draft.name.split())
+        if not name:
+            raise InvalidInput("name", "Type the caller's name to add them to the contacts.")
+        with self._ctx.db.write() as session:
+            contact = Contact(
+                name=name[:CALLER_MAX],
+                phone=draft.phone.strip() or None,
+                email=draft.email.strip() or None,
+                department=draft.department.strip() or None,
+                vip=draft.vip,
+            )
+            session.add(contact)
+            session.flush()
+            record_change(session, self._ctx, "contacts", contact.id, "insert")
+            contact_id = contact.id
+        card = CallReads(self._ctx).caller(contact_id)
+        assert card is not None
+        return card
+
+    # -- linking ---------------------------------------------------------------------------
+
+    def link_calls(self, call_ids: Sequence[int], incident_id: int) -> LinkOutcome:
+        """Link calls (one or a selection) to an open incident. Calls linked elsewhere move, and
+        both incidents' timelines say so."""
+        self._ctx.actor.require(Action.LINK)
+        wanted = sorted(set(call_ids))
+        if not wanted:
+            raise InvalidInput("calls", "Select the calls to link first.")
+        with self._ctx.db.write() as session:
+            incident = session.get(Incident, incident_id)
+            if incident is None:
+                raise NotFound(f"Incident {incident_id} no longer exists.")
+            _check_open(incident)
+            calls = list(session.scalars(select(Call).where(Call.id.in_(wanted)).order_by(Call.at)))
+            if len(calls) != len(wanted):
+                raise NotFound("Some of those calls no longer exist; reload the call list.")
+            moving = [c for c in calls if c.incident_id != incident.id]
+            for call in moving:
+                if call.incident_id is not None:
+                    self._note_moved(session, call, incident)
+                call.incident_id = incident.id
+                record_change(
+                    session, self._ctx, "calls", call.id, "update", fields=["incident_id"]
+                )
+            session.flush()
+            if moving:
+                self._note_linked(session, incident, moving)
+            return LinkOutcome(
+                incident.id, incident.number, len(moving), incident_call_count(session, incident.id)
+            )
+
+    def link_calls_by_number(self, call_ids: Sequence[int], number: str) -> LinkOutcome:
+        incident_id = _incident_id_by_number(self._ctx, number)
+        return self.link_calls(call_ids, incident_id)
+
+    def _note_linked(self, session: Session, incident: Incident, calls: Sequence[Call]) -> None:
+        if len(calls) == 1:
+            call = calls[0]
+            who = call.caller_name or "an unnamed caller"
+            what = f": {call.symptom}" if call.symptom else ""
+            summary = f"Call from {who} linked{what}"
+        else:
+            summary = f"{len(calls)} calls linked"
+        record_event(
+            session,
+            self._ctx,
+            incident,
+            "call",
+            summary,
+            {"call_ids": [c.id for c in calls]},
+        )
+        record_change(
+            session,
+            self._ctx,
+            "incidents",
+            incident.id,
+            "update",
+            version=incident.version,
+            fields=["calls"],
+        )
+
+    def _note_moved(self, session: Session, call: Call, to: Incident) -> None:
+        old = session.get(Incident, call.incident_id)
+        if old is None:
+            return
+        who = call.caller_name or "an unnamed caller"
+        record_event(
+            session,
+            self._ctx,
+            old,
+            "call",
+            f"Call from {who} moved to {to.number}",
+            {"call_ids": [call.id], "to": to.id},
+        )
+        record_change(
+            session, self._ctx, "incidents", old.id, "update", version=old.version, fields=["calls"]
+        )
+
+    # -- new incidents ---------------------------------------------------------------------
+
+    def new_incident_from_call(
+        self, call_id: int, *, impact: int = Impact.MEDIUM, urgency: int = Urgency.MEDIUM
+    ) -> IncidentDetail:
+        """Open an incident prefilled from the call (title, service, caller, channel, what they
+        see, the callback number) and link the call to it."""
+        self._ctx.actor.require(Action.OPEN_INCIDENT)
+        self._ctx.actor.require(Action.LINK)
+        reads = CallReads(self._ctx)
+        found = reads.rows_by_id([call_id])
+        if not found:
+            raise NotFound("That call no longer exists; reload the call list.")
+        call = found[0]
+        if call.incident_id is not None:
+            raise RuleViolation(
+                f"This call is already linked to {call.incident_number}; "
+                "open that incident instead, or link the call elsewhere from the call list."
+            )
+        incident = IncidentCommands(self._ctx).open(draft_from_call(call, impact, urgency))
+        self.link_calls([call.id], incident.id)
+        return IncidentReads(self._ctx).detail(incident.id)
+
+    def log_call_as_new_incident(
+        self, draft: CallDraft, *, impact: int = Impact.MEDIUM, urgency: int = Urgency.MEDIUM
+    ) -> tuple[LoggedCall, IncidentDetail]:
+        """Save the call and open an incident from it. Safe to repeat: a draft saved before
+        returns the incident its call was linked to."""
+        self._ctx.actor.require(Action.OPEN_INCIDENT)
+        logged = self.log_call(replace(draft, incident_id=None, incident_number=""))
+        if not logged.created and logged.call.incident_id is not None:
+            return logged, IncidentReads(self._ctx).detail(logged.call.incident_id)
+        detail = self.new_incident_from_call(logged.call.id, impact=impact, urgency=urgency)
+        fresh = CallReads(self._ctx).rows_by_id([logged.call.id])[0]
+        return LoggedCall(fresh, logged.created, 1), detail
+
+    def declare_major_from_surge(self, service_id: int, call_ids: Sequence[int]) -> SurgeDeclared:
+        """One click on a surge suggestion: open a major incident for the service (the person
+        clicking commands it), mark the service as partly out, and link the surge's calls. When
+        a colleague declared one for the service first (even a moment ago, from another
+        workstation's banner), the calls are linked to theirs instead: one outage, one major."""
+        self._ctx.actor.require(Action.DECLARE_MAJOR)
+        self._ctx.actor.require(Action.OPEN_INCIDENT)
+        self._ctx.actor.require(Action.LINK)
+        calls = CallReads(self._ctx).rows_by_id(call_ids)
+        if not calls:
+            raise InvalidInput("calls", "The calls of that surge no longer exist.")
+        with self._ctx.db.read() as session:
+            service = session.get(Service, service_id)
+            if service is None:
+                raise NotFound("That service no longer exists.")
+            service_name = service.name
+        try:
+            major = IncidentCommands(self._ctx).open_major(
+                surge_draft(service_id, service_name, calls),
+                commander_id=self._ctx.actor.agent_id,
+                affected=[AffectedService(service_id, ServiceState.PARTIAL_OUTAGE)],
+                runbook=load_runbook(SURGE_RUNBOOK),
+            )
+        except AlreadyCovered as covered:
+            outcome = self.link_calls([c.id for c in calls], covered.major_id)
+            detail = IncidentReads(self._ctx).detail(covered.major_id)
+            return SurgeDeclared(detail, outcome, declared_by=covered.commander or "a colleague")
+        outcome = self.link_calls([c.id for c in calls], major.id)
+        return SurgeDeclared(IncidentReads(self._ctx).detail(major.id), outcome)
+
+    # -- callbacks -------------------------------------------------------------------------
+
+    def mark_called_back(self, call_id: int) -> CallRow:
+        """Record that the caller was called back; the incident's timeline says who and when."""
+        self._ctx.actor.require(Action.LOG_CALL)
+        with self._ctx.db.write() as session:
+            call = session.get(Call, call_id)
+            if call is None:
+                raise NotFound("That call no longer exists; reload the callback list.")
+            if not call.callback_wanted:
+                raise RuleViolation("This caller did not ask for a callback.")
+            if call.callback_done_at is not None:
+                return call_row(session, call.id)  # a colleague (or a double click) did it
+            call.callback_done_at = self._ctx.clock.now()
+            record_change(
+                session, self._ctx, "calls", call.id, "update", fields=["callback_done_at"]
+            )
+            incident = session.get(Incident, call.incident_id) if call.incident_id else None
+            if incident is not None:
+                number = f" on {call.callback_number}" if call.callback_number else ""
+                record_event(
+                    session,
+                    self._ctx,
+                    incident,
+                    "callback",
+                    f"Called back {call.caller_name or 'the caller'}{number}",
+                    {"call_id": call.id},
+                )
+                record_change(
+                    session,
+                    self._ctx,
+                    "incidents",
+                    incident.id,
+                    "update",
+                    version=incident.version,
+                    fields=["callbacks"],
+                )
+            session.flush()
+            return call_row(session, call.id)
+
+
+def draft_from_call(
+    call: CallRow, impact: int = Impact.MEDIUM, urgency: int = Urgency.MEDIUM
+) -> IncidentDraft:
+    """An incident prefilled from a call: what they see becomes the title."""
+    symptom = " ".join(call.symptom.split())
+    if symptom:
+        title = symptom if len(symptom) <= 120 else symptom[:117].rstrip() + "…"
+        if call.service and call.service.lower() not in symptom.lower():
+            title = f"{call.service}: {title}"
+    elif call.service:
+        title = f"{call.service} problem reported by {call.caller or 'a caller'}"
+    else:
+        title = f"Problem reported by {call.caller or 'a caller'}"
+    channel = call.channel.replace("_", " ")
+    lines = [
+        f"Reported by {channel} by {call.caller or 'an unnamed caller'} at {call.at:%H:%M} UTC."
+    ]
+    if call.symptom:
+        lines.append(f"What they see: {call.symptom}")
+    if call.callback_wanted:
+        lines.append(f"Callback wanted on {call.callback_number or 'their usual number'}.")
+    return IncidentDraft(
+        title=title,
+        impact=impact,
+        urgency=urgency,
+        description="\n".join(lines),
+        service_id=call.service_id,
+        caller_id=call.contact_id,
+        channel=call.channel,
+        category=call.service or None,
+    )
+
+
+def surge_draft(service_id: int, service: str, calls: Sequence[CallRow]) -> IncidentDraft:
+    seen: list[str] = []
+    for call in calls:
+        symptom = " ".join(call.symptom.split())
+        if symptom and symptom.lower() not in (s.lower() for s in seen):
+            seen.append(symptom)
+    lines = [f"Declared from a surge: {len(calls)} calls about {service}."]
+    lines += [f"- {s}" for s in seen[:10]]
+    return IncidentDraft(
+        title=f"{service}: many users affected ({len(calls)} calls)",
+        impact=Impact.HIGH,
+        urgency=Urgency.HIGH,
+        description="\n".join(lines),
+        service_id=service_id,
+        channel="phone",
+        category=service,
+    )
+
+
+def new_client_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def checked_call_draft(draft: CallDraft) -> CallDraft:
+    """The draft as it is saved: trimmed, and refused with a clear message when unusable."""
+    try:
+        uuid.UUID(draft.client_uuid)
+    except (ValueError, AttributeError, TypeError):
+        raise InvalidInput(
+            "client_uuid", "The call has no valid save key; reopen the form."
+        ) from None
+    caller = " ".join(draft.caller_name.split())
+    symptom = draft.symptom.strip()
+    number = draft.callback_number.strip()
+    if not caller and not symptom and draft.service_id is None and draft.contact_id is None:
+        raise InvalidInput("caller", "Type who called, or what they see, before saving.")
+    if len(caller) > CALLER_MAX:
+        raise InvalidInput("caller", f"Keep the caller's name under {CALLER_MAX} characters.")
+    if len(number) > NUMBER_MAX:
+        raise InvalidInput("callback_number", "That callback number is too long.")
+    if draft.channel not in CHANNELS:
+        raise InvalidInput("channel", f"Unknown channel {draft.channel!r}.")
+    return replace(
+        draft,
+        caller_name=caller,
+        symptom=symptom,
+        callback_number=number,
+        incident_number=draft.incident_number.strip().upper(),
+    )
+
+
+def _by_uuid(session: Session, client_uuid: str) -> Call | None:
+    return session.scalar(select(Call).where(Call.client_uuid == client_uuid))
+
+
+def _check_open(incident: Incident) -> None:
+    status = Status(incident.status)
+    if not status.is_open:
+        raise RuleViolation(
+            f"{incident.number} is {status.label.lower()}; reopen it, or open a new incident "
+            "from the call."
+        )
+
+
+def _normalised_number(number: str) -> str:
+    text = number.strip().upper()
+    digits = text.removeprefix("INC")
+    if digits.isdigit():
+        return f"INC{int(digits):07d}"
+    return text
+
+
+def _linkable_incident(session: Session, draft: CallDraft) -> Incident:
+    if draft.incident_id is not None:
+        incident = session.get(Incident, draft.incident_id)
+        if incident is None:
+            raise NotFound("That incident no longer exists; choose another.")
+    else:
+        number = _normalised_number(draft.incident_number)
+        incident = session.scalar(select(Incident).where(Incident.number == number))
+        if incident is None:
+            raise InvalidInput("incident_number", f"There is no incident {number}.")
+    _check_open(incident)
+    return incident
+
+
+def _incident_id_by_number(ctx: ServiceContext, number: str) -> int:
+    wanted = _normalised_number(number)
+    with ctx.db.read() as session:
+        found = session.scalar(select(Incident.id).where(Incident.number == wanted))
+    if found is None:
+        raise InvalidInput("incident_number", f"There is no incident {wanted}.")
+    return found
+
+
+def _resolve_contact(session: Session, ctx: ServiceContext, draft: CallDraft) -> Contact | None:
+    if draft.contact_id is not None:
+        contact = session.get(Contact, draft.contact_id)
+        if contact is None:
+            raise NotFound("That caller is no longer in the contacts; type the name again.")
+        return contact
+    if not draft.add_contact or not draft.caller_name:
+        return None
+    # The same name typed again without picking it: use that contact, do not make a twin.
+    same = list(
+        session.scalars(
+            select(Contact).where(func.lower(Contact.name) == draft.caller_name.lower()).limit(2)
+        )
+    )
+    if len(same) == 1:
+        return same[0]
+    if same:
+        return None  # two people share the name: keep the typed name, let the agent pick later
+    contact = Contact(
+        name=draft.caller_name,
+        phone=draft.callback_number or None,
+        vip=False,
+    )
+    session.add(contact)
+    session.flush()
+    record_change(session, ctx, "contacts", contact.id, "insert")
+    return contact

@@ -1,0 +1,1 @@
+"""Bringing history in from other help desks, streamed and idempotent."""

@@ -1,0 +1,204 @@
+"""Importing the ServiceNow incident event log and other help desks' CSV files."""
+
+from __future__ import annotations
+
+import lzma
+import os
+from collections import Counter as Tally
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.adapters.csv_mapping import load_mapping
+from app.db.models import Agent, Contact, Incident, Team, TimelineEvent
+from app.services.context import ServiceContext
+from app.services.errors import InvalidInput
+from app.services.imports.commands import import_csv, import_servicenow
+from app.services.imports.writer import ImportCancelled
+from tests.helpers import open_incident, shared_data_dir
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIRST50 = FIXTURES / "servicenow_first50.csv"
+DATA = shared_data_dir()
+SAMPLE = DATA / "uci498_incident_event_log_sample_first1000incidents.csv"
+FULL = DATA / "uci498_incident_event_log.csv.xz"
+BPIC14 = DATA / "bpic2014_incidents_sample4000_cases.csv"
+
+
+def _need(path: Path) -> Path:
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is required in CI (the shared data folder is missing)")
+        pytest.skip(f"{path.name} is not here: the shared data folder is absent")
+    return path
+
+
+def _count(ctx: ServiceContext, column: object) -> int:
+    with ctx.db.read() as session:
+        return int(session.scalar(select(func.count(column))) or 0)  # type: ignore[arg-type]
+
+
+def _header() -> str:
+    return FIRST50.read_text(encoding="utf-8").splitlines()[0]
+
+
+def _lines(n: int) -> list[str]:
+    return FIRST50.read_text(encoding="utf-8").splitlines()[1 : n + 1]
+
+
+def test_the_fixture_imports_as_fifty_incidents_with_their_history(ctx: ServiceContext) -> None:
+    report = import_servicenow(ctx, FIRST50)
+    assert (report.rows_read, report.incidents_created, report.incidents_updated) == (308, 50, 0)
+    assert report.rejected == ()
+    assert report.events_added == _count(ctx, TimelineEvent.id) == 285
+    with ctx.db.read() as session:
+        priorities = Tally(session.scalars(select(Incident.priority)))
+        statuses = Tally(session.scalars(select(Incident.status)))
+        first = session.scalars(select(Incident).where(Incident.number == "INC0000045")).one()
+        kinds = Tally(session.scalars(select(TimelineEvent.kind)))
+        teams = session.scalar(select(func.count(Team.id)))
+        callers = session.scalar(select(func.count(Contact.id)))
+    # From each incident's last row in the file (priority is 93% "3 - Moderate" in the log)
+    assert priorities == {3: 43, 4: 5, 2: 2}
+    assert statuses == {"closed": 50}
+    # Counted independently over the CSV: state changes and (group, agent) changes per incident
+    assert kinds == {"created": 50, "status": 136, "assigned": 97, "priority": 2}
+    assert teams == 17  # the teams of the final assignments
+    assert callers == 46  # distinct callers
+    assert first.title == "Category 55 / Subcategory 170 / Symptom 72"
+    assert (first.impact, first.urgency, first.priority, first.channel) == (2, 2, 3, "phone")
+    assert first.opened_at.isoformat() == "2016-02-29T01:16:00+00:00"  # day-first 29/2/2016
+    assert first.resolved_at is not None
+    assert first.resolved_at.isoformat().startswith("2016-02-29")
+    assert first.closed_at is not None
+    assert first.closed_at.isoformat().startswith("2016-03-05")
+    assert first.acknowledged_at is not None
+    assert first.resolution == "code 5"
+
+
+def test_awaiting_states_become_on_hold_with_a_reason(ctx: ServiceContext) -> None:
+    import_servicenow(ctx, FIRST50)
+    with ctx.db.read() as session:
+        summaries = set(
+            session.scalars(select(TimelineEvent.summary).where(TimelineEvent.kind == "status"))
+        )
+    assert "In progress → On hold (awaiting caller)" in summaries
+    assert "In progress → On hold (awaiting change)" in summaries  # Awaiting Problem
+
+
+def test_reimport_updates_and_never_duplicates(ctx: ServiceContext) -> None:
+    import_servicenow(ctx, FIRST50)
+    events = _count(ctx, TimelineEvent.id)
+    again = import_servicenow(ctx, FIRST50)
+    assert (again.incidents_created, again.incidents_updated, again.events_added) == (0, 50, 0)
+    assert _count(ctx, Incident.id) == 50
+    assert _count(ctx, TimelineEvent.id) == events
+    assert _count(ctx, Agent.id) == _count(ctx, Agent.id)  # no new people either
+
+
+def test_new_incidents_are_numbered_after_the_imported_ones(ctx: ServiceContext) -> None:
+    import_servicenow(ctx, FIRST50)
+    assert open_incident(ctx).number == "INC0000127"
+
+
+def test_malformed_rows_are_listed_with_line_and_reason(
+    ctx: ServiceContext, tmp_path: Path
+) -> None:
+    good = _lines(3)  # INC0000045's three rows: lines 2-4
+    junk_state = good[0].replace(",New,", ",-100,", 1)
+    short = "INC0000999,Active,true"
+    bad_date = good[0].replace("INC0000045", "INC0000998").replace("29/2/2016 01:16", "2016-02-29")
+    no_number = good[0].replace("INC0000045", "?")
+    path = tmp_path / "broken.csv"
+    text = "\n".join([_header(), *good, junk_state, short, bad_date, no_number]) + "\n"
+    path.write_text(text, encoding="utf-8")
+    report = import_servicenow(ctx, path)
+    assert report.incidents_created == 1
+    reasons = {r.line: r.reason for r in report.rejected}
+    assert set(reasons) == {5, 6, 7, 8}
+    assert "-100" in reasons[5]
+    assert "has 3 fields" in reasons[6]
+    assert "D/M/YYYY" in reasons[7]
+    assert "number is missing" in reasons[8]
+
+
+def test_a_junk_state_row_is_rejected_but_its_incident_kept(
+    ctx: ServiceContext, tmp_path: Path
+) -> None:
+    rows = _lines(3)
+    rows[1] = rows[1].replace(",Resolved,", ",-100,", 1)
+    path = tmp_path / "junk.csv"
+    path.write_text("\n".join([_header(), *rows]) + "\n", encoding="utf-8")
+    report = import_servicenow(ctx, path)
+    assert report.incidents_created == 1
+    assert [(r.line, "unknown incident_state '-100'" in r.reason) for r in report.rejected] == [
+        (3, True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notes.txt", b"number,incident_state\n", "not a CSV file"),
+        ("empty.csv", b"", "is empty"),
+        ("other.csv", b"id,title\n1,Printer\n", "not a ServiceNow incident event log"),
+        ("broken.csv.xz", b"this is not xz data", "not a readable CSV"),
+        ("binary.csv", bytes(range(128, 256)) * 4, "not a readable CSV"),
+    ],
+)
+def test_a_file_that_is_not_a_servicenow_log_is_refused_clearly(
+    ctx: ServiceContext, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InvalidInput, match=message):
+        import_servicenow(ctx, path)
+    assert _count(ctx, Incident.id) == 0
+
+
+def test_cancelling_leaves_nothing_behind(ctx: ServiceContext) -> None:
+    with pytest.raises(ImportCancelled):
+        import_servicenow(ctx, _need(SAMPLE), cancelled=lambda: True)
+    assert _count(ctx, Incident.id) == 0
+    assert _count(ctx, TimelineEvent.id) == 0
+
+
+def test_progress_is_reported_up_to_the_whole_file(ctx: ServiceContext) -> None:
+    seen: list[tuple[int, int]] = []
+    import_servicenow(ctx, _need(SAMPLE), progress=lambda done, total: seen.append((done, total)))
+    assert len(seen) >= 2
+    assert seen[-1][0] == seen[-1][1] == SAMPLE.stat().st_size
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+@pytest.mark.slow
+def test_the_thousand_incident_sample_imports_whole(ctx: ServiceContext) -> None:
+    report = import_servicenow(ctx, _need(SAMPLE))
+    assert (report.rows_read, report.incidents_created, len(report.rejected)) == (6784, 1000, 0)
+    assert _count(ctx, Incident.id) == 1000
+
+
+@pytest.mark.slow
+def test_the_full_compressed_log_imports_in_well_under_a_minute(
+    sqlite_ctx: ServiceContext, tmp_path: Path
+) -> None:
+    report = import_servicenow(sqlite_ctx, _need(FULL))
+    assert (report.rows_read, report.incidents_created) == (141_712, 24_918)
+    # The junk state -100 (5 rows, per the data README) and nothing else.
+    assert len(report.rejected) == 5
+    assert all("-100" in r.reason for r in report.rejected)
+    assert report.seconds < 60
+    with lzma.open(FULL, "rt") as stream:
+        assert stream.readline().startswith("number,incident_state")
+
+
+def test_bpic2014_cases_import_through_a_mapping(ctx: ServiceContext) -> None:
+    mapping = load_mapping(FIXTURES / "bpic2014_mapping.json")
+    report = import_csv(ctx, _need(BPIC14), mapping)
+    assert (report.rows_read, report.incidents_created, len(report.rejected)) == (4000, 4000, 0)
+    with ctx.db.read() as session:
+        first = session.scalars(select(Incident).where(Incident.number == "IM0000013")).one()
+    assert (first.status, first.impact, first.urgency, first.priority) == ("closed", 3, 3, 4)
+    assert first.opened_at.isoformat() == "2012-08-10T11:27:59+00:00"
+    assert first.title.startswith("incident: WBA000124")
