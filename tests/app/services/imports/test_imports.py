@@ -18,7 +18,7 @@ from app.services.imports.commands import import_csv, import_servicenow
 from app.services.imports.writer import ImportCancelled
 from tests.helpers import open_incident, shared_data_dir
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
 FIRST50 = FIXTURES / "servicenow_first50.csv"
 DATA = shared_data_dir()
 SAMPLE = DATA / "uci498_incident_event_log_sample_first1000incidents.csv"

@@ -29,7 +29,7 @@ from tests.app.services.war_room.war_room_support import Outage, declare_outage
 from tests.fault_proxy import FaultProxy
 from tests.helpers import CutLine
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 
 
 def count(db: Database, model: type, *where: object) -> int:
