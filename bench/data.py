@@ -21,9 +21,7 @@ from app.services.directory.reads import sign_in
 from app.services.imports.commands import ImportReport, import_servicenow
 from bench.scale_data import generate, generate_history
 
-SERVICENOW = (
-    Path(__file__).resolve().parents[2] / "shared" / "data" / "uci498_incident_event_log.csv.xz"
-)
+SERVICENOW = Path(__file__).resolve().parents[1] / "data" / "uci498_incident_event_log.csv.xz"
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 SCALE_ROWS = 25_000
 HISTORY_ROWS = 1_000_000  # the scale metric: years of history behind a normal day's queue

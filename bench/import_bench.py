@@ -22,7 +22,7 @@ from app.services.context import ServiceContext
 from app.services.directory.reads import sign_in
 from app.services.imports.commands import import_servicenow
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "uci498_incident_event_log.csv.xz"
+DATA = Path(__file__).resolve().parents[1] / "data" / "uci498_incident_event_log.csv.xz"
 
 
 def _run(url: str, path: Path, label: str) -> None:

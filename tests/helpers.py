@@ -232,18 +232,10 @@ def team_server(postgres_url: str, clock: ManualClock) -> Iterator[TeamServer]:
     server.close()
 
 
-def shared_data_dir() -> Path:
-    """Where the real incident logs live: CALMDESK_SHARED_DATA, else ../shared/data beside the
-    checkout, else /work/shared/data (where a clean CI clone elsewhere still finds them)."""
-    candidates = [
-        os.environ.get("CALMDESK_SHARED_DATA", ""),
-        str(Path(__file__).resolve().parents[2] / "shared" / "data"),
-        "/work/shared/data",
-    ]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    return Path(candidates[1])
+# The real incident logs the tests and benchmarks read, kept in the repository (data/README.md).
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+# Small files written for, or cut from those logs for, single tests (tests/fixtures/README.md).
+FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 
 
 @dataclass

@@ -1,1 +1,1 @@
-"""The records every change leaves (timeline, change log) and the change feed other consoles read."""
+"""The records every change leaves (timeline, change log) and the feed other consoles read."""

@@ -1,1 +1,1 @@
-"""What supervisors read and export: reports, the wallboard, exports and the post-incident review."""
+"""What supervisors read and export: reports, the wallboard, exports, post-incident reviews."""

@@ -15,7 +15,7 @@ from app.adapters.mapping_guess import (
 )
 from app.services.context import ServiceContext
 from app.services.imports.commands import import_csv
-from tests.helpers import shared_data_dir
+from tests.helpers import FIXTURES_DIR
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 BPIC14_FIRST100 = FIXTURES / "bpic2014_first100_cases.csv"
@@ -93,13 +93,11 @@ def test_the_date_layout_is_guessed_from_the_values(
     assert guess_date_format(samples) == expected
 
 
-def test_the_guessed_mapping_imports_all_4000_bpi_2014_cases(ctx: ServiceContext) -> None:
-    cases = shared_data_dir() / "bpic2014_incidents_sample4000_cases.csv"
-    if not cases.is_file():
-        pytest.skip(f"{cases} is absent (see ../shared/data/README.md)")
+def test_the_guessed_mapping_imports_the_bpi_2014_cases(ctx: ServiceContext) -> None:
+    cases = FIXTURES_DIR / "bpic2014_first100_cases.csv"
     with cases.open(encoding="utf-8", newline="") as stream:
         rows = list(csv.reader(stream))
     samples = {c: tuple({r[n] for r in rows[1:2001]}) for n, c in enumerate(rows[0])}
     mapping = guess_mapping(rows[0], samples)
     report = import_csv(ctx, cases, mapping)
-    assert (report.rows_read, report.incidents_created, len(report.rejected)) == (4000, 4000, 0)
+    assert (report.rows_read, report.incidents_created, len(report.rejected)) == (100, 100, 0)
