@@ -1,8 +1,12 @@
-"""A TCP proxy on 127.0.0.1 that a test can cut and restore: the network to the database
-failing, for real, without stopping the shared PostgreSQL server.
+"""A TCP proxy on 127.0.0.1 that a test can break and mend: the network to the database failing,
+for real, without stopping the shared PostgreSQL server.
 
-`cut()` closes every connection going through it and refuses new ones (connection refused, as a
-server that is down); `restore()` accepts again on the same port.
+- `cut()` closes every connection going through it and refuses new ones (connection refused,
+  as a server that is down, or a reset).
+- `silence()` stops forwarding without closing anything: connections stay open and new ones are
+  accepted, but not a byte goes through either way (Wi-Fi gone, a VPN or a firewall dropping
+  packets). What was sent meanwhile is held, as TCP would retransmit it.
+- `restore()` mends either: accepts again on the same port, and forwards what was held.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ class FaultProxy:
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
         self._listener: socket.socket | None = None
+        self._flowing = threading.Event()
         self.port = 0
         self.connections = 0  # accepted since the start: proves traffic went through here
         self.restore()
@@ -33,18 +38,30 @@ class FaultProxy:
         for sock in sockets:
             _close(sock)
 
+    def silence(self) -> None:
+        self._flowing.clear()
+
+    @property
+    def silent(self) -> bool:
+        return not self._flowing.is_set()
+
     def restore(self) -> None:
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(64)
-        self.port = listener.getsockname()[1]
         with self._lock:
-            self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+            listening = self._listener is not None
+        if not listening:
+            listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind(("127.0.0.1", self.port))
+            listener.listen(64)
+            self.port = listener.getsockname()[1]
+            with self._lock:
+                self._listener = listener
+            threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+        self._flowing.set()
 
     def close(self) -> None:
         self.cut()
+        self._flowing.set()  # lets held pumps see their sockets closed and end
 
     # -- pumping ------------------------------------------------------------------------------
 
@@ -72,7 +89,9 @@ class FaultProxy:
 
     def _pump(self, source: socket.socket, target: socket.socket) -> None:
         try:
-            while data := source.recv(65536):
+            while self._hold(source) and (data := source.recv(65536)):
+                if not self._hold(source):
+                    return
                 target.sendall(data)
         except OSError:
             pass
@@ -82,6 +101,13 @@ class FaultProxy:
                 self._open.discard(target)
             _close(source)
             _close(target)
+
+    def _hold(self, source: socket.socket) -> bool:
+        """Wait while the line is silent; False once the socket was closed meanwhile."""
+        while not self._flowing.wait(0.2):
+            if source.fileno() == -1:
+                return False
+        return source.fileno() != -1
 
 
 def _close(sock: socket.socket) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db import deadlines
 from app.domain.errors import CalmdeskError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -79,11 +80,15 @@ def make_engine(url: str | URL, *, echo: bool = False, password: str | None = No
     # The password goes to the driver, never into the engine's URL: no URL the engine shows,
     # logs or puts in an error message can then carry it.
     secret = password if password is not None else parsed.password
-    connect_args: dict[str, Any] = {"connect_timeout": 5}
+    # Every round trip has a deadline (app/db/deadlines.py), the ping when a connection leaves
+    # the pool included: a silent network is declared offline in seconds.
+    connect_args = deadlines.connect_args(parsed)
     if secret:
         connect_args["password"] = str(secret)
     parsed = without_password(parsed)
-    return _create(parsed, echo=echo, pool_pre_ping=True, connect_args=connect_args)
+    engine = _create(parsed, echo=echo, connect_args=connect_args)
+    deadlines.install(engine)
+    return engine
 
 
 def _parts(url: URL) -> list[str]:
@@ -212,7 +217,9 @@ def translate_errors(url: URL) -> Iterator[None]:
 def _is_connection_error(exc: DBAPIError) -> bool:
     # Both drivers report unreachable servers, refused logins, locked or damaged files and
     # dropped connections as OperationalError or InterfaceError.
-    if type(exc.orig).__name__ in {"OperationalError", "InterfaceError"}:
+    # (psycopg raises subclasses of them: ConnectionTimeout for a connect_timeout.)
+    names = {kind.__name__ for kind in type(exc.orig).__mro__}
+    if names & {"OperationalError", "InterfaceError"}:
         return True
     message = str(exc.orig).lower()
     return "not a database" in message or "malformed" in message
@@ -249,6 +256,8 @@ def _explain(url: URL, exc: DBAPIError) -> str:
         return f"{where}: that database does not exist. Check its name, or ask your administrator."
     if "resolve host" in lowered or "translate host name" in lowered or "not known" in lowered:
         return f"Cannot find the server {url.host!r}. Check the host name in the database URL."
+    if deadlines.NO_ANSWER in lowered:
+        return f"{where} stopped answering ({message}): the network to it is down or silent."
     if any(sign in lowered for sign in _UNREACHABLE):
         return f"Cannot reach {where}: the server is down or the network is unreachable."
     if "not a database" in lowered or "malformed" in lowered:

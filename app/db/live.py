@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from app.db.deadlines import DeadlineConnection
 from app.db.engine import Database, describe
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,7 @@ class PostgresListener(_Thread):
                 quiet += self._wait
                 if quiet >= self._ping:
                     quiet = 0.0
-                    connection.execute("SELECT 1")
+                    ping(connection)
         finally:
             self.backend_pid = None
             connection.close()
@@ -182,6 +183,14 @@ class SqliteFileWatcher(_Thread):
 
     def _describe_failure(self, exc: Exception) -> str:
         return f"cannot read the database file {self._path}; retrying"
+
+
+def ping(connection: Any) -> None:
+    """A bounded `SELECT 1` on a PostgreSQL connection (app/db/deadlines.py)."""
+    if isinstance(connection, DeadlineConnection):
+        connection.ping()
+    else:
+        connection.execute("SELECT 1")
 
 
 def _nothing() -> None:

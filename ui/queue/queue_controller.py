@@ -140,11 +140,12 @@ class QueueController(QObject):
 
     @property
     def status_text(self) -> str:
-        """One short line for the status bar: connected, live or stale, and why."""
+        """One short line for the status bar: connected, live or stale, and why. It never says
+        "Connected" while something says the connection was lost."""
         if self._poll_problem:
             return f"● Connection problem: {self._poll_problem}"
         if self._live_problem:
-            return f"● Connected, updates stale: {self._live_problem}"
+            return f"◐ Updates paused: {self._live_problem}"
         if self._ctx.live.live:
             return "● Connected, live"
         return "● Connected"

@@ -112,7 +112,10 @@ def test_the_indicator_goes_stale_when_the_listener_drops_and_catches_up_after(
     pid = listener.backend_pid
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
-    qtbot.waitUntil(lambda: "stale" in window.health_label.text())
+    qtbot.waitUntil(lambda: "Updates paused" in window.health_label.text())
+    # Never both at once: "Connected" and "lost the connection".
+    assert "Connected" not in window.health_label.text()
+    assert "lost the connection" in window.health_label.text()
     missed = open_incident(writer.ctx, "Opened while the listener was down")
     qtbot.waitUntil(lambda: window.health_label.text() == "● Connected, live", timeout=5_000)
     qtbot.waitUntil(lambda: window.queue.model.row_for_id(missed.id) is not None)
