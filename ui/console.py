@@ -123,7 +123,7 @@ def _run_window(
     code = app.exec()
     notifications.stop()
     context.offline.stop()
-    context.live.stop()
+    context.hub.stop()
     runner.wait_for_idle()
     session.ctx.db.dispose()
     return code, (switch_to[0] if switch_to else None)

@@ -14,6 +14,7 @@ from app.services.incidents.commands import IncidentCommands
 from app.services.incidents.reads import IncidentReads
 from app.services.offline.outbox import Outbox
 from app.settings import Settings
+from ui.live.change_hub import ChangeHub
 from ui.live.live_updates import LiveUpdates
 from ui.live.offline_monitor import OfflineMonitor
 from ui.task_runner import TaskRunner
@@ -31,7 +32,9 @@ class ConsoleContext:
     directory: Directory
     feed: ChangeFeed
     vault: PasswordVault  # database passwords: the keyring, or this session's memory
-    live: LiveUpdates  # wakes the views when another console commits (may watch nothing)
+    live: LiveUpdates  # wakes the hub when another console commits (may watch nothing)
+    # The one reader of the change feed: every view subscribes to it for what changed.
+    hub: ChangeHub
     # Sends calls, notes, ticks and updates through the outbox, which keeps them while the
     # database is unreachable; says where things stand and reconnects.
     offline: OfflineMonitor
@@ -46,6 +49,8 @@ class ConsoleContext:
         vault: PasswordVault | None = None,
         watcher: ChangeWatcher | None = None,
     ) -> ConsoleContext:
+        feed = ChangeFeed(services.db)
+        live = LiveUpdates(watcher)
         return cls(
             settings=settings,
             services=services,
@@ -53,9 +58,10 @@ class ConsoleContext:
             reads=IncidentReads(services),
             commands=IncidentCommands(services),
             directory=Directory(services),
-            feed=ChangeFeed(services.db),
+            feed=feed,
             vault=vault or PasswordVault(),
-            live=LiveUpdates(watcher),
+            live=live,
+            hub=ChangeHub(feed, runner, live),
             offline=OfflineMonitor(
                 Outbox(services, OutboxStore(settings.data_dir / OUTBOX_FILE)), runner
             ),

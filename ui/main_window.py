@@ -85,7 +85,8 @@ class MainWindow(QMainWindow):
         self.queue.loaded.connect(self._on_queue_loaded)
         self.queue.connection_changed.connect(self._on_queue_connection_changed)
         self.queue.error.connect(self._on_queue_error)
-        self.actions_.changed.connect(self.queue.refresh_changes)
+        # A write made here: the hub reads the feed now, and every view refreshes what it names.
+        self.actions_.changed.connect(context.hub.poll_now)
         self.actions_.message.connect(self._show_message)
         self.actions_.major_declared.connect(self.open_war_room)
         self.table.incident_activated.connect(self.incident_open_requested)
@@ -93,7 +94,6 @@ class MainWindow(QMainWindow):
         self.calls = install_call_logging(
             self,
             context,
-            on_changed=self.queue.refresh_changes,
             on_message=self._show_message,
             on_open_incident=self.incident_open_requested.emit,
             on_major_declared=self.open_war_room,
@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
             self.health_label.setText(self.queue.status_text)
 
     def _on_offline_reconnected(self, report: ReplayReport) -> None:
-        self.queue.refresh_changes()
+        self._ctx.hub.poll_now()
         if report.sent or report.conflicts:
             refused = (
                 f"; {len(report.conflicts)} refused (see the outbox)" if report.conflicts else ""
@@ -329,7 +329,7 @@ class MainWindow(QMainWindow):
         self.editor.form.title.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _on_editor_incident_saved(self, incident_id: int) -> None:
-        self.queue.refresh_changes()
+        self._ctx.hub.poll_now()
         self.table.select_incident(incident_id)
 
     def _on_editor_closed(self) -> None:

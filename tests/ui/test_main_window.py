@@ -204,7 +204,7 @@ def test_a_change_from_another_window_updates_the_row_and_keeps_the_selection(
         selected, detail.version, {"title": "Renamed elsewhere"}
     )
     with qtbot.waitSignal(window.queue.changes_applied):
-        window.queue.refresh_changes()
+        console.hub.poll_now()
     assert window.queue.model.row_for_id(selected).title == "Renamed elsewhere"  # type: ignore[union-attr]
     assert window.table.current_incident_id() == selected
     assert window.table.selectionModel().isRowSelected(window.table.currentIndex().row())

@@ -1,10 +1,12 @@
 """Keeps call logging current: the services and active major incidents the form matches against,
 the surge suggestions, and a signal whenever calls change anywhere (this window, another one,
-another workstation), read from the change feed. Every read runs on the task runner."""
+another workstation), as the console's change hub reports them. Every read runs on the task
+runner."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -14,12 +16,12 @@ from app.domain.surge import SurgeRule
 from app.services.calls.commands import CallCommands
 from app.services.calls.dto import ActiveMajor, SurgeSuggestion
 from app.services.calls.reads import CallReads
-from app.services.feed.dto import ChangeBatch, FeedCursor
+from app.services.feed.dto import ChangeBatch
 from app.services.incidents.dto import NamedRef
 from ui.console_context import ConsoleContext
+from ui.live.change_hub import Subscription
 from ui.task_runner import TaskRunner
 
-FEED_POLL_MS = 2_000
 # The surge window slides even when nobody writes: look again now and then.
 SURGE_CHECK_MS = 30_000
 
@@ -30,7 +32,6 @@ class CallsController(QObject):
     calls_changed = Signal()  # reload the call list and the callbacks
     surges_changed = Signal(list)  # list[SurgeSuggestion], possibly empty
     surge_detected = Signal(object)  # a SurgeSuggestion that just started: for notifications
-    changed = Signal()  # this console wrote something: the queue should refresh now
     message = Signal(str)
 
     def __init__(
@@ -45,17 +46,12 @@ class CallsController(QObject):
         self.majors: list[ActiveMajor] = []
         self.surges: list[SurgeSuggestion] = []
         self._announced: set[int] = set()  # services whose surge was announced
-        self._cursor: FeedCursor | None = None
-        self._polling = False
+        self._subscription: Subscription | None = None
+        self._ready = False
         self._running = False
-        self._feed_timer = QTimer(self)
-        self._feed_timer.setInterval(FEED_POLL_MS)
-        self._feed_timer.timeout.connect(self.poll)
         self._surge_timer = QTimer(self)
         self._surge_timer.setInterval(SURGE_CHECK_MS)
         self._surge_timer.timeout.connect(self.check_surges)
-        # Another console committed: look now rather than at the next poll.
-        context.live.woke.connect(self.poll)
 
     @property
     def runner(self) -> TaskRunner:
@@ -63,30 +59,27 @@ class CallsController(QObject):
 
     @property
     def ready(self) -> bool:
-        """The first load is in: services known, the change feed cursor set."""
-        return self._cursor is not None
+        """The first load is in: services known, changes followed from then on."""
+        return self._ready
 
     @property
     def running(self) -> bool:
         return self._running
 
     def start(self) -> None:
-        directory, feed = self.context.directory, self.context.feed
-
-        def first() -> tuple[FeedCursor, list[NamedRef]]:
-            return feed.head(), directory.services()
-
         self._running = True
-        self._submit(first, self._on_started)
+        self._subscription = self.context.hub.subscribe(self, self._on_changes)
+        self._submit(self.context.directory.services, self._on_started)
         self.reload_majors()
         self.check_surges()
-        self._feed_timer.start()
         self._surge_timer.start()
 
     def stop(self) -> None:
         """The window closed: no more reads (the runner may be gone after this)."""
         self._running = False
-        self._feed_timer.stop()
+        if self._subscription is not None:
+            self._subscription.cancel()
+            self._subscription = None
         self._surge_timer.stop()
 
     def reload_majors(self) -> None:
@@ -100,31 +93,23 @@ class CallsController(QObject):
         self._submit(lambda: reads.surges(rule), self._on_surges)
 
     def _submit(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        if self._running:
-            self.runner.submit(fn, lambda result: self._deliver(done, result), self._on_error)
+        if self._running:  # through the hub: no change slips between this read and its batches
+            self.context.hub.load(fn, partial(self._deliver, done), self._on_error)
 
     def _deliver(self, done: Callable[[Any], None], result: object) -> None:
         if self._running:  # an answer arriving after the window closed is dropped
             done(result)
 
     def wrote(self) -> None:
-        """Something was saved from this console: refresh what depends on calls right away."""
-        self.changed.emit()
-        self.poll()
-
-    def poll(self) -> None:
-        """Ask the change feed what changed since the last look."""
-        if self._polling or self._cursor is None or not self._running:
-            return
-        self._polling = True
-        feed, cursor = self.context.feed, self._cursor
-        self.runner.submit(lambda: feed.since(cursor), self._on_batch, self._on_poll_error)
+        """Something was saved from this console: the hub reads the change feed right away, and
+        every view (this one too) refreshes what it names."""
+        self.context.hub.poll_now()
 
     # -- results ---------------------------------------------------------------------------
 
-    def _on_started(self, result: tuple[FeedCursor, list[NamedRef]]) -> None:
-        self._cursor = result[0]
-        self._on_services(result[1])
+    def _on_started(self, services: list[NamedRef]) -> None:
+        self._ready = True
+        self._on_services(services)
         self.calls_changed.emit()
 
     def _on_services(self, services: list[NamedRef]) -> None:
@@ -145,21 +130,13 @@ class CallsController(QObject):
         for surge in fresh:
             self.surge_detected.emit(surge)
 
-    def _on_batch(self, batch: ChangeBatch) -> None:
-        self._polling = False
-        self._cursor = batch.cursor
-        if batch.empty or not self._running:
-            return
+    def _on_changes(self, batch: ChangeBatch) -> None:
         if "services" in batch.other_entities:
             self.reload_services()
         if batch.incident_ids or "calls" in batch.other_entities:
             self.reload_majors()
             self.check_surges()
             self.calls_changed.emit()
-
-    def _on_poll_error(self, exc: Exception) -> None:
-        self._polling = False
-        self._on_error(exc)
 
     def _on_error(self, exc: Exception) -> None:
         self.message.emit(str(exc) if isinstance(exc, CalmdeskError) else "Cannot read the calls.")

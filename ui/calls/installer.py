@@ -24,7 +24,6 @@ CALL_LIST_KEYS = "Ctrl+Shift+L"
 
 
 class CallLogging(QObject):
-    changed = Signal()  # calls or incidents were written here: refresh the queue now
     message = Signal(str)  # a result or a problem, for the status bar
     incident_open_requested = Signal(int)  # an incident opened from a call or a surge
     surge_detected = Signal(object)  # SurgeSuggestion that just started: for desktop notifications
@@ -93,7 +92,6 @@ class CallLogging(QObject):
 
     def _connect(self) -> None:
         c = self.controller
-        c.changed.connect(self.changed)
         c.message.connect(self.message)
         c.surges_changed.connect(self._on_controller_surges_changed)
         c.surge_detected.connect(self._on_controller_surge_detected)
@@ -189,19 +187,16 @@ def install_call_logging(
     window: QMainWindow,
     context: ConsoleContext,
     *,
-    on_changed: Callable[[], object] | None = None,
     on_message: Callable[[str], object] | None = None,
     on_open_incident: Callable[[int], object] | None = None,
     on_major_declared: Callable[[int], object] | None = None,
     rule: SurgeRule | None = None,
 ) -> CallLogging:
     """Add call logging to `window`: Ctrl+L "Log a call…", the "Calls" menu, the call list dock
-    (Ctrl+Shift+L) and the surge banner. The callbacks receive what the window needs: a write
-    happened (refresh the queue), a message for the status bar, an incident to open (one opened
-    from a call), a major incident declared from a surge (its war room)."""
+    (Ctrl+Shift+L) and the surge banner. The callbacks receive what the window needs: a message
+    for the status bar, an incident to open (one opened from a call), a major incident declared
+    from a surge (its war room). Writes reach the other views through the console's change hub."""
     calls = CallLogging(window, context, rule)
-    if on_changed is not None:
-        calls.changed.connect(on_changed)
     if on_message is not None:
         calls.message.connect(on_message)
     if on_open_incident is not None:

@@ -1,25 +1,27 @@
-"""Keeps the queue current: the first load, the change feed, and the ticking clock.
+"""Keeps the queue current: the first load, the change hub's batches, and the ticking clock.
 
 Every write anywhere (this window, another window, another workstation) lands in the change
-log; `refresh_changes` asks the feed what changed since the last cursor and patches only those
-rows. Reads run on the task runner, never on the UI thread.
+log; the console's change hub (ui/live/change_hub.py) reads it and hands each batch here, and
+only the rows it names are read again and patched in. Reads run on the task runner, never on
+the UI thread.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.domain.errors import CalmdeskError
-from app.services.feed.dto import ChangeBatch, FeedCursor
+from app.services.feed.dto import ChangeBatch
 from app.services.incidents.dto import IncidentRow
 from app.services.incidents.queue_filters import Viewer
 from ui.console_context import ConsoleContext
+from ui.live.change_hub import Subscription
 from ui.queue.queue_model import QueueModel
 
 BULK_ENTITIES = frozenset({"imports"})
-FEED_POLL_MS = 2_000
 TICK_MS = 15_000
 
 
@@ -30,7 +32,7 @@ def local_midnight_utc(now: datetime) -> datetime:
 
 class QueueController(QObject):
     loaded = Signal(int)  # rows in the cache, after the first load and each full reload
-    changes_applied = Signal(object)  # the ChangeBatch, after its rows were patched in
+    changes_applied = Signal(object)  # frozenset of the incident ids whose rows were patched in
     connection_changed = Signal(bool, str)  # healthy?, message
     error = Signal(str)
 
@@ -40,20 +42,20 @@ class QueueController(QObject):
         super().__init__(parent)
         self._ctx = context
         self._team_id = team_id
-        self._cursor: FeedCursor | None = None  # set by the first load
-        self._polling = False
-        self._again = False  # a wake-up arrived mid-poll: poll once more when it ends
+        self._subscription: Subscription | None = None
+        self._generation = 0  # bumps on every full reload: older answers are dropped
+        self._loading = False
+        self._fetching = False
+        self._changed: set[int] = set()  # incidents the feed named whose rows are not read yet
         self._healthy = True
         self._poll_problem = ""
         self._live_problem = ""
         self._last_message = ""
         self.model = QueueModel(self.viewer, self)
-        # Another workstation committed: read the feed now instead of at the next timer tick.
-        context.live.woke.connect(self.refresh_changes)
-        context.live.state_changed.connect(self._on_live_state_changed)
-        self._feed_timer = QTimer(self)
-        self._feed_timer.setInterval(FEED_POLL_MS)
-        self._feed_timer.timeout.connect(self.refresh_changes)
+        hub = context.hub
+        hub.polled.connect(self._on_hub_polled)
+        hub.poll_failed.connect(self._on_hub_poll_failed)
+        hub.live_changed.connect(self._on_hub_live_changed)
         self._tick_timer = QTimer(self)
         self._tick_timer.setInterval(TICK_MS)
         self._tick_timer.timeout.connect(self.model.tick)
@@ -71,72 +73,86 @@ class QueueController(QObject):
         self._team_id = team_id
 
     def start(self) -> None:
+        if self._subscription is None:
+            self._subscription = self._ctx.hub.subscribe(self, self._on_changes)
         self.reload()
-        self._feed_timer.start()
         self._tick_timer.start()
-        self._ctx.live.start()
 
     def stop(self) -> None:
-        self._ctx.live.stop()
-        self._feed_timer.stop()
+        if self._subscription is not None:
+            self._subscription.cancel()
+            self._subscription = None
         self._tick_timer.stop()
 
     def reload(self) -> None:
-        reads, feed = self._ctx.reads, self._ctx.feed
+        """Read every row again (first load, Refresh, after an import)."""
+        reads = self._ctx.reads
         since = local_midnight_utc(self._ctx.services.clock.now()) - timedelta(days=1)
+        self._generation += 1
+        self._loading = True
+        self._changed.clear()  # the reload reads them too
+        self._ctx.hub.load(
+            lambda: reads.queue_rows(resolved_since=since),
+            partial(self._on_loaded, self._generation),
+            partial(self._on_load_failed, self._generation),
+        )
 
-        def load() -> tuple[FeedCursor, list[IncidentRow]]:
-            cursor = feed.head()  # read first: a change racing the load is fetched again later
-            return cursor, reads.queue_rows(resolved_since=since)
-
-        self._ctx.runner.submit(load, self._on_loaded, self._on_error)
-
-    def refresh_changes(self) -> None:
-        """Ask the change feed what changed and patch those rows. Safe to call any time."""
-        if self._cursor is None:
-            return
-        if self._polling:
-            self._again = True
-            return
-        self._polling = True
-        feed, reads, cursor = self._ctx.feed, self._ctx.reads, self._cursor
-
-        def fetch() -> tuple[ChangeBatch, list[IncidentRow]]:
-            batch = feed.since(cursor)
-            return batch, reads.rows(batch.incident_ids)
-
-        self._ctx.runner.submit(fetch, self._on_changes, self._on_poll_error)
-
-    def _on_loaded(self, result: tuple[FeedCursor, list[IncidentRow]]) -> None:
-        self._cursor, rows = result
+    def _on_loaded(self, generation: int, rows: list[IncidentRow]) -> None:
+        if generation != self._generation:
+            return  # a later reload is on its way
+        self._loading = False
         self.model.set_rows(rows)
         self._set_healthy(True, "")
         self.loaded.emit(len(rows))
+        self._read_changed_rows()
 
-    def _on_changes(self, result: tuple[ChangeBatch, list[IncidentRow]]) -> None:
-        self._polling = False
-        batch, rows = result
-        self._set_healthy(True, "")
-        self._cursor = batch.cursor
+    def _on_load_failed(self, generation: int, exc: Exception) -> None:
+        if generation == self._generation:
+            self._loading = False
+            self._on_error(exc)
+
+    def _on_changes(self, batch: ChangeBatch) -> None:
         if BULK_ENTITIES & batch.other_entities:
             self.reload()  # an import touched thousands of rows: read them all again
             return
-        if not batch.empty:
+        self._changed |= batch.incident_ids
+        self._read_changed_rows()
+
+    def _read_changed_rows(self) -> None:
+        """Read the rows the feed named, one read at a time so an older answer never lands on
+        a newer one; what arrives meanwhile is read right after."""
+        if self._loading or self._fetching or not self._changed:
+            return
+        ids, self._changed = frozenset(self._changed), set()
+        self._fetching = True
+        reads = self._ctx.reads
+        self._ctx.runner.submit(
+            lambda: reads.rows(ids),
+            partial(self._on_rows, self._generation, ids),
+            partial(self._on_rows_failed, ids),
+        )
+
+    def _on_rows(self, generation: int, ids: frozenset[int], rows: list[IncidentRow]) -> None:
+        self._fetching = False
+        if generation == self._generation:  # else a reload read them after this did
             fresh_ids = {row.id for row in rows}
-            gone = [i for i in batch.incident_ids if i not in fresh_ids]
-            self.model.apply_changes(rows, gone)
-            self.changes_applied.emit(batch)
-        self._poll_again_if_woken()
+            self.model.apply_changes(rows, [i for i in ids if i not in fresh_ids])
+            self.changes_applied.emit(ids)
+        self._read_changed_rows()
 
-    def _on_poll_error(self, exc: Exception) -> None:
-        self._polling = False
+    def _on_rows_failed(self, ids: frozenset[int], exc: Exception) -> None:
+        self._fetching = False
+        self._changed |= ids  # read again after the next poll that answers
         self._on_error(exc)
-        self._poll_again_if_woken()
 
-    def _poll_again_if_woken(self) -> None:
-        if self._again:
-            self._again = False
-            self.refresh_changes()
+    def _on_hub_polled(self, _batch: ChangeBatch) -> None:
+        if self._subscription is not None:
+            self._set_healthy(True, "")
+            self._read_changed_rows()  # rows a failed read left behind
+
+    def _on_hub_poll_failed(self, exc: Exception) -> None:
+        if self._subscription is not None:
+            self._on_error(exc)
 
     @property
     def status_text(self) -> str:
@@ -146,15 +162,13 @@ class QueueController(QObject):
             return f"● Connection problem: {self._poll_problem}"
         if self._live_problem:
             return f"◐ Updates paused: {self._live_problem}"
-        if self._ctx.live.live:
+        if self._ctx.hub.live:
             return "● Connected, live"
         return "● Connected"
 
-    def _on_live_state_changed(self, live: bool, message: str) -> None:
+    def _on_hub_live_changed(self, live: bool, message: str) -> None:
         self._live_problem = "" if live else (message or "live updates paused")
         self._emit_health(force=True)  # "live" itself is news for the indicator
-        if live:
-            self.refresh_changes()  # catch up on what was committed while we were not listening
 
     def _on_error(self, exc: Exception) -> None:
         message = str(exc) if isinstance(exc, CalmdeskError) else "Cannot read the queue."

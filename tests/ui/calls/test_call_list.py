@@ -149,7 +149,7 @@ def test_callback_list_after_resolution_and_mark_called_back(
     incident = commands.transition(incident.id, incident.version, Status.IN_PROGRESS)
     commands.transition(incident.id, incident.version, Status.RESOLVED, resolution="Fixed")
     with qtbot.waitSignal(callbacks.count_changed) as counted:
-        ui.calls.controller.poll()  # the change feed brings the resolution in
+        console.hub.poll_now()  # the change feed brings the resolution in
     assert counted.args[0] == 1
     ui.calls.show_callbacks()
     tabs = ui.calls.tabs

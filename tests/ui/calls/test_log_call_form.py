@@ -379,6 +379,7 @@ def test_closing_the_window_stops_reading_and_hides_the_form(
     ui.window.close()
     assert not calls.controller.running
     qtbot.waitUntil(lambda: not calls.form.isVisible())
+    assert not console.hub.running  # every view of the window left the change hub
     with qtbot.assertNotEmitted(console.runner.task_finished):
-        calls.controller.poll()
+        console.hub.poll_now()
         calls.controller.check_surges()

@@ -77,7 +77,7 @@ def test_clicking_an_entry_opens_the_incident_in_the_editor(
     ctx = console.services
     detail = open_incident(ctx, "Payroll export fails", impact=1, urgency=2)  # P2
     with qtbot.waitSignal(controller.popup_delivered) as delivered:
-        window.queue.refresh_changes()
+        console.hub.poll_now()
     assert delivered.args[0] == Delivery.BANNER.value  # offscreen: no session bus, no tray
     assert controller.banner.isVisibleTo(window)
     assert "Payroll export fails" in controller.banner.label.text()
@@ -134,7 +134,7 @@ def test_the_centre_starts_closed_and_the_status_bar_counts_what_arrives_unseen(
     open_incident(ctx, "Payroll export fails", impact=1, urgency=2)
     open_incident(ctx, "Badge readers offline", impact=1, urgency=1)
     with qtbot.waitSignal(controller.popup_delivered):
-        window.queue.refresh_changes()
+        console.hub.poll_now()
     assert unread.isVisible()
     assert unread.text() == "2 new notifications"
     qtbot.mouseClick(unread, Qt.MouseButton.LeftButton)
@@ -176,7 +176,7 @@ def test_ctrl_shift_n_opens_the_centre_on_the_newest_entry_and_closes_it_again(
         window.start()
     open_incident(console.services, "Badge readers offline", impact=1, urgency=1)
     with qtbot.waitSignal(controller.popup_delivered):
-        window.queue.refresh_changes()
+        console.hub.poll_now()
     centre = controller.centre
     keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     qtbot.keyClick(window.table, Qt.Key.Key_N, keys)

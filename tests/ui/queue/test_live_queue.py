@@ -25,8 +25,8 @@ from app.services.incidents.commands import IncidentCommands
 from app.settings import load_settings
 from tests.helpers import PG_ADMIN_URL, add_agent, as_actor, open_incident
 from ui.console_context import ConsoleContext
+from ui.live import change_hub
 from ui.main_window import MainWindow
-from ui.queue import queue_controller
 from ui.queue.queue_controller import QueueController
 from ui.task_runner import TaskRunner
 
@@ -42,7 +42,7 @@ class Workstation:
 
 @pytest.fixture(autouse=True)
 def no_periodic_poll(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(queue_controller, "FEED_POLL_MS", 600_000)
+    monkeypatch.setattr(change_hub, "SAFETY_POLL_MS", 600_000)
 
 
 @pytest.fixture
