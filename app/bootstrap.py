@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy.exc import ProgrammingError
 
 from app.adapters.secrets import stored_password
-from app.db.engine import Database, DatabaseUnavailable, check_connection, open_database
+from app.db.engine import Database, check_connection, open_database
 from app.db.local_file_recovery import (
     LocalFileDamaged,
     LocalFileProblem,
@@ -24,7 +24,7 @@ from app.db.local_file_recovery import (
 )
 from app.db.migrate import UpgradeReport, head_revision, upgrade
 from app.domain.clock import Clock, SystemClock
-from app.domain.errors import CalmdeskError
+from app.domain.errors import CalmdeskError, DatabaseUnavailable
 from app.services.admin.identity import identify
 from app.services.context import ServiceContext
 from app.services.directory.reads import sign_in

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import PySide6
 from PySide6.QtCore import QObject, QProcess, QUrl, Signal, Slot, qVersion
@@ -120,7 +121,9 @@ class CrashReporter(QObject):
         self._show_folder = show_folder
         self.dialog: CrashDialog | None = None
         self.log_handler: logging.Handler | None = None
-        self._previous_hooks: tuple[object, object] | None = None
+        self._previous_hooks: (
+            tuple[Callable[..., Any], Callable[[threading.ExceptHookArgs], Any]] | None
+        ) = None
         self._recorded.connect(self._on_recorded)
 
     def install(self) -> None:
@@ -136,7 +139,7 @@ class CrashReporter(QObject):
             self.log_handler.close()
             self.log_handler = None
         if self._previous_hooks is not None:
-            sys.excepthook, threading.excepthook = self._previous_hooks  # type: ignore[assignment]
+            sys.excepthook, threading.excepthook = self._previous_hooks
             self._previous_hooks = None
 
     def watch(self, runner: TaskRunner) -> None:

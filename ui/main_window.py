@@ -108,7 +108,10 @@ class MainWindow(QMainWindow):
     # -- building ----------------------------------------------------------------------------
 
     def _action(
-        self, text: str, slot: object, shortcut: str | QKeySequence | None = None
+        self,
+        text: str,
+        slot: object,
+        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from app.db.engine import DatabaseUnavailable, describe, parse_url
+from app.db.engine import describe, parse_url
+from app.domain.errors import DatabaseUnavailable
 
 HIDDEN = "***"
 REPORTS_KEPT = 20

@@ -19,14 +19,10 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import deadlines
-from app.domain.errors import CalmdeskError
+from app.domain.errors import DatabaseUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 _WRITE_OPTION = "calmdesk_write"
-
-
-class DatabaseUnavailable(CalmdeskError):
-    """The database cannot be reached, or refused us. The message is one line, without secrets."""
 
 
 def parse_url(url: str) -> URL:

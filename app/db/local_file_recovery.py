@@ -20,7 +20,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from app.db.engine import SQLITE_BUSY_TIMEOUT_MS, DatabaseUnavailable
+from app.db.engine import SQLITE_BUSY_TIMEOUT_MS
+from app.domain.errors import DatabaseUnavailable
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 DAILY_BACKUPS_KEPT = 5

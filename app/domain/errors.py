@@ -7,3 +7,10 @@ class CalmdeskError(Exception):
 
 class RuleViolation(CalmdeskError):
     """A domain rule refused the request (an illegal transition, a missing reason...)."""
+
+
+class DatabaseUnavailable(CalmdeskError):
+    """The database cannot be reached, or refused us. The message is one line, without secrets.
+
+    Raised where the database is opened and used (app.db); here so that every layer above,
+    the UI included, can tell it from other errors without importing the database layer."""

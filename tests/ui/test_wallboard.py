@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 
-from app.db.engine import DatabaseUnavailable
 from app.domain.cadence import format_countdown
 from app.domain.clock import ManualClock
+from app.domain.errors import DatabaseUnavailable
 from app.domain.priority import Priority
 from app.services.admin.demo import load_demo
 from app.services.context import ServiceContext

@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 from app.services.calls.dto import CallRow, LinkOutcome
 from app.services.calls.filters import CallFilter
 from app.services.incidents.dto import NamedRef
-from ui.calls.call_model import CALL_COLUMNS, ID_ROLE, CallColumn, CallListModel
+from ui.calls.call_model import CALL_COLUMNS, CallColumn, CallListModel
 from ui.calls.controller import CallsController
 from ui.calls.link_dialog import LinkCallsDialog
 from ui.queue.queue_controller import local_midnight_utc
+from ui.roles import Roles
 
 WIDTHS = {
     CallColumn.TIME: 64,
@@ -121,7 +122,7 @@ class CallListPanel(QWidget):
         self.model.set_filter(quick)
 
     def selected_ids(self) -> list[int]:
-        return [i.data(ID_ROLE) for i in self.table.selectionModel().selectedRows()]
+        return [i.data(Roles.ID) for i in self.table.selectionModel().selectedRows()]
 
     def link_selected(self, incident_id: int | None, number: str = "") -> None:
         """Link the selected calls to an incident (by id, or by a typed number)."""

@@ -22,10 +22,8 @@ from PySide6.QtGui import QFont
 from app.services.calls.dto import CallRow
 from app.services.calls.filters import CallFilter, call_matches
 from ui.calls.presentation import VIP_MARK, local_time
-from ui.id_order_model import IdOrderModel, ModelIndex
-
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+from ui.frozen_rows_model import FrozenRowsModel, ModelIndex
+from ui.roles import Roles
 
 
 class CallColumn(StrEnum):
@@ -50,7 +48,7 @@ _SORT_KEYS: dict[CallColumn, Callable[[CallRow], Any]] = {
 }
 
 
-class CallListModel(IdOrderModel):
+class CallListModel(FrozenRowsModel[CallRow]):
     counts_changed = Signal(int, int)  # shown, loaded
 
     def __init__(
@@ -59,10 +57,9 @@ class CallListModel(IdOrderModel):
         today_start: Callable[[], datetime],
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(_call_id, parent)
         self._now = now
         self._today_start = today_start
-        self._rows: dict[int, CallRow] = {}
         self._quick = CallFilter.ALL
         self._service_id: int | None = None
         self._sort = CallColumn.TIME
@@ -106,12 +103,6 @@ class CallListModel(IdOrderModel):
 
     # -- reading ---------------------------------------------------------------------------
 
-    def row_at(self, n: int) -> CallRow:
-        return self._rows[self._order[n]]
-
-    def row_for_id(self, call_id: int) -> CallRow | None:
-        return self._rows.get(call_id)
-
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(CALL_COLUMNS)
 
@@ -131,9 +122,9 @@ class CallListModel(IdOrderModel):
         column = CALL_COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
-        if role == ID_ROLE:
+        if role == Roles.ID:
             return row.id
-        if role == ROW_ROLE:
+        if role == Roles.ROW:
             return row
         if role == Qt.ItemDataRole.FontRole and (
             (column == CallColumn.CALLER and row.vip)
@@ -180,3 +171,7 @@ class CallListModel(IdOrderModel):
         if column == CallColumn.TIME:
             return row.at.astimezone().strftime("%a %d %b %Y %H:%M:%S")
         return None
+
+
+def _call_id(row: CallRow) -> int:
+    return row.id

@@ -8,9 +8,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from app.services.calls.dto import CallRow
 from ui.calls.call_list import call_table
-from ui.calls.call_model import ID_ROLE, CallListModel
+from ui.calls.call_model import CallListModel
 from ui.calls.controller import CallsController
 from ui.queue.queue_controller import local_midnight_utc
+from ui.roles import Roles
 
 
 class CallbackPanel(QWidget):
@@ -45,7 +46,7 @@ class CallbackPanel(QWidget):
         self._controller.runner.submit(reads.callbacks_due, self._on_rows, self._on_error)
 
     def mark_selected(self) -> None:
-        ids = [i.data(ID_ROLE) for i in self.table.selectionModel().selectedRows()]
+        ids = [i.data(Roles.ID) for i in self.table.selectionModel().selectedRows()]
         if not ids:
             self.message.emit("Select the callers you called back first.")
             return

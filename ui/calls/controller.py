@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -21,6 +21,8 @@ from app.services.incidents.dto import NamedRef
 from ui.console_context import ConsoleContext
 from ui.live.change_hub import Subscription
 from ui.task_runner import TaskRunner
+
+T = TypeVar("T")
 
 # The surge window slides even when nobody writes: look again now and then.
 SURGE_CHECK_MS = 30_000
@@ -92,11 +94,11 @@ class CallsController(QObject):
         rule, reads = self.rule, self.reads
         self._submit(lambda: reads.surges(rule), self._on_surges)
 
-    def _submit(self, fn: Callable[[], Any], done: Callable[[Any], None]) -> None:
+    def _submit(self, fn: Callable[[], T], done: Callable[[T], None]) -> None:
         if self._running:  # through the hub: no change slips between this read and its batches
             self.context.hub.load(fn, partial(self._deliver, done), self._on_error)
 
-    def _deliver(self, done: Callable[[Any], None], result: object) -> None:
+    def _deliver(self, done: Callable[[T], None], result: T) -> None:
         if self._running:  # an answer arriving after the window closed is dropped
             done(result)
 

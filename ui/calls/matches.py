@@ -27,8 +27,8 @@ from app.domain.clock import Clock
 from app.services.calls.dto import ActiveMajor
 from app.services.calls.filters import OutageMatch, rank_outages
 from ui.calls.presentation import match_lines, what_to_say
+from ui.roles import Roles
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
 VISIBLE_MATCHES = 3  # more scroll
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -67,7 +67,7 @@ class MatchesModel(QAbstractListModel):
             return f"{found.major.number}, {found.major.title}, matched on {found.reason}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return found.major.what_to_say or None
-        if role == ID_ROLE:
+        if role == Roles.ID:
             return found.major.id
         return None
 

@@ -14,7 +14,7 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
-from app.db.engine import DatabaseUnavailable
+from app.domain.errors import DatabaseUnavailable
 from app.services.calls.commands import CallCommands
 from app.services.calls.dto import CallDraft, CallerCard, LoggedCall
 from app.services.incidents.dto import IncidentDetail

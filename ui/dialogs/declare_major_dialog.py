@@ -21,6 +21,7 @@ from app.domain.services_state import ServiceState
 from app.services.incidents.commands import AffectedService
 from app.services.incidents.dto import AgentInfo, IncidentDetail, NamedRef
 from ui.dialogs.pickers import SearchableCombo, agent_choices
+from ui.roles import Roles
 
 OUTAGE_STATES = (ServiceState.MAJOR_OUTAGE, ServiceState.PARTIAL_OUTAGE, ServiceState.DEGRADED)
 
@@ -45,7 +46,7 @@ class DeclareMajorDialog(QDialog):
         self.services_model = QStandardItemModel(self)
         for service in services:
             item = QStandardItem(service.name)
-            item.setData(service.id, Qt.ItemDataRole.UserRole)
+            item.setData(service.id, Roles.ID)
             item.setCheckable(True)
             item.setEditable(False)
             checked = service.id == incident.service_id
@@ -89,7 +90,7 @@ class DeclareMajorDialog(QDialog):
         for row in range(self.services_model.rowCount()):
             item = self.services_model.item(row)
             if item.checkState() == Qt.CheckState.Checked:
-                chosen.append(AffectedService(int(item.data(Qt.ItemDataRole.UserRole)), state))
+                chosen.append(AffectedService(int(item.data(Roles.ID)), state))
         return chosen
 
     def chosen_runbook(self) -> Runbook | None:

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 from app.domain.errors import CalmdeskError
 from app.services.directory.reads import Directory
 from app.services.incidents.dto import NamedRef
+from ui.roles import Roles
 from ui.task_runner import TaskRunner
 
-CONTACT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 LOOKUP_DELAY_MS = 200
 MIN_LOOKUP_CHARS = 2
 
@@ -40,14 +40,19 @@ class CallerField(QLineEdit):
         self._completer = QCompleter(self._matches, self)
         self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self._completer.popup().setAccessibleName("Matching callers")
+        popup = self._completer.popup()
+        assert popup is not None  # a completer always has its list
+        popup.setAccessibleName("Matching callers")
         self.setCompleter(self._completer)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(LOOKUP_DELAY_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
         self.textEdited.connect(self._on_self_text_edited)
-        self._completer.activated[QModelIndex].connect(self._on_completer_activated)
+        # The QModelIndex overload of activated; PySide6's stubs lack SignalInstance.__getitem__.
+        self._completer.activated[QModelIndex].connect(  # type: ignore[index]
+            self._on_completer_activated
+        )
 
     def caller_id(self) -> int | None:
         """The picked contact, as long as the text still shows that contact's name."""
@@ -84,7 +89,7 @@ class CallerField(QLineEdit):
         self._matches.clear()
         for contact in found:
             item = QStandardItem(contact.name)
-            item.setData(contact.id, CONTACT_ID_ROLE)
+            item.setData(contact.id, Roles.ID)
             item.setEditable(False)
             self._matches.appendRow(item)
         if found and self.hasFocus():
@@ -96,7 +101,7 @@ class CallerField(QLineEdit):
         self._matches.clear()
 
     def _on_completer_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
-        contact_id = index.data(CONTACT_ID_ROLE)
+        contact_id = index.data(Roles.ID)
         name = index.data(Qt.ItemDataRole.DisplayRole)
         if isinstance(contact_id, int):
             self._picked = (contact_id, name)

@@ -7,6 +7,7 @@ never overwritten; that diff lives here, away from the widgets, so it is easy to
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from app.domain.priority import Impact, Urgency
 from app.services.incidents.dto import IncidentDetail
@@ -122,11 +123,11 @@ def after_write(
     field shows the saved value, so a colleague's change to a field this person left alone
     appears instead of being sent back on the next save.
     """
-    merged: dict[str, object] = {}
+    merged: dict[str, Any] = {}  # the fields of FormValues, each taken from one of them
     for group in _GROUPS:
         now, sent, was = (tuple(getattr(v, f) for f in group) for v in (current, submitted, base))
         keep = now != sent or (partial and now != was)
         source = current if keep else saved
         for field in group:
             merged[field] = getattr(source, field)
-    return FormValues(**merged)  # type: ignore[arg-type]
+    return FormValues(**merged)

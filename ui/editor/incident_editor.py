@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db.engine import DatabaseUnavailable
-from app.domain.errors import CalmdeskError
+from app.domain.errors import CalmdeskError, DatabaseUnavailable
 from app.domain.lifecycle import HoldReason, Status
 from app.services.directory.reference import ReferenceReads
 from app.services.errors import EditConflict, InvalidInput

@@ -10,8 +10,8 @@ from PySide6.QtGui import QFont
 
 from app.domain.clock import as_utc
 from app.services.incidents.dto import TimelineEntry
+from ui.roles import Roles
 
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 _KIND_LABELS = {"note": "Note", "status": "Status", "assigned": "Assigned", "priority": "Priority"}
@@ -57,7 +57,7 @@ class TimelineModel(QAbstractListModel):
             return f"{local_time(entry.at):%H:%M}, {entry.actor}: {entry.summary}"
         if role == Qt.ItemDataRole.FontRole and entry.pinned:
             return self._bold
-        if role == ENTRY_ROLE:
+        if role == Roles.ROW:
             return entry
         return None
 

@@ -66,9 +66,11 @@ class ImportDialog(QDialog):
         self.progress.setValue(0)
         self.status = QLabel("Choose a file, then Import.", self)
         self.status.setWordWrap(True)
-        self.rejected = QPlainTextEdit(self)
-        self.rejected.setReadOnly(True)
-        self.rejected.setPlaceholderText("Rejected rows, with their line numbers, appear here.")
+        self.rejected_rows = QPlainTextEdit(self)
+        self.rejected_rows.setReadOnly(True)
+        self.rejected_rows.setPlaceholderText(
+            "Rejected rows, with their line numbers, appear here."
+        )
         self.mapping_page = MappingPage(mappings_folder(context.settings.config_dir), self)
         self.back_button = QPushButton("&Back", self)
         self.import_button = QPushButton("Import", self)
@@ -86,7 +88,7 @@ class ImportDialog(QDialog):
         choose_layout.addLayout(form)
         choose_layout.addWidget(self.progress)
         choose_layout.addWidget(self.status)
-        choose_layout.addWidget(self.rejected, 1)
+        choose_layout.addWidget(self.rejected_rows, 1)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(choose)
         self.pages.addWidget(self.mapping_page)
@@ -155,8 +157,7 @@ class ImportDialog(QDialog):
                 lambda: preview_csv(Path(text)), self._on_file_sniffed, lambda _error: None
             )
 
-    def _on_file_sniffed(self, preview: object) -> None:
-        assert isinstance(preview, FilePreview)
+    def _on_file_sniffed(self, preview: FilePreview) -> None:
         if self._running or Path(self.file_edit.text().strip()).name != preview.name:
             return
         self.kind.setCurrentIndex(self.kind.findData(SERVICENOW if preview.servicenow else GENERIC))
@@ -210,13 +211,12 @@ class ImportDialog(QDialog):
         self._show_page(0)
         self._cancel.clear()
         self._set_running(True)
-        self.rejected.clear()
+        self.rejected_rows.clear()
         self.progress.setValue(0)
         self.status.setText(f"Importing {path.name}…")
         self._ctx.runner.submit(run, self._on_import_done, self._on_import_failed)
 
-    def _show_mapping(self, preview: object) -> None:
-        assert isinstance(preview, FilePreview)
+    def _show_mapping(self, preview: FilePreview) -> None:
         chosen = (self.file_edit.text().strip(), self.mapping_edit.text().strip())
         if self._mapped != chosen:  # a new file: start from the saved mapping, or a guess
             self.mapping_page.show_file(preview)
@@ -253,12 +253,11 @@ class ImportDialog(QDialog):
     def _on_progress_advanced(self, done: int, total: int) -> None:
         self.progress.setValue(int(1000 * done / max(total, 1)))
 
-    def _on_import_done(self, report: object) -> None:
-        assert isinstance(report, ImportReport)
+    def _on_import_done(self, report: ImportReport) -> None:
         self._set_running(False)
         self.progress.setValue(1000)
         self.status.setText(report.summary)
-        self.rejected.setPlainText("\n".join(str(r) for r in report.rejected))
+        self.rejected_rows.setPlainText("\n".join(str(r) for r in report.rejected))
         self.import_finished.emit(report)
 
     def _on_import_failed(self, error: Exception) -> None:

@@ -66,7 +66,9 @@ class MappingPage(QWidget):
         self.date_format.setEditable(True)
         self.date_format.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)  # Enter imports
         self.date_format.addItems(["", *(f for f in DATE_FORMATS if f)])
-        self.date_format.lineEdit().setPlaceholderText(ISO_HINT)
+        date_line = self.date_format.lineEdit()
+        assert date_line is not None  # the combo box is editable
+        date_line.setPlaceholderText(ISO_HINT)
         self.date_format.setAccessibleName("Date format")
         self.date_hint = QLabel("", self)
         self.date_hint.setWordWrap(True)

@@ -15,7 +15,7 @@ from app.domain.reconnect import reconnect_delay
 from app.domain.status_update import local_clock
 from app.services.offline.operations import OfflineChange
 from app.services.offline.outbox import Kept, Outbox, OutboxStatus, ReplayReport, Sent
-from ui.task_runner import TaskRunner
+from ui.task_runner import Failed, TaskRunner
 
 Callback = Callable[[Any], None]
 
@@ -59,7 +59,7 @@ class OfflineMonitor(QObject):
         change: OfflineChange,
         on_sent: Callback,
         on_kept: Callback,
-        on_error: Callable[[Exception], None],
+        on_error: Failed,
     ) -> None:
         """Send a change through the outbox off the UI thread. `on_sent` gets the service call's
         result; `on_kept` the outbox status when the change was kept to send later."""

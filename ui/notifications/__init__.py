@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QMenu
 
 from ui.console_context import ConsoleContext
 from ui.notifications.banner import NotificationBanner
 from ui.notifications.centre import NotificationCentre, UnreadButton
 from ui.notifications.controller import Delivery, NotificationController
-from ui.notifications.preferences_dialog import NotificationPreferencesDialog
 from ui.notifications.tray import NotificationTray
 
 if TYPE_CHECKING:
@@ -32,7 +31,8 @@ def install_notifications(window: MainWindow, context: ConsoleContext) -> Notifi
         centre.hide()
     window.statusBar().addPermanentWidget(UnreadButton(centre, window))
     banner = NotificationBanner(window)
-    central = window.centralWidget().layout()
+    central_widget = window.centralWidget()
+    central = central_widget.layout() if central_widget is not None else None
     if isinstance(central, QBoxLayout):
         central.insertWidget(0, banner)
     tray = NotificationTray(window)
@@ -61,26 +61,16 @@ def install_notifications(window: MainWindow, context: ConsoleContext) -> Notifi
         window.raise_()
         window.activateWindow()
 
-    def open_preferences() -> NotificationPreferencesDialog:
-        dialog = NotificationPreferencesDialog(controller.prefs, controller.delivery_text, window)
-        dialog.test_requested.connect(controller.send_test)
-        controller.delivery_changed.connect(dialog.set_delivery)
-        dialog.accepted.connect(lambda: controller.set_preferences(dialog.preferences()))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.open()
-        window.notification_preferences_dialog = dialog  # type: ignore[attr-defined]
-        return dialog
-
     controller.incident_open_requested.connect(open_incident)
     controller.show_console_requested.connect(show_console)
     controller.quit_requested.connect(window.close)
     preferences_action = QAction("&Notifications…", window)
-    preferences_action.triggered.connect(open_preferences)
-    controller.preferences_action = preferences_action  # type: ignore[attr-defined]
-    controller.open_preferences = open_preferences  # type: ignore[attr-defined]
+    preferences_action.triggered.connect(controller.open_preferences)
+    controller.preferences_action = preferences_action
     for menu_action in window.menuBar().actions():
-        if menu_action.text().replace("&", "") == "Settings" and menu_action.menu() is not None:
-            menu_action.menu().addAction(preferences_action)  # type: ignore[union-attr]
+        menu = menu_action.menu()
+        if menu_action.text().replace("&", "") == "Settings" and isinstance(menu, QMenu):
+            menu.addAction(preferences_action)
     toggle = centre.toggleViewAction()  # View → Notifications, Ctrl+Shift+N: open and go there
     toggle.setText("&Notifications")
     toggle.setShortcut(QKeySequence(NOTIFICATIONS_KEYS))

@@ -10,10 +10,10 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtWidgets import QDockWidget, QLabel, QListView, QStackedWidget, QToolButton, QWidget
 
 from app.domain.notification_rules import Notice
+from ui.roles import Roles
 
 MAX_ENTRIES = 200
 ModelIndex = QModelIndex | QPersistentModelIndex
-NoticeRole = Qt.ItemDataRole.UserRole + 1
 
 
 class NotificationListModel(QAbstractListModel):
@@ -48,7 +48,7 @@ class NotificationListModel(QAbstractListModel):
             return f"{local}  {notice.title}\n{notice.body}"
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             return f"{notice.title}. {notice.body}"
-        if role == NoticeRole:
+        if role == Roles.ROW:
             return notice
         return None
 

@@ -14,8 +14,9 @@ from datetime import timedelta
 from enum import StrEnum
 from functools import partial
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.adapters.notification_prefs import load_preferences, save_preferences
 from app.adapters.notifications import DesktopMessage, DesktopNotifier, app_icon_path
@@ -27,6 +28,7 @@ from app.services.incidents.dto import IncidentRow
 from ui.console_context import ConsoleContext
 from ui.notifications.banner import NotificationBanner
 from ui.notifications.centre import NotificationCentre
+from ui.notifications.preferences_dialog import NotificationPreferencesDialog
 from ui.notifications.tray import NotificationTray
 
 EVALUATE_MS = 30_000
@@ -76,6 +78,8 @@ class NotificationController(QObject):
         self._running = False
         self._again = False
         self._last_popup: Popup | None = None
+        self.preferences_action: QAction | None = None  # Settings → Notifications…, once added
+        self.preferences_dialog: NotificationPreferencesDialog | None = None  # the last opened
         self._timer = QTimer(self)
         self._timer.setInterval(EVALUATE_MS)
         self._timer.timeout.connect(self.evaluate)
@@ -209,6 +213,20 @@ class NotificationController(QObject):
             self.incident_open_requested.emit(popup.incident_id)
 
     # -- preferences -------------------------------------------------------------------------
+
+    def open_preferences(self) -> NotificationPreferencesDialog:
+        """The preferences dialog, open over the window; saved when the agent presses OK."""
+        window = self.parent()
+        dialog = NotificationPreferencesDialog(
+            self.prefs, self.delivery_text, window if isinstance(window, QWidget) else None
+        )
+        dialog.test_requested.connect(self.send_test)
+        self.delivery_changed.connect(dialog.set_delivery)
+        dialog.accepted.connect(lambda: self.set_preferences(dialog.preferences()))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        self.preferences_dialog = dialog
+        return dialog
 
     def set_preferences(self, prefs: NotificationPreferences) -> None:
         self.prefs = prefs

@@ -4,6 +4,7 @@ Test notification button, and which delivery is in use."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import time
 
 from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
@@ -103,7 +104,11 @@ class NotificationPreferencesDialog(QDialog):
             self._prefs,
             disabled=frozenset(k for k, box in self.rule_boxes.items() if not box.isChecked()),
             min_priority=int(self.min_priority.currentData()),
-            quiet_from=start.toPython() if quiet else None,
-            quiet_until=end.toPython() if quiet else None,
+            quiet_from=_clock_time(start) if quiet else None,
+            quiet_until=_clock_time(end) if quiet else None,
             sound=self.sound.isChecked(),
         )
+
+
+def _clock_time(value: QTime) -> time:
+    return time(value.hour(), value.minute(), value.second())

@@ -39,11 +39,10 @@ from app.services.incidents.queue_filters import (
     sort_key,
 )
 from ui import theme
-from ui.id_order_model import IdOrderModel, ModelIndex
+from ui.frozen_rows_model import FrozenRowsModel, ModelIndex
 from ui.queue.sort_ranks import SortRanks
+from ui.roles import Roles
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 TICKING = (COLUMNS.index(Column.AGE), COLUMNS.index(Column.SLA))
 READINGS_MAX_AGE = timedelta(seconds=30)
 _CLOCK_ORDERS = (None, Column.SLA)  # orders that read the SLA clock (None: the triage order)
@@ -52,15 +51,14 @@ _CLOCK_ORDERS = (None, Column.SLA)  # orders that read the SLA clock (None: the 
 WARM_SORTS_AFTER_MS = 300
 
 
-class QueueModel(IdOrderModel):
+class QueueModel(FrozenRowsModel[IncidentRow]):
     """Columns: Number, P, Title, Service, Status, Assignee, Team, Age, SLA, Calls, Updated."""
 
     counts_changed = Signal(int, int)  # visible rows, all cached rows
 
     def __init__(self, viewer: Callable[[], Viewer], parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(_incident_id, parent)
         self._viewer = viewer
-        self._rows: dict[int, IncidentRow] = {}
         self._haystacks: dict[int, str] = {}
         self._base: list[int] = []  # after the quick filter and the sort
         self._readings: dict[int, SlaReading] = {}
@@ -261,18 +259,6 @@ class QueueModel(IdOrderModel):
 
     # -- reading -------------------------------------------------------------------------------
 
-    def row_at(self, n: int) -> IncidentRow:
-        return self._rows[self._order[n]]
-
-    def row_for_id(self, incident_id: int) -> IncidentRow | None:
-        return self._rows.get(incident_id)
-
-    def position_of(self, incident_id: int) -> int | None:
-        try:
-            return self._order.index(incident_id)
-        except ValueError:
-            return None
-
     def cached_ids(self) -> set[int]:
         return set(self._rows)
 
@@ -301,9 +287,9 @@ class QueueModel(IdOrderModel):
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
-        if role == ID_ROLE:
+        if role == Roles.ID:
             return row.id
-        if role == ROW_ROLE:
+        if role == Roles.ROW:
             return row
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == Column.SLA:
@@ -368,6 +354,10 @@ class QueueModel(IdOrderModel):
         if column == Column.TITLE:
             return row.title
         return None
+
+
+def _incident_id(row: IncidentRow) -> int:
+    return row.id
 
 
 def _order_key(column: Column | None) -> SortKey:

@@ -7,7 +7,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.services.incidents.queue_filters import COLUMNS, Column
-from ui.queue.queue_model import ID_ROLE, QueueModel
+from ui.queue.queue_model import QueueModel
+from ui.roles import Roles
 
 DEFAULT_WIDTHS = {
     Column.NUMBER: 96,
@@ -52,14 +53,14 @@ class QueueView(QTableView):
         for column, width in DEFAULT_WIDTHS.items():
             self.setColumnWidth(COLUMNS.index(column), width)
         header.setSectionResizeMode(COLUMNS.index(Column.TITLE), QHeaderView.ResizeMode.Stretch)
-        self.doubleClicked.connect(lambda index: self.incident_activated.emit(index.data(ID_ROLE)))
+        self.doubleClicked.connect(lambda index: self.incident_activated.emit(index.data(Roles.ID)))
 
     def current_incident_id(self) -> int | None:
         index = self.currentIndex()
-        return index.data(ID_ROLE) if index.isValid() else None
+        return index.data(Roles.ID) if index.isValid() else None
 
     def selected_incident_ids(self) -> list[int]:
-        return [index.data(ID_ROLE) for index in self.selectionModel().selectedRows()]
+        return [index.data(Roles.ID) for index in self.selectionModel().selectedRows()]
 
     def select_incident(self, incident_id: int) -> None:
         model = self.model()

@@ -3,7 +3,7 @@ CSV export. The figures come from app.services.reports.reads, off the UI thread.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.adapters.tabular_export import write_records
 from app.services.directory.reads import Directory
+from app.services.incidents.dto import NamedRef
 from app.services.reports.reads import Reports, ReportScope, ReportTable, SupervisorReport
 from ui.console_context import ConsoleContext
 from ui.reports.bar_chart import BarChart
@@ -145,7 +146,7 @@ class ReportsWindow(QWidget):
 
     def _scope(self) -> ReportScope:
         def moment(d: QDate) -> datetime:
-            return datetime.combine(d.toPython(), time(), tzinfo=UTC)
+            return datetime(d.year(), d.month(), d.day(), tzinfo=UTC)
 
         return ReportScope(
             moment(self.start_edit.date()),
@@ -153,8 +154,8 @@ class ReportsWindow(QWidget):
             self.team_combo.currentData(),
         )
 
-    def _on_teams_loaded(self, teams: object) -> None:
-        for team in teams:  # type: ignore[attr-defined]
+    def _on_teams_loaded(self, teams: list[NamedRef]) -> None:
+        for team in teams:
             self.team_combo.addItem(team.name, team.id)
 
     def _on_refresh_clicked(self) -> None:
@@ -166,13 +167,11 @@ class ReportsWindow(QWidget):
     def _on_failed(self, error: Exception) -> None:
         self.headline.setText(str(error))
 
-    def _on_report(self, report: object) -> None:
-        assert isinstance(report, SupervisorReport)
-        fmt = lambda v, unit="": "–" if v is None else f"{v:,.1f}{unit}"  # noqa: E731
+    def _on_report(self, report: SupervisorReport) -> None:
         self.headline.setText(
-            f"{report.resolved:,} resolved · MTTA {fmt(report.mtta_minutes, ' min')} · "
-            f"SLA met {fmt(report.sla_met_percent, '%')} · "
-            f"reopen rate {fmt(report.reopen_rate_percent, '%')}"
+            f"{report.resolved:,} resolved · MTTA {_figure(report.mtta_minutes, ' min')} · "
+            f"SLA met {_figure(report.sla_met_percent, '%')} · "
+            f"reopen rate {_figure(report.reopen_rate_percent, '%')}"
         )
         days = report.per_day.rows
         self.per_day_chart.set_data(
@@ -196,3 +195,8 @@ def open_reports(context: ConsoleContext, parent: QWidget | None = None) -> Repo
     window = ReportsWindow(context, parent)
     window.show()
     return window
+
+
+def _figure(value: float | None, unit: str = "") -> str:
+    """A headline figure to one decimal, or a dash when there is nothing to measure."""
+    return "–" if value is None else f"{value:,.1f}{unit}"

@@ -145,8 +145,7 @@ class ReviewWindow(QWidget):
         self.items_model.set_rows(draft.edits.action_items)
         self._set_enabled(True)
 
-    def _on_draft_loaded(self, draft: object) -> None:
-        assert isinstance(draft, ReviewDraft)
+    def _on_draft_loaded(self, draft: ReviewDraft) -> None:
         self._show(draft)
         saved = "never saved" if draft.saved_at is None else f"saved by {draft.saved_by}"
         self.message.setText(f"Drafted from the record; {saved}.")
@@ -181,8 +180,7 @@ class ReviewWindow(QWidget):
             self._on_failed,
         )
 
-    def _on_saved(self, draft: object) -> None:
-        assert isinstance(draft, ReviewDraft)
+    def _on_saved(self, draft: ReviewDraft) -> None:
         self._show(draft)
         self.message.setText(f"Saved (version {draft.version}).")
         self.review_saved.emit(draft)

@@ -21,7 +21,7 @@ from app.domain.call_rate import CallWindow
 from app.domain.status_update import local_clock
 from app.services.calls.dto import CallRow
 from ui.war_room.panel import Panel, fit_columns
-from ui.war_room.rows_model import Column, FrozenRowsModel
+from ui.war_room.rows_model import Column, SnapshotRowsModel
 from ui.war_room.style import BAR, BAR_NOW
 
 
@@ -33,7 +33,7 @@ def _callback(row: CallRow) -> str:
     return row.callback_number or "wanted"
 
 
-class CallLogModel(FrozenRowsModel[CallRow]):
+class CallLogModel(SnapshotRowsModel[CallRow]):
     columns = (
         Column[CallRow]("Time", lambda r: local_clock(r.at)),
         Column[CallRow]("Caller", lambda r: r.caller or "(no name)"),

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 from app.domain.runbook import OWNER_ROLES
 from app.domain.status_update import local_clock
 from app.services.war_room.dto import ChecklistRow
+from ui.frozen_rows_model import ModelIndex
 from ui.war_room.panel import Panel, fit_columns
 from ui.war_room.pending import WAITING_TEXT
-from ui.war_room.rows_model import Column, FrozenRowsModel, ModelIndex
+from ui.war_room.rows_model import Column, SnapshotRowsModel
 from ui.war_room.style import DONE_TEXT
 
 OWNER_LABELS = {
@@ -53,7 +54,7 @@ def _done_tip(row: ChecklistRow) -> str:
     return f"Ticked by {row.done_by or 'someone'} at {local_clock(row.done_at)}"
 
 
-class ChecklistModel(FrozenRowsModel[ChecklistRow]):
+class ChecklistModel(SnapshotRowsModel[ChecklistRow]):
     """Columns: tick, step, owner, done (when and by whom)."""
 
     toggle_requested = Signal(int, bool)  # item id, done
@@ -91,9 +92,9 @@ class ChecklistModel(FrozenRowsModel[ChecklistRow]):
 
     def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         # The row changes when the service says so: ask, and let the refresh repaint it.
-        if role != Qt.ItemDataRole.CheckStateRole or not self._valid(index):
+        if role != Qt.ItemDataRole.CheckStateRole or not self._shown(index):
             return False
-        row = self.row(index.row())
+        row = self.row_at(index.row())
         self.toggle_requested.emit(row.id, not row.done)
         return False
 
@@ -129,7 +130,7 @@ class ChecklistView(QTableView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Space and self.currentIndex().isValid():
-            row = self._model.row(self.currentIndex().row())
+            row = self._model.row_at(self.currentIndex().row())
             self._model.toggle_requested.emit(row.id, not row.done)
             event.accept()
             return

@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
 
 from app.services.war_room.dto import ChildRow
 from ui.war_room.panel import Panel, fit_columns
-from ui.war_room.rows_model import Column, FrozenRowsModel
+from ui.war_room.rows_model import Column, SnapshotRowsModel
 from ui.war_room.style import DONE_TEXT
 
 
-class ChildrenModel(FrozenRowsModel[ChildRow]):
+class ChildrenModel(SnapshotRowsModel[ChildRow]):
     columns = (
         Column[ChildRow]("Number", lambda r: r.number),
         Column[ChildRow]("P", lambda r: r.priority.short),
@@ -85,4 +85,4 @@ class ChildrenPanel(Panel):
             self.link_requested.emit(text)
 
     def _on_view_activated(self, index: QModelIndex) -> None:
-        self.open_requested.emit(self.model.row(index.row()).id)
+        self.open_requested.emit(self.model.row_at(index.row()).id)

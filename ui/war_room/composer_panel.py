@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QDateTime, Qt, Signal, SignalInstance
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -301,9 +301,9 @@ class ComposerPanel(Panel):
         if self.snapshot is not None:
             self.fill(compose_defaults(self.snapshot, self._clock.now()))
 
-    def _emit_for_chosen(self, signal: Signal) -> None:
+    def _emit_for_chosen(self, signal: SignalInstance) -> None:
         if self.chosen is not None:
-            signal.emit(self.chosen.id)  # type: ignore[attr-defined]
+            signal.emit(self.chosen.id)
 
     def _update_preview(self) -> None:
         if self.snapshot is None:

@@ -11,8 +11,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.db.engine import DatabaseUnavailable
-from app.domain.errors import CalmdeskError
+from app.domain.errors import CalmdeskError, DatabaseUnavailable
 from app.services.feed.dto import ChangeBatch, FeedCursor
 from app.services.offline.operations import OfflineChange
 from app.services.offline.outbox import ReplayReport

@@ -13,14 +13,14 @@ from app.domain.status_update import local_clock
 from app.services.war_room.dto import StatusUpdateRow
 from ui.war_room.panel import Panel, fit_columns
 from ui.war_room.pending import WAITING_TEXT
-from ui.war_room.rows_model import Column, FrozenRowsModel
+from ui.war_room.rows_model import Column, SnapshotRowsModel
 
 
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
 
 
-class UpdateHistoryModel(FrozenRowsModel[StatusUpdateRow]):
+class UpdateHistoryModel(SnapshotRowsModel[StatusUpdateRow]):
     columns = (
         Column[StatusUpdateRow]("#", lambda r: "Final" if r.final else str(r.sequence)),
         Column[StatusUpdateRow]("Posted", lambda r: local_clock(r.posted_at)),
@@ -80,4 +80,4 @@ class HistoryPanel(Panel):
 
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = self.view.selectionModel().selectedRows()
-        self.update_chosen.emit(self.model.row(rows[0].row()) if rows else None)
+        self.update_chosen.emit(self.model.row_at(rows[0].row()) if rows else None)

@@ -12,14 +12,14 @@ countdown keeps counting while someone types.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from app.adapters.delivery_config import config_path
-from app.db.engine import DatabaseUnavailable
+from app.domain.errors import DatabaseUnavailable
 from app.services.calls.dto import LoggedCall
 from app.services.errors import InvalidInput
 from app.services.offline.operations import AddNote, LogCall, OfflineChange, TickItem
@@ -40,6 +40,8 @@ from ui.war_room.dialogs import AddCallDialog, CallersMessageDialog, VendorDialo
 from ui.war_room.panels import WarRoomPanels
 from ui.war_room.resolve_dialog import ResolveDialog, callback_line
 from ui.war_room.update_operations import UpdateOperations
+
+T = TypeVar("T")
 
 
 class WarRoomOperations(QObject):
@@ -118,11 +120,11 @@ class WarRoomOperations(QObject):
 
     def _run(
         self,
-        fn: Callable[[], Any],
-        message: Callable[[Any], str],
-        then: Callable[[Any], None] | None = None,
+        fn: Callable[[], T],
+        message: Callable[[T], str],
+        then: Callable[[T], None] | None = None,
     ) -> None:
-        def done(result: Any) -> None:
+        def done(result: T) -> None:
             self._panels.banner.hide()
             if then is not None:
                 then(result)

@@ -69,8 +69,8 @@ class ResolveDialog(QDialog):
         self.resolution.setPlaceholderText("What fixed it, in a sentence or two")
         self.what_happened = _text(f"{services} is working again.", "Final update: what happened")
         self.impact = _text("None: everyone can work normally again.", "Final update: impact")
-        self.actions = _text("", "Final update: what we did")
-        self.actions.setPlaceholderText("Filled from the resolution when left empty")
+        self.what_we_did = _text("", "Final update: what we did")
+        self.what_we_did.setPlaceholderText("Filled from the resolution when left empty")
         self.audience = QComboBox()
         self.audience.setAccessibleName("Final update audience")
         for audience in Audience:
@@ -98,7 +98,7 @@ class ResolveDialog(QDialog):
         form.addRow("Audience", self.audience)
         form.addRow("What happened", self.what_happened)
         form.addRow("Impact now", self.impact)
-        form.addRow("What we did", self.actions)
+        form.addRow("What we did", self.what_we_did)
         form.addRow(self.resolve_children)
         waiting = self.callbacks.rowCount()
         form.addRow(
@@ -136,7 +136,7 @@ class ResolveDialog(QDialog):
             final_update=UpdateBody(
                 what_happened=self.what_happened.toPlainText(),
                 current_impact=self.impact.toPlainText(),
-                actions=self.actions.toPlainText().strip() or resolution,
+                actions=self.what_we_did.toPlainText().strip() or resolution,
                 workaround="",
                 eta=None,
                 next_update_at=None,

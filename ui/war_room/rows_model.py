@@ -10,24 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QFont
 
+from ui.frozen_rows_model import FrozenRowsModel, ModelIndex, Row
+from ui.roles import Roles
 from ui.war_room.pending import WAITING_TEXT, WAITING_TIP
-
-ModelIndex = QModelIndex | QPersistentModelIndex
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the frozen row itself
-ID_ROLE = Qt.ItemDataRole.UserRole + 2
-
-Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -37,7 +27,7 @@ class Column(Generic[Row]):
     tooltip: Callable[[Row], str] | None = None
 
 
-class FrozenRowsModel(QAbstractTableModel, Generic[Row]):
+class SnapshotRowsModel(FrozenRowsModel[Row]):
     """Subclasses give `columns` and may override `cell_data` for other roles.
 
     Rows made while the database was unreachable (kept in the outbox, not yet sent) are
@@ -47,9 +37,7 @@ class FrozenRowsModel(QAbstractTableModel, Generic[Row]):
     waiting_column: int | None = None  # the column that says "waiting to send"
 
     def __init__(self, key: Callable[[Row], int], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._key = key
-        self._rows: list[Row] = []
+        super().__init__(key, parent)
         self._waiting: frozenset[int] = frozenset()
         self._italic = QFont()
         self._italic.setItalic(True)
@@ -58,19 +46,7 @@ class FrozenRowsModel(QAbstractTableModel, Generic[Row]):
 
     @property
     def rows(self) -> tuple[Row, ...]:
-        return tuple(self._rows)
-
-    def row(self, position: int) -> Row:
-        return self._rows[position]
-
-    def position_of(self, key: int) -> int | None:
-        for position, row in enumerate(self._rows):
-            if self._key(row) == key:
-                return position
-        return None
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return tuple(self._rows[row_id] for row_id in self._order)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
@@ -87,11 +63,12 @@ class FrozenRowsModel(QAbstractTableModel, Generic[Row]):
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not self._valid(index):
+        if not self._shown(index):
             return None
-        row = self._rows[index.row()]
+        row_id = self._order[index.row()]
+        row = self._rows[row_id]
         column = self.columns[index.column()]
-        if self._waiting and self._key(row) in self._waiting:
+        if self._waiting and row_id in self._waiting:
             waiting = self._waiting_data(index.column(), role)
             if waiting is not None:
                 return waiting
@@ -99,10 +76,10 @@ class FrozenRowsModel(QAbstractTableModel, Generic[Row]):
             return column.text(row)
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
             return column.tooltip(row)
-        if role == ROW_ROLE:
+        if role == Roles.ROW:
             return row
-        if role == ID_ROLE:
-            return self._key(row)
+        if role == Roles.ID:
+            return row_id
         return self.cell_data(row, index.column(), role)
 
     def cell_data(self, row: Row, column: int, role: int) -> Any:
@@ -118,20 +95,7 @@ class FrozenRowsModel(QAbstractTableModel, Generic[Row]):
         return None
 
     def is_waiting(self, position: int) -> bool:
-        return self._key(self._rows[position]) in self._waiting
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not self._valid(index):
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def _valid(self, index: ModelIndex) -> bool:
-        return (
-            index.isValid()
-            and not index.parent().isValid()
-            and 0 <= index.row() < len(self._rows)
-            and 0 <= index.column() < len(self.columns)
-        )
+        return self._order[position] in self._waiting
 
     # -- patching -----------------------------------------------------------------------------
 
@@ -142,59 +106,46 @@ class FrozenRowsModel(QAbstractTableModel, Generic[Row]):
             changed = waiting ^ self._waiting
             self._waiting = waiting
             last_column = max(len(self.columns) - 1, 0)
-            for position, row in enumerate(self._rows):
-                if self._key(row) in changed:
+            for position, row_id in enumerate(self._order):
+                if row_id in changed:
                     self.dataChanged.emit(
                         self.index(position, 0), self.index(position, last_column)
                     )
 
     def _patch(self, fresh: list[Row]) -> None:
-        wanted = {self._key(row): row for row in fresh}
+        fresh_order = [self._key(row) for row in fresh]
+        wanted = set(fresh_order)
         # 1. Rows that left, removed in contiguous runs from the bottom up.
-        gone = [n for n, row in enumerate(self._rows) if self._key(row) not in wanted]
+        gone = [n for n, row_id in enumerate(self._order) if row_id not in wanted]
         for first, last in reversed(_runs(gone)):
             self.beginRemoveRows(QModelIndex(), first, last)
-            del self._rows[first : last + 1]
+            for row_id in self._order[first : last + 1]:
+                del self._rows[row_id]
+            del self._order[first : last + 1]
             self.endRemoveRows()
         # 2. New rows, inserted where the fresh order puts them.
-        present = {self._key(row) for row in self._rows}
-        for target, row in enumerate(fresh):
-            if self._key(row) in present:
+        for target, (row_id, row) in enumerate(zip(fresh_order, fresh, strict=True)):
+            if row_id in self._rows:
                 continue
-            position = min(target, len(self._rows))
+            position = min(target, len(self._order))
             self.beginInsertRows(QModelIndex(), position, position)
-            self._rows.insert(position, row)
+            self._order.insert(position, row_id)
+            self._rows[row_id] = row
             self.endInsertRows()
-            present.add(self._key(row))
         # 3. The order, if it still differs, as one layout change.
-        if [self._key(r) for r in self._rows] != [self._key(r) for r in fresh]:
-            self._reorder(fresh)
+        if self._order != fresh_order:
+            self._reorder(fresh_order)
         # 4. Rows whose content changed.
         last_column = max(len(self.columns) - 1, 0)
-        for position, row in enumerate(fresh):
-            if self._rows[position] != row:
-                self._rows[position] = row
+        for position, (row_id, row) in enumerate(zip(fresh_order, fresh, strict=True)):
+            if self._rows[row_id] != row:
+                self._rows[row_id] = row
                 self.dataChanged.emit(self.index(position, 0), self.index(position, last_column))
-
-    def _reorder(self, fresh: list[Row]) -> None:
-        self.layoutAboutToBeChanged.emit()
-        old_keys = [self._key(r) for r in self._rows]
-        where = {self._key(row): n for n, row in enumerate(fresh)}
-        persistent = self.persistentIndexList()
-        moved = []
-        for index in persistent:
-            key = old_keys[index.row()] if 0 <= index.row() < len(old_keys) else None
-            target = where.get(key) if key is not None else None
-            moved.append(QModelIndex() if target is None else self.index(target, index.column()))
-        current = {self._key(r): r for r in self._rows}
-        self._rows = [current[self._key(f)] for f in fresh]
-        self.changePersistentIndexList(persistent, moved)
-        self.layoutChanged.emit()
 
     def repaint_column(self, column: int) -> None:
         """After the clock moved: a column whose text depends on the time."""
-        if self._rows:
-            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
+        if self._order:
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._order) - 1, column))
 
 
 def _runs(positions: list[int]) -> list[tuple[int, int]]:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from app.domain.status_update import local_clock
 from app.services.incidents.dto import TimelineEntry
 from ui.war_room.panel import Panel, fit_columns
-from ui.war_room.rows_model import Column, FrozenRowsModel
+from ui.war_room.rows_model import Column, SnapshotRowsModel
 
 PINNED = "pinned"
 # Filter key: (label, kinds shown). None shows everything; PINNED only pinned events.
@@ -80,7 +80,7 @@ def shown(entries: Sequence[TimelineEntry], key: str) -> list[TimelineEntry]:
     return [e for e in entries if e.kind in kinds]
 
 
-class TimelineModel(FrozenRowsModel[TimelineEntry]):
+class TimelineModel(SnapshotRowsModel[TimelineEntry]):
     columns = (
         Column[TimelineEntry]("", lambda r: "★" if r.pinned else ""),
         Column[TimelineEntry]("Time", lambda r: local_clock(r.at)),
@@ -189,7 +189,7 @@ class TimelinePanel(Panel):
 
     def current(self) -> TimelineEntry | None:
         index = self.view.currentIndex()
-        return self.model.row(index.row()) if index.isValid() else None
+        return self.model.row_at(index.row()) if index.isValid() else None
 
     def _on_filter_changed(self) -> None:
         key = str(self.filter.currentData())

@@ -144,11 +144,11 @@ class UpdateOperations(QObject):
             return text
 
         # From the update in hand (sent or still waiting): only the settings file is read.
-        self._ctx.runner.submit(
-            lambda: updates.mailto_for(update),
-            lambda link: (opened(link), self._say(message(link))),
-            self._on_error,
-        )
+        def open_and_say(link: MailtoLink) -> None:
+            opened(link)
+            self._say(message(link))
+
+        self._ctx.runner.submit(lambda: updates.mailto_for(update), open_and_say, self._on_error)
 
     def send_webhooks(self, update_id: int) -> None:
         if update_id in self._controller.waiting.rows:
@@ -182,10 +182,12 @@ class UpdateOperations(QObject):
         def message(report: DeliveryReport) -> str:
             return report.summary
 
+        def show_and_say(report: DeliveryReport) -> None:
+            delivered(report)
+            self._reload_and_say(message(report))
+
         self._ctx.runner.submit(
-            lambda: updates.deliver_webhooks(update_id, only),
-            lambda report: (delivered(report), self._reload_and_say(message(report))),
-            failed,
+            lambda: updates.deliver_webhooks(update_id, only), show_and_say, failed
         )
 
     def _reload_and_say(self, text: str) -> None:

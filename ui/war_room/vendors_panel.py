@@ -14,13 +14,13 @@ from app.domain.status_update import local_clock
 from app.domain.vendor import vendor_state_text
 from app.services.war_room.dto import VendorRow
 from ui.war_room.panel import Panel, fit_columns
-from ui.war_room.rows_model import Column, FrozenRowsModel
+from ui.war_room.rows_model import Column, SnapshotRowsModel
 from ui.war_room.style import OVERDUE_TEXT
 
 STATE_COLUMN = 1
 
 
-class VendorModel(FrozenRowsModel[VendorRow]):
+class VendorModel(SnapshotRowsModel[VendorRow]):
     def __init__(self, now: datetime, parent: QObject | None = None) -> None:
         super().__init__(lambda r: r.id, parent)
         self._now = now
@@ -127,7 +127,7 @@ class VendorsPanel(Panel):
     def selected(self) -> VendorRow | None:
         index = self.view.currentIndex()
         if index.isValid():
-            return self.model.row(index.row())
+            return self.model.row_at(index.row())
         return self.model.rows[0] if len(self.model.rows) == 1 else None
 
     def _on_edit_clicked(self) -> None:

@@ -82,7 +82,9 @@ class WarRoomWindow(QMainWindow):
 
     # -- building -----------------------------------------------------------------------------
 
-    def _action(self, text: str, shortcut: QKeySequence | str, slot: object) -> QAction:
+    def _action(
+        self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str, slot: object
+    ) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select
 
-from app.db.engine import Database, DatabaseUnavailable, check_connection, open_database
+from app.db.engine import Database, check_connection, open_database
 from app.db.migrate import alembic_config, current_revision, head_revision
 from app.db.models import Agent
 from app.db.team_roles import current_login, granted_role
-from app.domain.errors import CalmdeskError
+from app.domain.errors import CalmdeskError, DatabaseUnavailable
 from app.domain.roles import Role
 
 _AUTH_REFUSED = "refused the user name or password"

@@ -24,9 +24,9 @@ from datetime import datetime
 from typing import Any
 
 from app.adapters.outbox_store import CONFLICT, WAITING, OutboxEntry, OutboxStore
-from app.db.engine import DatabaseUnavailable, check_connection
+from app.db.engine import check_connection
 from app.domain.clock import FixedClock
-from app.domain.errors import CalmdeskError
+from app.domain.errors import CalmdeskError, DatabaseUnavailable
 from app.services.context import ServiceContext
 from app.services.offline.operations import OfflineChange, read_change
 

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import make_url, text
 
 from app.db import deadlines
-from app.db.engine import DatabaseUnavailable, open_database
+from app.db.engine import open_database
+from app.domain.errors import DatabaseUnavailable
 from tests.helpers import CutLine
 
 HANG_GUARD_SECONDS = 60  # far past every deadline: only a missing deadline reaches it

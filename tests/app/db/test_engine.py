@@ -13,13 +13,13 @@ from app.bootstrap import connect
 from app.db.engine import (
     SQLITE_BUSY_TIMEOUT_MS,
     Database,
-    DatabaseUnavailable,
     check_connection,
     describe,
     open_database,
     parse_url,
 )
 from app.db.models import Team
+from app.domain.errors import DatabaseUnavailable
 from app.settings import load_settings
 
 PASSWORD = "s3cret-pw"

@@ -12,14 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import URL
 
-from app.db.engine import (
-    Database,
-    DatabaseUnavailable,
-    check_connection,
-    describe,
-    open_database,
-    parse_url,
-)
+from app.db.engine import Database, check_connection, describe, open_database, parse_url
+from app.domain.errors import DatabaseUnavailable
 from tests.helpers import PG_ADMIN_URL, postgres_available
 from tests.properties import TRICKY_TEXT, assert_clear_refusal
 

@@ -15,7 +15,8 @@ from app.services.incidents.reads import IncidentReads
 from tests.helpers import open_incident
 from tests.ui.editor.conftest import Seed
 from ui.editor import IncidentEditor
-from ui.editor.timeline_model import ENTRY_ROLE, TimelineModel
+from ui.editor.timeline_model import TimelineModel
+from ui.roles import Roles
 
 
 def test_a_note_goes_to_the_timeline_and_the_box_empties(
@@ -32,7 +33,7 @@ def test_a_note_goes_to_the_timeline_and_the_box_empties(
     assert newest.data(Qt.ItemDataRole.DisplayRole).endswith(
         "Alice Admin: Told the caller to use the side door."
     )
-    assert newest.data(ENTRY_ROLE).kind == "note"
+    assert newest.data(Roles.ROW).kind == "note"
     assert editor.notes.note.toPlainText() == ""
     assert IncidentReads(ctx).timeline(incident.id)[-1].summary.startswith("Told the caller")
 
@@ -72,7 +73,7 @@ def test_the_timeline_model_is_newest_first_and_passes_the_model_tester(
     assert model.rowCount(model.index(0, 0)) == 0  # a list: no children
     assert "vendor called back" in model.index(0, 0).data(Qt.ItemDataRole.DisplayRole)
     assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()  # pinned stands out
-    assert model.index(2, 0).data(ENTRY_ROLE).kind == "created"
+    assert model.index(2, 0).data(Roles.ROW).kind == "created"
     assert "by Alice Admin" in model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert model.data(QModelIndex()) is None
     assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable

@@ -154,7 +154,7 @@ def test_rows_that_would_be_rejected_show_why_and_the_import_lists_them(
     with qtbot.waitSignal(dialog.import_finished) as finished:
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert (finished.args[0].incidents_created, len(finished.args[0].rejected)) == (98, 2)
-    listed = dialog.rejected.toPlainText().splitlines()
+    listed = dialog.rejected_rows.toPlainText().splitlines()
     assert [line.split(":")[0] for line in listed] == ["line 3", "line 5"]
     assert _count(console.services) == 98
 

@@ -95,7 +95,7 @@ def test_with_no_notification_service_the_fallback_is_used_and_reported(
     with qtbot.waitSignal(window.queue.loaded):
         window.start()
     assert controller.delivery == Delivery.BANNER
-    dialog = controller.open_preferences()  # type: ignore[attr-defined]
+    dialog = controller.open_preferences()
     qtbot.addWidget(dialog)
     assert dialog.accessibleName() == "Notification preferences"
     assert "no notification service runs on this desktop" in dialog.delivery.text()

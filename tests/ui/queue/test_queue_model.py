@@ -20,7 +20,8 @@ from app.services.incidents.queue_filters import COLUMNS, Column, QuickFilter, V
 from app.services.incidents.reads import IncidentReads
 from tests.helpers import add_agent, add_team, as_actor
 from ui import theme
-from ui.queue.queue_model import ID_ROLE, QueueModel
+from ui.queue.queue_model import QueueModel
+from ui.roles import Roles
 
 SLA = COLUMNS.index(Column.SLA)
 
@@ -198,12 +199,12 @@ def test_changed_rows_are_patched_in_place_and_keep_selection(
     second = commands.open(IncidentDraft(title="Beta", impact=3, urgency=3))
     model = _model(sqlite_ctx, clock)
     held = QPersistentModelIndex(model.index(model.position_of(second.id) or 0, 0))
-    assert held.data(ID_ROLE) == second.id
+    assert held.data(Roles.ID) == second.id
     commands.edit(first.id, first.version, {"impact": 1, "urgency": 1})  # now P1: moves to the top
     model.apply_changes(IncidentReads(sqlite_ctx).rows([first.id]))
     assert model.row_at(0).id == first.id
     assert held.isValid()
-    assert held.data(ID_ROLE) == second.id
+    assert held.data(Roles.ID) == second.id
 
 
 def test_live_changes_keep_every_sort_exactly_as_a_fresh_load_would(

@@ -18,12 +18,12 @@ from app.domain.vendor import VendorState
 from app.services.calls.dto import CallRow
 from app.services.incidents.dto import TimelineEntry
 from app.services.war_room.dto import ChecklistRow, ChildRow, StatusUpdateRow, VendorRow
+from ui.roles import Roles
 from ui.war_room.calls_panel import CallLogModel
 from ui.war_room.checklist_panel import ChecklistModel
 from ui.war_room.children_panel import ChildrenModel
 from ui.war_room.history_panel import UpdateHistoryModel
 from ui.war_room.resolve_dialog import CallbackListModel
-from ui.war_room.rows_model import ROW_ROLE
 from ui.war_room.timeline_panel import TimelineModel
 from ui.war_room.vendors_panel import STATE_COLUMN, VendorModel
 
@@ -98,11 +98,11 @@ def test_a_snapshot_patch_keeps_the_selection_and_inserts_new_rows_on_top(
         model.index(1, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
     )
     model.set_rows([call(4), call(3), call(2), replace(call(1), symptom="Now fixed")])
-    assert [model.row(n).id for n in range(model.rowCount())] == [4, 3, 2, 1]
-    assert model.index(view.currentIndex().row(), 0).data(ROW_ROLE).id == 1  # still on call 1
+    assert [model.row_at(n).id for n in range(model.rowCount())] == [4, 3, 2, 1]
+    assert model.index(view.currentIndex().row(), 0).data(Roles.ROW).id == 1  # still on call 1
     assert model.index(3, 2).data() == "Now fixed"
     model.set_rows([call(1), call(3)])  # removals and a reorder
-    assert [model.row(n).id for n in range(model.rowCount())] == [1, 3]
+    assert [model.row_at(n).id for n in range(model.rowCount())] == [1, 3]
     assert view.currentIndex().row() == 0  # followed call 1
 
 
@@ -139,9 +139,9 @@ def test_the_timeline_filters_by_kind_and_by_pin() -> None:
     model = TimelineModel()
     model.set_entries([event(3, "status_update"), event(2, "checklist", pinned=True), event(1)])
     model.set_filter("checklist")
-    assert [model.row(n).id for n in range(model.rowCount())] == [2]
+    assert [model.row_at(n).id for n in range(model.rowCount())] == [2]
     model.set_filter("pinned")
-    assert [model.row(n).id for n in range(model.rowCount())] == [2]
+    assert [model.row_at(n).id for n in range(model.rowCount())] == [2]
     assert model.index(0, 0).data() == "★"
     model.set_filter("all")
     assert model.rowCount() == 3

@@ -110,7 +110,7 @@ def test_changes_made_offline_show_as_waiting_and_arrive_once_when_it_is_back(
     assert war_room.offline_line.text().startswith("Offline since ")
     assert "changes you make are kept and sent when it is back" in war_room.offline_line.text()
     checklist = panels.checklist.model
-    assert checklist.row(0).done
+    assert checklist.row_at(0).done
     assert panels.checklist.count.text() == "1/7 done"
     assert checklist.index(0, 3).data() == WAITING_TEXT
     assert checklist.index(0, 3).data(Qt.ItemDataRole.ToolTipRole).startswith("Saved on this")
@@ -119,14 +119,14 @@ def test_changes_made_offline_show_as_waiting_and_arrive_once_when_it_is_back(
 
     add_note(qtbot, war_room, NOTE)
     timeline = panels.timeline
-    assert timeline.model.row(0).summary == NOTE
+    assert timeline.model.row_at(0).summary == NOTE
     assert timeline.model.index(0, 2).data() == WAITING_TEXT
     assert timeline.note.text() == ""
     timeline.view.setCurrentIndex(timeline.model.index(0, 4))
     assert not timeline.pin_button.isEnabled()  # nothing to pin in the database yet
 
     add_call(qtbot, war_room, "Anna Berg")
-    assert panels.calls.model.row(0).caller == "Anna Berg"
+    assert panels.calls.model.row_at(0).caller == "Anna Berg"
     assert panels.calls.model.index(0, 4).data() == WAITING_TEXT
 
     post_update(qtbot, war_room)
@@ -154,7 +154,7 @@ def test_changes_made_offline_show_as_waiting_and_arrive_once_when_it_is_back(
 
     assert war_room.controller.waiting == NOTHING_WAITING
     assert not war_room.offline_line.isVisible()
-    assert checklist.row(0).done_by == "Alice"
+    assert checklist.row_at(0).done_by == "Alice"
     assert checklist.index(0, 3).data() != WAITING_TEXT
     assert checklist.index(0, 1).data(Qt.ItemDataRole.FontRole) is None  # not italic any more
     assert history.model.index(0, 3).data() == "Alice"
@@ -268,7 +268,7 @@ def test_a_war_room_cut_off_from_postgresql_keeps_working_and_loses_nothing(
 
     assert war_room.controller.waiting == NOTHING_WAITING
     assert not war_room.offline_line.isVisible()
-    assert panels.checklist.model.row(0).done_by == "Alice"
+    assert panels.checklist.model.row_at(0).done_by == "Alice"
     assert panels.history.model.index(0, 3).data() == "Alice"
     assert count(direct, StatusUpdate) == 1
     assert count(direct, TimelineEvent, TimelineEvent.summary == NOTE) == 1

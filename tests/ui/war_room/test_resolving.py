@@ -56,12 +56,12 @@ def test_resolving_cascades_to_the_children_and_lists_the_callbacks(
     assert not war_room.resolve_action.isEnabled()
     assert war_room.review_action.isEnabled()
     assert not war_room.panels.composer.post_button.isEnabled()
-    statuses = [war_room.panels.children.model.row(n).status for n in range(2)]
+    statuses = [war_room.panels.children.model.row_at(n).status for n in range(2)]
     assert statuses == [Status.RESOLVED, Status.RESOLVED]
     for child in children:
         detail = IncidentReads(sqlite_ctx).detail(child.id)
         assert detail.resolution == "Microsoft rolled back the faulty sign-in change."
-    final = war_room.panels.history.model.row(0)
+    final = war_room.panels.history.model.row_at(0)
     assert final.final
     assert final.actions == "Microsoft rolled back the faulty sign-in change."
     box = war_room.operations.result_box

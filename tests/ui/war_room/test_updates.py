@@ -160,7 +160,7 @@ def test_the_webhook_button_posts_slack_json_to_the_configured_url(
     assert received.json["blocks"][0]["text"]["text"] == update.subject
     assert war_room.panels.composer.delivery.text() == "Sent to Slack #major."
     assert not war_room.panels.composer.retry_button.isVisible()
-    assert war_room.panels.timeline.model.row(0).summary == "Update 1 sent to Slack #major"
+    assert war_room.panels.timeline.model.row_at(0).summary == "Update 1 sent to Slack #major"
 
 
 def test_a_failed_webhook_keeps_the_update_says_why_and_retries(

@@ -38,8 +38,8 @@ def test_a_step_is_ticked_with_a_click_and_unticked_with_space(
             panel.view.viewport(), Qt.MouseButton.LeftButton, pos=check_box_centre(war_room, 0)
         )
     assert panel.count.text() == "1/7 done"
-    assert panel.model.row(0).done_by == "Alice"
-    assert war_room.panels.timeline.model.row(0).summary.startswith("Ticked: ")
+    assert panel.model.row_at(0).done_by == "Alice"
+    assert war_room.panels.timeline.model.row_at(0).summary.startswith("Ticked: ")
     panel.view.setFocus()
     panel.view.setCurrentIndex(panel.model.index(0, 1))  # on the text, not the box
     with qtbot.waitSignal(war_room.snapshot_applied):
@@ -49,7 +49,7 @@ def test_a_step_is_ticked_with_a_click_and_unticked_with_space(
     panel.view.setCurrentIndex(panel.model.index(3, 1))
     with qtbot.waitSignal(war_room.snapshot_applied):
         qtbot.keyClick(panel.view, Qt.Key.Key_Space)
-    assert panel.model.row(3).done
+    assert panel.model.row_at(3).done
 
 
 def test_an_ad_hoc_step_is_added(qtbot: QtBot, war_room: WarRoomWindow) -> None:
@@ -58,7 +58,7 @@ def test_an_ad_hoc_step_is_added(qtbot: QtBot, war_room: WarRoomWindow) -> None:
     with qtbot.waitSignal(war_room.snapshot_applied):
         qtbot.keyClick(panel.new_step, Qt.Key.Key_Return)
     assert panel.count.text() == "0/8 done"
-    assert panel.model.row(7).text == "Ask Legal about lost mail"
+    assert panel.model.row_at(7).text == "Ask Legal about lost mail"
     assert panel.new_step.text() == ""
 
 
@@ -77,7 +77,7 @@ def test_a_call_is_taken_and_linked_from_the_call_log(
     with qtbot.waitSignal(war_room.snapshot_applied):
         press_ok(qtbot, dialog)
     assert panel.model.rowCount() == 1
-    row = panel.model.row(0)
+    row = panel.model.row_at(0)
     assert (row.caller, row.symptom, row.callback_number) == (
         "Anna Berg",
         "Outlook says disconnected",
@@ -125,17 +125,17 @@ def test_a_note_is_added_pinned_and_found_by_filter(qtbot: QtBot, war_room: WarR
     qtbot.keyClicks(panel.note, "Bridge call open on +44 20 0000")
     with qtbot.waitSignal(war_room.snapshot_applied):
         qtbot.mouseClick(panel.add_note, Qt.MouseButton.LeftButton)
-    assert panel.model.row(0).summary == "Bridge call open on +44 20 0000"
-    assert not panel.model.row(0).pinned
+    assert panel.model.row_at(0).summary == "Bridge call open on +44 20 0000"
+    assert not panel.model.row_at(0).pinned
     panel.view.selectRow(0)
     assert panel.pin_button.text() == "Pin"
     with qtbot.waitSignal(war_room.snapshot_applied):
         qtbot.mouseClick(panel.pin_button, Qt.MouseButton.LeftButton)
     panel.set_filter("pinned")
-    summaries = [panel.model.row(n).summary for n in range(panel.model.rowCount())]
+    summaries = [panel.model.row_at(n).summary for n in range(panel.model.rowCount())]
     assert "Bridge call open on +44 20 0000" in summaries
     panel.set_filter("notes")
-    assert [panel.model.row(n).summary for n in range(panel.model.rowCount())] == [
+    assert [panel.model.row_at(n).summary for n in range(panel.model.rowCount())] == [
         "Bridge call open on +44 20 0000"
     ]
 
@@ -148,7 +148,8 @@ def test_children_are_linked_by_number(
     qtbot.keyClicks(panel.number, duplicate.number.removeprefix("INC").lstrip("0"))
     with qtbot.waitSignal(war_room.snapshot_applied):
         qtbot.mouseClick(panel.link_button, Qt.MouseButton.LeftButton)
-    assert [panel.model.row(n).number for n in range(panel.model.rowCount())] == [duplicate.number]
+    numbers = [panel.model.row_at(n).number for n in range(panel.model.rowCount())]
+    assert numbers == [duplicate.number]
     assert panel.count.text() == "1 linked · 1 open"
     assert panel.number.text() == ""
 

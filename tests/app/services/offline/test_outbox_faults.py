@@ -14,10 +14,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.adapters.outbox_store import OutboxStore
-from app.db.engine import Database, DatabaseUnavailable, open_database
+from app.db.engine import Database, open_database
 from app.db.migrate import upgrade
 from app.db.models import Call, TimelineEvent
 from app.domain.clock import ManualClock, SystemClock
+from app.domain.errors import DatabaseUnavailable
 from app.services.calls.commands import new_client_uuid
 from app.services.calls.dto import CallDraft
 from app.services.context import ServiceContext
