@@ -13,7 +13,11 @@ from sqlalchemy.exc import ProgrammingError
 
 from app.adapters.secrets import stored_password
 from app.db.engine import Database, check_connection, open_database
-from app.db.local_file_recovery import (
+from app.db.migrate import UpgradeReport, head_revision, upgrade
+from app.domain.clock import Clock, SystemClock
+from app.domain.errors import CalmdeskError, DatabaseUnavailable
+from app.services.admin.identity import identify
+from app.services.admin.local_file_recovery import (
     LocalFileDamaged,
     LocalFileProblem,
     aside_path,
@@ -22,10 +26,6 @@ from app.db.local_file_recovery import (
     latest_backup,
     sqlite_file,
 )
-from app.db.migrate import UpgradeReport, head_revision, upgrade
-from app.domain.clock import Clock, SystemClock
-from app.domain.errors import CalmdeskError, DatabaseUnavailable
-from app.services.admin.identity import identify
 from app.services.context import ServiceContext
 from app.services.directory.reads import sign_in
 from app.settings import Settings

@@ -19,16 +19,16 @@ from app.adapters.tabular_export import FORMATS
 from app.bootstrap import connect, os_login, start
 from app.cli_data import add_export_parsers, add_import_parser
 from app.cli_report import add_report_parser
-from app.db.local_file_recovery import (
+from app.db.migrate import current_revision, head_revision
+from app.domain.errors import CalmdeskError
+from app.domain.roles import Role
+from app.services.admin.local_file_recovery import (
     aside_path,
     backup_from,
     latest_backup,
     restore_backup,
     sqlite_file,
 )
-from app.db.migrate import current_revision, head_revision
-from app.domain.errors import CalmdeskError
-from app.domain.roles import Role
 from app.services.context import ServiceContext
 from app.settings import Settings, load_settings
 

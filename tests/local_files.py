@@ -12,7 +12,7 @@ import pytest
 
 from app.bootstrap import start
 from app.db import engine
-from app.db.local_file_recovery import sqlite_file
+from app.services.admin.local_file_recovery import sqlite_file
 from app.services.incidents.reads import IncidentReads
 from app.settings import Settings, load_settings
 from tests.helpers import open_incident

@@ -17,9 +17,9 @@ from app import __version__
 from app.adapters.secrets import PasswordVault
 from app.bootstrap import Session, start
 from app.cli import settings_from
-from app.db.live import watcher_for
-from app.db.local_file_recovery import LocalFileProblem, backup_if_due, sqlite_file
 from app.domain.errors import CalmdeskError
+from app.services.admin.local_file_recovery import LocalFileProblem, backup_if_due, sqlite_file
+from app.services.feed.watching import change_watcher
 from app.settings import Settings, load_settings, save_db_url
 from ui.console_context import ConsoleContext
 from ui.crash_log import Restarter, install_crash_reporting
@@ -101,7 +101,7 @@ def _run_window(
     if session.upgrade.backup is not None:
         logging.getLogger(__name__).info("Database backed up to %s", session.upgrade.backup)
     context = ConsoleContext.build(
-        settings, session.ctx, runner, vault=vault, watcher=watcher_for(session.ctx.db)
+        settings, session.ctx, runner, vault=vault, watcher=change_watcher(session.ctx)
     )
     window = MainWindow(context)
     notifications = install_notifications(window, context)  # lives as long as the window

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from app.adapters.outbox_store import OutboxStore
 from app.adapters.secrets import PasswordVault
-from app.db.live import ChangeWatcher
 from app.services.context import ServiceContext
 from app.services.directory.reads import Directory
 from app.services.feed.reads import ChangeFeed
+from app.services.feed.watching import ChangeWatcher
 from app.services.incidents.commands import IncidentCommands
 from app.services.incidents.reads import IncidentReads
 from app.services.offline.outbox import Outbox

@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.db.local_file_recovery import (
+from app.domain.errors import CalmdeskError
+from app.services.admin.local_file_recovery import (
     LocalFileDamaged,
     LocalFileLocked,
     LocalFileProblem,
     restore_backup,
     start_empty,
 )
-from app.domain.errors import CalmdeskError
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from app.adapters.secrets import PasswordVault
 from app.bootstrap import Session, start
-from app.db.local_file_recovery import LocalFileDamaged, LocalFileLocked, backup_if_due
+from app.services.admin.local_file_recovery import LocalFileDamaged, LocalFileLocked, backup_if_due
 from app.services.incidents.reads import IncidentReads
 from app.settings import Settings
 from tests.local_files import (  # noqa: F401  (fixtures)

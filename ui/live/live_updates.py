@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from app.db.live import ChangeWatcher
+from app.services.feed.watching import ChangeWatcher
 
 
 class LiveUpdates(QObject):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.bootstrap import start
-from app.db.local_file_recovery import (
+from app.services.admin.local_file_recovery import (
     LocalFileDamaged,
     LocalFileLocked,
     backup_if_due,

@@ -1,0 +1,18 @@
+"""When to read the change feed: a watcher wakes the console's reader ("poll now") whenever
+another console commits, and says whether it is live. It never says what changed; the feed does.
+
+The watchers themselves live with the database (app.db.live: LISTEN/NOTIFY on PostgreSQL,
+`data_version` on a shared SQLite file); the UI reaches them through this module only."""
+
+from __future__ import annotations
+
+from app.db.live import ChangeWatcher, watcher_for
+from app.services.context import ServiceContext
+
+__all__ = ["ChangeWatcher", "change_watcher"]
+
+
+def change_watcher(ctx: ServiceContext) -> ChangeWatcher | None:
+    """The watcher that suits the context's database, or None when nothing else can write to it
+    (an in-memory SQLite)."""
+    return watcher_for(ctx.db)
