@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.domain.reconnect import reconnect_delay
 from app.domain.status_update import local_clock
-from app.services.offline.operations import OfflineChange
+from app.services.offline.operations import Change
 from app.services.offline.outbox import Kept, Outbox, OutboxStatus, ReplayReport, Sent
 from ui.task_runner import Failed, TaskRunner
 
-Callback = Callable[[Any], None]
+Result = TypeVar("Result")
 
 
 class OfflineMonitor(QObject):
@@ -56,15 +56,15 @@ class OfflineMonitor(QObject):
 
     def submit(
         self,
-        change: OfflineChange,
-        on_sent: Callback,
-        on_kept: Callback,
+        change: Change[Result],
+        on_sent: Callable[[Result], None],
+        on_kept: Callable[[OutboxStatus], None],
         on_error: Failed,
     ) -> None:
         """Send a change through the outbox off the UI thread. `on_sent` gets the service call's
         result; `on_kept` the outbox status when the change was kept to send later."""
 
-        def done(outcome: Sent | Kept) -> None:
+        def done(outcome: Sent[Result] | Kept) -> None:
             if isinstance(outcome, Sent):
                 on_sent(outcome.result)
                 return

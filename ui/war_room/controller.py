@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.domain.errors import CalmdeskError, DatabaseUnavailable
 from app.services.feed.dto import ChangeBatch, FeedCursor
-from app.services.offline.operations import OfflineChange
+from app.services.offline.operations import Change
 from app.services.offline.outbox import ReplayReport
 from app.services.war_room.dto import WarRoomSnapshot
 from app.services.war_room.reads import WarRoomReads
@@ -78,7 +78,7 @@ class WarRoomController(QObject):
     def waiting(self) -> Waiting:
         return self.pending.waiting
 
-    def keep(self, change: OfflineChange) -> None:
+    def keep(self, change: Change[object]) -> None:
         """The outbox kept `change` to send later: show it at once, marked as waiting."""
         if self.loaded is None or self.snapshot is None:
             return

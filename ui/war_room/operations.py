@@ -12,7 +12,7 @@ countdown keeps counting while someone types.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QGuiApplication
@@ -22,7 +22,7 @@ from app.adapters.delivery_config import config_path
 from app.domain.errors import DatabaseUnavailable
 from app.services.calls.dto import LoggedCall
 from app.services.errors import InvalidInput
-from app.services.offline.operations import AddNote, LogCall, OfflineChange, TickItem
+from app.services.offline.operations import AddNote, Change, LogCall, TickItem
 from app.services.offline.outbox import OutboxStatus
 from app.services.war_room.commands import WarRoomCommands, linked_call_draft
 from app.services.war_room.dto import (
@@ -135,15 +135,15 @@ class WarRoomOperations(QObject):
 
     def _send(
         self,
-        change: OfflineChange,
+        change: Change[T],
         what: str,
-        message: Callable[[Any], str],
+        message: Callable[[T], str],
         then: Callable[[], None] | None = None,
     ) -> None:
         """Through the outbox: sent now, or kept on this computer and shown as waiting. `what`
         names the change for the "saved on this computer" message."""
 
-        def sent(result: Any) -> None:
+        def sent(result: T) -> None:
             self._panels.banner.hide()
             if then is not None:
                 then()

@@ -19,7 +19,7 @@ from app.domain.status_update import IncidentFacts, facts_after_update
 from app.services.calls.dto import CallRow
 from app.services.context import Actor
 from app.services.incidents.dto import TimelineEntry
-from app.services.offline.operations import AddNote, LogCall, OfflineChange, PostUpdate, TickItem
+from app.services.offline.operations import AddNote, Change, LogCall, PostUpdate, TickItem
 from app.services.offline.unsent_updates import unsent_update
 from app.services.war_room.dto import ChecklistRow, PostedUpdate, UpdateDraft, WarRoomSnapshot
 
@@ -67,7 +67,7 @@ class PendingChanges:
         return Waiting(frozenset(self._ticks), frozenset(rows))
 
     def keep(
-        self, change: OfflineChange, shown: WarRoomSnapshot, now: datetime, actor: Actor
+        self, change: Change[object], shown: WarRoomSnapshot, now: datetime, actor: Actor
     ) -> None:
         """Show `change` (kept by the outbox at `now`) over `shown`, the snapshot on screen."""
         if isinstance(change, TickItem):

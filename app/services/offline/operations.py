@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from app.domain.errors import CalmdeskError
 from app.domain.status_update import Audience, UpdateBody
@@ -28,6 +28,28 @@ from app.services.war_room.status_updates import StatusUpdates, checked_body
 
 class UnreadableChange(CalmdeskError):
     """An outbox entry that this version of Calmdesk cannot read back."""
+
+
+Result = TypeVar("Result", covariant=True)
+
+
+class Change(Protocol[Result]):
+    """What the outbox needs of a change; `Result` is what its service call returns, so the
+    console's callback for a change sent at once is checked against it."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def op_id(self) -> str: ...
+
+    def checked(self, now: datetime) -> Change[Result]: ...
+
+    def summary(self) -> str: ...
+
+    def apply(self, ctx: ServiceContext) -> Result: ...
+
+    def payload(self) -> dict[str, Any]: ...
 
 
 def new_op_id() -> str:

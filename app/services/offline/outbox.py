@@ -21,16 +21,18 @@ import logging
 import threading
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Generic, TypeVar
 
 from app.adapters.outbox_store import CONFLICT, WAITING, OutboxEntry, OutboxStore
 from app.db.engine import check_connection
 from app.domain.clock import FixedClock
 from app.domain.errors import CalmdeskError, DatabaseUnavailable
 from app.services.context import ServiceContext
-from app.services.offline.operations import OfflineChange, read_change
+from app.services.offline.operations import Change, read_change
 
 log = logging.getLogger(__name__)
+
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,10 @@ class OutboxStatus:
 
 
 @dataclass(frozen=True)
-class Sent:
+class Sent(Generic[Result]):
     """The change reached the database; `result` is what the service call returned."""
 
-    result: Any
+    result: Result
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ class Outbox:
 
     # -- changes -------------------------------------------------------------------------------
 
-    def submit(self, change: OfflineChange) -> Sent | Kept:
+    def submit(self, change: Change[Result]) -> Sent[Result] | Kept:
         """Apply the change now, or keep it when the database cannot be reached. A change the
         database refuses (bad input, a rule) raises as usual and is not kept."""
         change = change.checked(self._ctx.clock.now())  # refuse bad input now, not on replay
@@ -138,7 +140,7 @@ class Outbox:
 
     # -- inside the lock -----------------------------------------------------------------------
 
-    def _keep(self, change: OfflineChange) -> None:
+    def _keep(self, change: Change[object]) -> None:
         self._store.add(
             op_id=change.op_id,
             database=self._database,
