@@ -18,6 +18,7 @@ from app import __version__
 from app.adapters.tabular_export import FORMATS
 from app.bootstrap import connect, os_login, start
 from app.cli_data import add_export_parsers, add_import_parser
+from app.cli_intake import add_intake_parser
 from app.cli_report import add_report_parser
 from app.db.migrate import current_revision, head_revision
 from app.domain.errors import CalmdeskError
@@ -48,6 +49,8 @@ examples:
   calmdesk db init-postgres --db postgresql://admin@db.example.com/calmdesk
   calmdesk db restore                         put the last backup of the local file in place
   calmdesk db add-agent --login sam --name "Sam Okafor" --role supervisor --password-prompt
+  calmdesk intake serve --db postgresql://intake@db/calmdesk --listen 0.0.0.0:9094 \
+      --token-file /etc/calmdesk/intake.token --mapping /etc/calmdesk/mapping.toml
 """
 
 
@@ -120,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_parsers(export_what, db_option)
     add_import_parser(commands, db_option)
     add_report_parser(commands, db_option)
+    add_intake_parser(commands, db_option)
     return parser
 
 
@@ -156,6 +160,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         return _init_postgres(settings, out)
     if args.command == "db" and args.db_command == "restore":
         return _restore(settings, args.backup, out)
+    if args.command == "intake":
+        from app.cli_intake import run_intake
+
+        return run_intake(args, settings, out)
     session = start(settings)
     ctx = session.ctx
     if args.command == "db" and args.db_command == "add-agent":

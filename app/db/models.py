@@ -362,3 +362,33 @@ class ReviewActionItem(Base):
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Nothing is deleted (a team database grants no DELETE): a removed item is only marked.
     removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AlertGroup(Base):
+    """One monitoring alert group and the incident it opened (the alert intake service,
+    app/services/intake). A repeat of the group adds to its count and its incident's timeline;
+    a group that fires again long after it recovered opens a new incident and a new row, and the
+    old row keeps its incident. `current_key` (a digest of the group key) is set on the group's
+    live row only: unique, so two deliveries racing for one new group make one incident."""
+
+    __tablename__ = "alert_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_key: Mapped[str] = mapped_column(Text)
+    current_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(String(20))  # alertmanager | grafana | generic
+    alert_name: Mapped[str] = mapped_column(String(200))
+    labels: Mapped[dict[str, str]] = mapped_column(JSON)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), unique=True)
+    state: Mapped[str] = mapped_column(String(20))  # firing | recovered
+    first_firing_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_firing_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recovered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    source_url: Mapped[str] = mapped_column(Text, default="")
+    alert_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The state changes of the last hour (ISO times), and since when it flaps (None: it does not).
+    recent_changes: Mapped[list[str]] = mapped_column(JSON)
+    flapping_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    flap_changes: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -53,6 +53,7 @@ TABLE_GRANTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "counters": (("UPDATE",), ()),
     "presence": (("INSERT", "UPDATE"), ()),
     "applied_operations": (("INSERT",), ()),  # outbox receipts: written once, never changed
+    "alert_groups": (("INSERT", "UPDATE"), ()),  # the alert intake's login is an agent
     "services": ((), ("INSERT", "UPDATE")),
     "teams": ((), ("INSERT", "UPDATE")),
     "agents": ((), ("INSERT", "UPDATE")),

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.db.engine import Database
 from app.db.models import Agent, Contact, Service, Team
+from app.domain.alerts import MONITORING_LOGIN
 from app.domain.roles import Action, Role
 from app.services.context import Actor, ServiceContext
 from app.services.errors import InvalidInput
@@ -23,7 +24,9 @@ def sign_in(db: Database, login: str, display_name: str | None = None) -> Actor:
     with db.write() as session:
         agent = session.scalar(select(Agent).where(Agent.login == login))
         if agent is None:
-            first = not session.scalar(select(func.count(Agent.id)))
+            # The alert intake's "Monitoring" agent is no person: it never makes anyone admin.
+            people = select(func.count(Agent.id)).where(Agent.login != MONITORING_LOGIN)
+            first = not session.scalar(people)
             agent = Agent(
                 login=login,
                 name=display_name or login.replace(".", " ").title(),

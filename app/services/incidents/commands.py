@@ -121,55 +121,72 @@ class IncidentCommands(MajorIncidentCommands):
         resolution: str | None = None,
     ) -> IncidentDetail:
         self._ctx.actor.require(Action.CLOSE if target == Status.CLOSED else Action.TRANSITION)
-        now = self._ctx.clock.now()
         with self._ctx.db.write() as session:
             incident = self._load(session, incident_id, expected_version)
-            current = Status(incident.status)
-            resolution = resolution if resolution is not None else incident.resolution
-            check_transition(current, target, hold_reason=hold_reason, resolution=resolution)
-            if current == Status.ON_HOLD and incident.on_hold_since is not None:
-                paused = now - incident.on_hold_since
-                incident.resolve_by = resume_after_hold(
-                    incident.resolve_by, incident.on_hold_since, now
-                )
-                incident.paused_seconds += int(paused.total_seconds())
-                incident.on_hold_since = None
-                incident.hold_reason = None
-            # Cancelling is not a response to the caller: it leaves the response clock alone.
-            if target not in (Status.NEW, Status.CANCELLED) and incident.acknowledged_at is None:
-                incident.acknowledged_at = now
-            if target == Status.ON_HOLD:
-                assert hold_reason is not None
-                incident.on_hold_since = now
-                incident.hold_reason = hold_reason.value
-            elif target == Status.RESOLVED:
-                incident.resolved_at = now
-                incident.resolution = (resolution or "").strip()
-                incident.next_update_due = None
-            elif target == Status.IN_PROGRESS and current == Status.RESOLVED:
-                incident.resolved_at = None
-                if incident.major:
-                    self._restart_cadence(session, incident, now)
-            elif target == Status.CLOSED:
-                incident.closed_at = now
-            elif target == Status.CANCELLED:
-                incident.closed_at = now
-                incident.next_update_due = None
-            incident.status = target.value
-            reason = f" ({hold_reason.label})" if hold_reason and target == Status.ON_HOLD else ""
-            record_event(
-                session,
-                self._ctx,
-                incident,
-                "status",
-                f"{current.label} → {target.label}{reason}",
-                {
-                    "from": current.value,
-                    "to": target.value,
-                    "hold_reason": hold_reason.value if hold_reason else None,
-                },
+            self.move_within(
+                session, incident, target, hold_reason=hold_reason, resolution=resolution
             )
             return self._commit(session, incident, ["status"])
+
+    def move_within(
+        self,
+        session: Session,
+        incident: Incident,
+        target: Status,
+        *,
+        hold_reason: HoldReason | None = None,
+        resolution: str | None = None,
+    ) -> None:
+        """The lifecycle step itself, with its timeline event, inside a caller's transaction
+        (which commits it with `_commit`): for services that move an incident as part of a
+        bigger change, such as the alert intake resolving an incident monitoring says recovered.
+        The caller has checked the actor's role."""
+        now = self._ctx.clock.now()
+        current = Status(incident.status)
+        resolution = resolution if resolution is not None else incident.resolution
+        check_transition(current, target, hold_reason=hold_reason, resolution=resolution)
+        if current == Status.ON_HOLD and incident.on_hold_since is not None:
+            paused = now - incident.on_hold_since
+            incident.resolve_by = resume_after_hold(
+                incident.resolve_by, incident.on_hold_since, now
+            )
+            incident.paused_seconds += int(paused.total_seconds())
+            incident.on_hold_since = None
+            incident.hold_reason = None
+        # Cancelling is not a response to the caller: it leaves the response clock alone.
+        if target not in (Status.NEW, Status.CANCELLED) and incident.acknowledged_at is None:
+            incident.acknowledged_at = now
+        if target == Status.ON_HOLD:
+            assert hold_reason is not None
+            incident.on_hold_since = now
+            incident.hold_reason = hold_reason.value
+        elif target == Status.RESOLVED:
+            incident.resolved_at = now
+            incident.resolution = (resolution or "").strip()
+            incident.next_update_due = None
+        elif target == Status.IN_PROGRESS and current == Status.RESOLVED:
+            incident.resolved_at = None
+            if incident.major:
+                self._restart_cadence(session, incident, now)
+        elif target == Status.CLOSED:
+            incident.closed_at = now
+        elif target == Status.CANCELLED:
+            incident.closed_at = now
+            incident.next_update_due = None
+        incident.status = target.value
+        reason = f" ({hold_reason.label})" if hold_reason and target == Status.ON_HOLD else ""
+        record_event(
+            session,
+            self._ctx,
+            incident,
+            "status",
+            f"{current.label} → {target.label}{reason}",
+            {
+                "from": current.value,
+                "to": target.value,
+                "hold_reason": hold_reason.value if hold_reason else None,
+            },
+        )
 
     def add_note(
         self, incident_id: int, text: str, *, pinned: bool = False, op_id: str | None = None

@@ -57,6 +57,7 @@ TABLES = {
     "presence",
     "post_incident_reviews",
     "review_action_items",
+    "alert_groups",
 }
 
 NEXT_RELEASE = '''"""A later release's migration, for the upgrade test only."""
