@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.engine import Database, DatabaseUnavailable, check_connection
+from app.db.engine import Database, check_connection
 from app.db.models import AlertGroup
+from app.domain.errors import DatabaseUnavailable
 from app.services.intake.dto import AlertMark
 
 
