@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlalchemy import Select, and_, func, or_, select, union
 from sqlalchemy.orm import Session
 
-from app.db.models import Agent, Call, Contact, Incident, IncidentService, Service
+from app.db.models import Agent, AlertGroup, Call, Contact, Incident, IncidentService, Service
 from app.domain.lifecycle import OPEN_STATUSES, Status
-from app.domain.surge import CallSignal, SurgeRule, detect_surges, surge_message
+from app.domain.surge import AlertSignal, CallSignal, SurgeRule, detect_surges, surge_message
 from app.services.calls.dto import (
     ActiveMajor,
     CallerCard,
@@ -329,13 +329,34 @@ class CallReads:
             .outerjoin(Incident, Incident.id == Call.incident_id)
             .where(Call.service_id.is_not(None), Call.at >= rule.window_start(now))
         )
+        start = rule.window_start(now)
+        monitoring = (
+            select(
+                AlertGroup.id,
+                AlertGroup.service_id,
+                AlertGroup.last_firing_at,
+                AlertGroup.state,
+                Incident.major,
+            )
+            .join(Incident, Incident.id == AlertGroup.incident_id)
+            .where(
+                AlertGroup.current_key.is_not(None),
+                AlertGroup.service_id.is_not(None),
+                Incident.status.in_(_OPEN),
+                or_(AlertGroup.state == "firing", AlertGroup.last_firing_at >= start),
+            )
+        )
         with self._ctx.db.read() as session:
             signals = [
                 CallSignal(call_id, service_id, at, bool(major))
                 for call_id, service_id, at, major in session.execute(query)
             ]
+            alerts = [
+                AlertSignal(group_id, service_id, at, state == "firing", bool(major))
+                for group_id, service_id, at, state, major in session.execute(monitoring)
+            ]
             covered = covered_service_ids(session)
-            surges = detect_surges(signals, covered, now, rule)
+            surges = detect_surges(signals, covered, now, rule, alerts)
             wanted = [s.service_id for s in surges]
             names: dict[int, str] = {
                 service_id: name
@@ -350,7 +371,9 @@ class CallReads:
                 call_ids=s.call_ids,
                 first_at=s.first_at,
                 last_at=s.last_at,
-                message=surge_message(names.get(s.service_id, "?"), s.count, rule),
+                message=surge_message(
+                    names.get(s.service_id, "?"), s.count, rule, len(s.alert_ids)
+                ),
             )
             for s in surges
         ]

@@ -3,13 +3,14 @@ it, suggest declaring a major incident. Time is moved by hand; the edges are exa
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from app.domain.clock import ManualClock
 from app.domain.errors import RuleViolation
-from app.domain.surge import CallSignal, SurgeRule, detect_surges, surge_message
+from app.domain.surge import AlertSignal, CallSignal, SurgeRule, detect_surges, surge_message
 from tests.helpers import MONDAY_MORNING
 
 EMAIL, VPN = 1, 2
@@ -110,3 +111,46 @@ def test_the_message_reads_like_the_banner() -> None:
         surge_message("Email", 7, SurgeRule())
         == "Possible major incident: 7 calls about Email in the last 10 min"
     )
+
+
+def _alert(
+    service: int, *, firing: bool = True, minutes_ago: int = 0, major: bool = False
+) -> AlertSignal:
+    return AlertSignal(
+        group_id=service * 100,
+        service_id=service,
+        last_firing_at=MONDAY_MORNING - timedelta(minutes=minutes_ago),
+        firing=firing,
+        on_major=major,
+    )
+
+
+def test_a_firing_monitoring_alert_weighs_as_two_calls() -> None:
+    three = [CallSignal(n, EMAIL, MONDAY_MORNING - timedelta(minutes=n)) for n in range(3)]
+
+    assert detect_surges(three, set(), MONDAY_MORNING) == []
+    [surge] = detect_surges(three, set(), MONDAY_MORNING, alerts=[_alert(EMAIL)])
+    assert (surge.count, surge.alert_ids, surge.weight(SurgeRule())) == (3, (EMAIL * 100,), 5)
+    assert (
+        surge_message("Email", surge.count, SurgeRule(), len(surge.alert_ids))
+        == "Possible major incident: 3 calls and 1 monitoring alert about Email in the last 10 min"
+    )
+
+
+def test_an_alert_counts_only_while_firing_or_fired_within_the_window_and_not_on_a_major() -> None:
+    three = [CallSignal(n, EMAIL, MONDAY_MORNING - timedelta(minutes=n)) for n in range(3)]
+    recovered_lately = _alert(EMAIL, firing=False, minutes_ago=9)
+    recovered_long_ago = _alert(EMAIL, firing=False, minutes_ago=11)
+    still_firing_long_ago = _alert(EMAIL, minutes_ago=120)
+
+    assert detect_surges(three, set(), MONDAY_MORNING, alerts=[recovered_lately]) != []
+    assert detect_surges(three, set(), MONDAY_MORNING, alerts=[recovered_long_ago]) == []
+    assert detect_surges(three, set(), MONDAY_MORNING, alerts=[still_firing_long_ago]) != []
+    assert detect_surges(three, set(), MONDAY_MORNING, alerts=[_alert(EMAIL, major=True)]) == []
+    assert detect_surges(three, set(), MONDAY_MORNING, alerts=[_alert(VPN)]) == []
+
+
+def test_alerts_without_calls_are_no_surge() -> None:
+    alerts = [_alert(EMAIL), replace(_alert(EMAIL), group_id=7), replace(_alert(EMAIL), group_id=8)]
+
+    assert detect_surges([], set(), MONDAY_MORNING, alerts=alerts) == []

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from app.domain.alerts import AlertMapping, AlertNotice, AlertStatus
 from app.domain.clock import ManualClock
 from app.domain.errors import RuleViolation
 from app.domain.lifecycle import Status
@@ -19,6 +20,7 @@ from app.services.calls.reads import CallReads
 from app.services.context import ServiceContext
 from app.services.incidents.commands import IncidentCommands, IncidentDraft
 from app.services.incidents.reads import IncidentReads
+from app.services.intake.commands import AlertIntake, monitoring_actor
 from tests.app.services.calls.test_calls import declare_outage
 from tests.helpers import add_agent, add_service, as_actor
 
@@ -183,3 +185,26 @@ def test_the_call_list_keeps_old_pending_callbacks_and_the_war_room_reads_its_ca
     rows = CallReads(ctx).rows(since=clock.now() - timedelta(days=1))
     assert [r.id for r in rows] == [newer, old]  # newest first
     assert [r.caller for r in CallReads(ctx).for_incident(incident.id)] == ["New"]
+
+
+def test_monitoring_firing_and_three_calls_suggest_a_major_incident(
+    ctx: ServiceContext, clock: ManualClock
+) -> None:
+    email = add_service(ctx.db, "Email")
+    intake = AlertIntake(ServiceContext(ctx.db, clock, monitoring_actor(ctx.db)), AlertMapping())
+    _calls_every(ctx, clock, email, 3, step=1)
+    assert CallReads(ctx).surges() == []
+
+    intake.receive(AlertNotice("generic", "MailDown", AlertStatus.FIRING, {"service": "Email"}, 1))
+
+    [surge] = CallReads(ctx).surges()
+    assert surge.message == (
+        "Possible major incident: 3 calls and 1 monitoring alert about Email in the last 10 min"
+    )
+    intake.receive(
+        AlertNotice("generic", "MailDown", AlertStatus.RESOLVED, {"service": "Email"}, 0)
+    )
+    assert len(CallReads(ctx).surges()) == 1  # recovered, but it fired within the window
+    clock.advance(timedelta(minutes=11))
+    _calls_every(ctx, clock, email, 3, step=1)
+    assert CallReads(ctx).surges() == []  # three calls and an alert long recovered
