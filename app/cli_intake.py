@@ -1,6 +1,6 @@
 """`calmdesk intake serve`: the monitoring-alert intake service, beside the team database.
 
-app/cli.py adds the parser and dispatches here. The HTTP app is app/adapters/intake_http.py, the
+app/cli.py adds the parser and dispatches here. The HTTP app is app/intake_http.py, the
 rules app/domain/alerts.py, the writes app/services/intake/. Logs go to standard output; SIGTERM
 (or Ctrl+C) stops taking new connections, finishes the alerts in flight, and exits.
 """
@@ -95,7 +95,7 @@ def run_intake(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
     try:
         import uvicorn
 
-        from app.adapters.intake_http import DEFAULT_MAX_BODY, IntakeConfig, build_app
+        from app.intake_http import DEFAULT_MAX_BODY, IntakeConfig, build_app
     except ImportError as exc:
         raise CalmdeskError(
             f"The intake service needs its extra packages ({exc.name} is missing): "

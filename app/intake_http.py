@@ -1,4 +1,6 @@
-"""The alert intake's HTTP face: a Starlette app that uvicorn serves (app/cli_intake.py).
+"""The alert intake's HTTP face: a Starlette app that uvicorn serves (app/cli_intake.py). Like
+app/cli.py, a composition root outside the layers: it wires the payload readers (adapters) to
+the intake service.
 
     POST /alerts/alertmanager   Prometheus Alertmanager webhook, version 4
     POST /alerts/grafana        Grafana alerting webhook
