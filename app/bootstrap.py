@@ -3,7 +3,6 @@ CLI and the console's composition root."""
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from datetime import datetime
 from sqlalchemy.exc import ProgrammingError
 
 from app.adapters.secrets import stored_password
+from app.db.connection_name import os_user
 from app.db.engine import Database, check_connection, open_database
 from app.db.migrate import UpgradeReport, head_revision, upgrade
 from app.domain.clock import Clock, SystemClock
@@ -38,10 +38,7 @@ class Session:
 
 
 def os_login() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name in a container or service account
-        return "calmdesk"
+    return os_user()
 
 
 def connect(settings: Settings, password: str | None = None) -> Database:

@@ -14,6 +14,11 @@ The database URL comes from the first of these that gives one:
 5. the local SQLite file.
 
 Passwords are never saved here: they belong in the OS keyring.
+
+`live_updates` says how a console on PostgreSQL hears of other consoles' changes (LiveMode in
+app/db/live.py): "auto" (the default), "listen", or "poll" when a connection pooler in
+transaction mode (PgBouncer) sits in front of the server. It comes from settings.json (the
+connection dialog saves it), else site-settings.json (the administrator's), else "auto".
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from pathlib import Path
 import platformdirs
 from sqlalchemy.engine import make_url
 
+from app.db.live import LiveMode
+
 APP_NAME = "Calmdesk"
 DB_FILE_NAME = "calmdesk.sqlite3"
 CONFIG_FILE_NAME = "settings.json"
@@ -40,6 +47,7 @@ class Settings:
     config_dir: Path  # settings.json and the window layout
     log_dir: Path
     db_url: str  # a SQLAlchemy URL; the local SQLite file unless told otherwise
+    live_updates: LiveMode = LiveMode.AUTO
 
     @property
     def backup_dir(self) -> Path:
@@ -91,14 +99,24 @@ def site_settings_files(env: Mapping[str, str]) -> list[Path]:
     ]
 
 
-def _saved_db_url(config_file: Path) -> str | None:
+def _saved(config_file: Path) -> dict[str, object]:
     try:
         # utf-8-sig: Notepad and the Windows installer may start the file with a byte-order mark.
         saved = json.loads(config_file.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError, RecursionError):  # RecursionError: nested too deeply
-        return None  # no file yet, or a damaged one: fall back to the default database
-    url = saved.get("db_url") if isinstance(saved, dict) else None
+        return {}  # no file yet, or a damaged one: fall back to the defaults
+    return saved if isinstance(saved, dict) else {}
+
+
+def _saved_db_url(config_file: Path) -> str | None:
+    url = _saved(config_file).get("db_url")
     return url if isinstance(url, str) and url else None
+
+
+def _saved_live_updates(config_file: Path) -> LiveMode | None:
+    """The file's live_updates, or None when it has none, or one that is not a known mode."""
+    mode = _saved(config_file).get("live_updates")
+    return LiveMode(mode) if isinstance(mode, str) and mode in set(LiveMode) else None
 
 
 def _site_db_url(env: Mapping[str, str]) -> str | None:
@@ -107,6 +125,14 @@ def _site_db_url(env: Mapping[str, str]) -> str | None:
         if url:
             return url
     return None
+
+
+def _live_updates(config_dir: Path, env: Mapping[str, str]) -> LiveMode:
+    for config_file in [config_dir / CONFIG_FILE_NAME, *site_settings_files(env)]:
+        mode = _saved_live_updates(config_file)
+        if mode is not None:
+            return mode
+    return LiveMode.AUTO
 
 
 def load_settings(env: Mapping[str, str] | None = None, db_url: str | None = None) -> Settings:
@@ -119,18 +145,35 @@ def load_settings(env: Mapping[str, str] | None = None, db_url: str | None = Non
         or _site_db_url(env)
         or default_db_url(data_dir)
     )
-    return Settings(data_dir=data_dir, config_dir=config_dir, log_dir=log_dir, db_url=url)
+    return Settings(
+        data_dir=data_dir,
+        config_dir=config_dir,
+        log_dir=log_dir,
+        db_url=url,
+        live_updates=_live_updates(config_dir, env),
+    )
 
 
 def save_db_url(settings: Settings, url: str | None) -> None:
     """Remember the team database for next time (None: back to the machine-wide default, or the
     local file where there is none). The password is stripped: it belongs in the OS keyring,
     never in a settings file."""
-    settings.config_dir.mkdir(parents=True, exist_ok=True)
-    saved: dict[str, str] = {}
+    saved = {key: value for key, value in _saved(settings.config_file).items() if key != "db_url"}
     if url:
         # _replace, not set(): URL.set ignores None and would keep the password.
         saved["db_url"] = (
             make_url(url)._replace(password=None).render_as_string(hide_password=False)
         )
+    _write(settings, saved)
+
+
+def save_live_updates(settings: Settings, mode: LiveMode) -> None:
+    """Remember how this workstation hears of changes (the connection dialog's choice)."""
+    saved = _saved(settings.config_file)
+    saved["live_updates"] = mode.value
+    _write(settings, saved)
+
+
+def _write(settings: Settings, saved: dict[str, object]) -> None:
+    settings.config_dir.mkdir(parents=True, exist_ok=True)
     settings.config_file.write_text(json.dumps(saved, indent=2), encoding="utf-8")

@@ -24,6 +24,8 @@ from tests.helpers import (  # noqa: F401
     db_url,
     file_keyring,
     pg_through_proxy,
+    pgbouncer,
+    pgbouncer_url,
     postgres_url,
     sqlite_ctx,
     sqlite_url,

@@ -26,6 +26,7 @@ from app.services.directory.reads import sign_in
 from app.services.incidents.commands import IncidentCommands, IncidentDraft
 from app.services.incidents.dto import IncidentDetail
 from app.settings import load_settings
+from bench.servers import PgBouncer, ServerUnavailable
 from tests.fault_proxy import FaultProxy
 from ui.console_context import ConsoleContext
 from ui.task_runner import TaskRunner
@@ -85,11 +86,50 @@ def postgres_url() -> Iterator[str]:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def _unavailable(what: str, reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required in CI but unavailable: {reason}")
+    pytest.skip(f"{what} unavailable: {reason}")
+
+
+@pytest.fixture(scope="session")
+def pgbouncer() -> Iterator[PgBouncer]:
+    """A real PgBouncer in transaction pooling mode in front of the test server, for the whole
+    run: its own configuration in a temporary folder, a free port, every login as itself."""
+    reason = postgres_available()
+    if reason is not None:
+        _unavailable("PostgreSQL", reason)
+    server = make_url(PG_ADMIN_URL)
+    try:
+        bouncer = PgBouncer(server.host or "127.0.0.1", server.port or 5432)
+    except ServerUnavailable as exc:
+        _unavailable("PgBouncer", str(exc))
+    yield bouncer
+    bouncer.stop()
+
+
+@pytest.fixture
+def pgbouncer_url(postgres_url: str, pgbouncer: PgBouncer) -> str:
+    """The throwaway database of `postgres_url`, reached through PgBouncer."""
+    parsed = make_url(postgres_url).set(host="127.0.0.1", port=pgbouncer.port)
+    return parsed.render_as_string(hide_password=False)
+
+
+# Each test using `db_url` runs on a real SQLite file and a real PostgreSQL database; those that
+# must also work through a pooler name these three (`@pytest.mark.parametrize("db_url",
+# THROUGH_POOLER_TOO, indirect=True)`).
+POSTGRES = pytest.param("postgres", marks=pytest.mark.postgres)
+PGBOUNCER = pytest.param("pgbouncer", marks=pytest.mark.postgres)
+THROUGH_POOLER_TOO = ["sqlite", POSTGRES, PGBOUNCER]
+SERVERS = [POSTGRES, PGBOUNCER]
+_URL_FIXTURES = {"sqlite": "sqlite_url", "postgres": "postgres_url", "pgbouncer": "pgbouncer_url"}
+
+
+@pytest.fixture(params=["sqlite", POSTGRES])
 def db_url(request: pytest.FixtureRequest) -> str:
-    """Each test using this runs twice: on a real SQLite file and on a real PostgreSQL database."""
-    fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
-    return str(request.getfixturevalue(fixture))
+    """Each test using this runs twice: on a real SQLite file and on a real PostgreSQL database
+    (and a third time through PgBouncer where it asks, see THROUGH_POOLER_TOO)."""
+    return str(request.getfixturevalue(_URL_FIXTURES[request.param]))
 
 
 @pytest.fixture
@@ -181,8 +221,10 @@ class TeamServer:
     agents (named with a per-test prefix, since roles belong to the whole server; dropped at the
     end). The test server trusts local connections, so a login needs no password here."""
 
-    def __init__(self, url: str, clock: ManualClock) -> None:
+    def __init__(self, url: str, clock: ManualClock, logins_through: str | None = None) -> None:
+        """`logins_through`: the same database by another route (PgBouncer) for the logins."""
         self.url = url
+        self._logins_url = logins_through or url
         self.prefix = f"ct{uuid.uuid4().hex[:8]}_"
         self.db = open_database(url)
         team_setup.init_postgres(self.db)
@@ -198,7 +240,7 @@ class TeamServer:
         return login
 
     def url_for(self, login: str) -> str:
-        url = make_url(self.url).set(username=login)
+        url = make_url(self._logins_url).set(username=login)
         return url.render_as_string(hide_password=False)
 
     def open_as(self, login: str) -> Database:
@@ -226,8 +268,14 @@ class TeamServer:
 
 
 @pytest.fixture
-def team_server(postgres_url: str, clock: ManualClock) -> Iterator[TeamServer]:
-    server = TeamServer(postgres_url, clock)
+def team_server(
+    request: pytest.FixtureRequest, postgres_url: str, clock: ManualClock
+) -> Iterator[TeamServer]:
+    """Set up directly; the logins connect directly, or through PgBouncer when parametrized
+    with "pgbouncer" (`@pytest.mark.parametrize("team_server", ["pgbouncer"], indirect=True)`)."""
+    route = getattr(request, "param", "postgres")
+    logins = str(request.getfixturevalue("pgbouncer_url")) if route == "pgbouncer" else None
+    server = TeamServer(postgres_url, clock, logins)
     yield server
     server.close()
 

@@ -101,7 +101,11 @@ def _run_window(
     if session.upgrade.backup is not None:
         logging.getLogger(__name__).info("Database backed up to %s", session.upgrade.backup)
     context = ConsoleContext.build(
-        settings, session.ctx, runner, vault=vault, watcher=change_watcher(session.ctx)
+        settings,
+        session.ctx,
+        runner,
+        vault=vault,
+        watcher=change_watcher(session.ctx, settings.live_updates),
     )
     window = MainWindow(context)
     notifications = install_notifications(window, context)  # lives as long as the window

@@ -19,6 +19,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import deadlines
+from app.db.connection_name import application_name, os_user, this_workstation
+from app.db.pool import IdleClosingPool
 from app.domain.errors import DatabaseUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -62,7 +64,11 @@ def without_password(url: URL) -> URL:
     return url._replace(password=None)
 
 
-def make_engine(url: str | URL, *, echo: bool = False, password: str | None = None) -> Engine:
+def make_engine(
+    url: str | URL, *, echo: bool = False, password: str | None = None, name: str | None = None
+) -> Engine:
+    """`name` is the connections' `application_name`; by default Calmdesk, its version, the
+    database login and this workstation's host name (app/db/connection_name.py)."""
     parsed = parse_url(url) if isinstance(url, str) else url
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo)
@@ -78,13 +84,29 @@ def make_engine(url: str | URL, *, echo: bool = False, password: str | None = No
     secret = password if password is not None else parsed.password
     # Every round trip has a deadline (app/db/deadlines.py), the ping when a connection leaves
     # the pool included: a silent network is declared offline in seconds.
-    connect_args = deadlines.connect_args(parsed)
+    connect_args = {**deadlines.connect_args(parsed), **_pooler_safe(parsed, name)}
     if secret:
         connect_args["password"] = str(secret)
     parsed = without_password(parsed)
-    engine = _create(parsed, echo=echo, connect_args=connect_args)
+    engine = _create(
+        parsed,
+        echo=echo,
+        poolclass=IdleClosingPool,  # few connections, closed when idle (app/db/pool.py)
+        connect_args=connect_args,
+    )
     deadlines.install(engine)
     return engine
+
+
+def _pooler_safe(url: URL, name: str | None) -> dict[str, Any]:
+    """Options that let a DBA see who holds each connection, and let it work through a pooler
+    in transaction mode: no server-side prepared statements (the next statement of a session
+    may run on another server connection, which never saw the PREPARE)."""
+    options: dict[str, Any] = {"prepare_threshold": None}
+    if "application_name" not in url.query:
+        login = url.username or os_user()
+        options["application_name"] = name or application_name(login, this_workstation())
+    return options
 
 
 def _parts(url: URL) -> list[str]:
@@ -177,9 +199,12 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | URL, *, echo: bool = False, password: str | None = None) -> Database:
-    """`password` (from the keyring, or asked for) overrides one written in the URL."""
-    engine = make_engine(url, echo=echo, password=password)
+def open_database(
+    url: str | URL, *, echo: bool = False, password: str | None = None, name: str | None = None
+) -> Database:
+    """`password` (from the keyring, or asked for) overrides one written in the URL; `name` is
+    what the server shows as the connections' application_name (see make_engine)."""
+    engine = make_engine(url, echo=echo, password=password, name=name)
     write_engine = engine.execution_options(**{_WRITE_OPTION: True})
     return Database(
         engine=engine,

@@ -30,9 +30,16 @@ from PySide6.QtWidgets import (
 from app.adapters.secrets import PasswordVault
 from app.bootstrap import os_login
 from app.services.admin.connection_probe import ProbeResult, probe
-from app.settings import DB_FILE_NAME, Settings
+from app.services.feed.watching import LiveMode
+from app.settings import DB_FILE_NAME, Settings, save_live_updates
 from ui.connection.connection_spec import CA_MODES, SSL_LABELS, SSL_MODES, ConnectionSpec
 from ui.task_runner import TaskRunner
+
+LIVE_UPDATE_LABELS = {
+    LiveMode.AUTO: "Automatic: instant, or every second behind a pooler",
+    LiveMode.LISTEN: "Instant (LISTEN): a direct connection to the server",
+    LiveMode.POLL: "Every second: through a connection pooler (PgBouncer)",
+}
 
 
 class ConnectionDialog(QDialog):
@@ -45,6 +52,7 @@ class ConnectionDialog(QDialog):
         parent: QWidget | None = None,
         *,
         message: str = "",
+        live_updates: LiveMode = LiveMode.AUTO,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Connect to a database")
@@ -56,6 +64,7 @@ class ConnectionDialog(QDialog):
         self.last_result: ProbeResult | None = None
         self._build(message)
         self._fill(ConnectionSpec.from_url(current_url, default_file))
+        self.live_updates.setCurrentIndex(max(self.live_updates.findData(live_updates.value), 0))
         if self.password.isEnabled() and self.user.text() and not self.password.text():
             self.password.setFocus()
 
@@ -111,6 +120,15 @@ class ConnectionDialog(QDialog):
         ca_row.addWidget(self.ca_file, 1)
         ca_row.addWidget(self.ca_browse)
 
+        self.live_updates = QComboBox()
+        self.live_updates.setAccessibleName("Live updates")
+        for mode, label in LIVE_UPDATE_LABELS.items():
+            self.live_updates.addItem(label, mode.value)
+        self.live_updates.setToolTip(
+            "Behind PgBouncer in transaction mode, LISTEN does not reach this console: "
+            "choose 'every second' (Calmdesk also notices a pooler by itself)."
+        )
+
         self.server_box = QGroupBox("Team database")
         form = QFormLayout(self.server_box)
         form.addRow("&Server:", self.host)
@@ -122,6 +140,7 @@ class ConnectionDialog(QDialog):
         form.addRow("", self.keyring_note)
         form.addRow("&Encryption:", self.ssl_mode)
         form.addRow("&CA file:", ca_row)
+        form.addRow("&Live updates:", self.live_updates)
 
         self.test_button = QPushButton("&Test connection")
         self.test_button.setAccessibleName("Test connection")
@@ -189,6 +208,9 @@ class ConnectionDialog(QDialog):
             self.keyring_note.setText(f"Not remembered: {status.reason}.")
 
     # -- reading -----------------------------------------------------------------------------
+
+    def chosen_live_updates(self) -> LiveMode:
+        return LiveMode(str(self.live_updates.currentData()))
 
     def spec(self) -> ConnectionSpec:
         return ConnectionSpec(
@@ -289,6 +311,16 @@ def choose_database(
 ) -> str | None:
     """Show the dialog; the URL to switch to (tested, without the password), or None."""
     default_file = str(settings.data_dir / DB_FILE_NAME)
-    dialog = ConnectionDialog(settings.db_url, default_file, vault, runner, parent, message=message)
+    dialog = ConnectionDialog(
+        settings.db_url,
+        default_file,
+        vault,
+        runner,
+        parent,
+        message=message,
+        live_updates=settings.live_updates,
+    )
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    if accepted and dialog.chosen_url is not None:
+        save_live_updates(settings, dialog.chosen_live_updates())
     return dialog.chosen_url if accepted else None

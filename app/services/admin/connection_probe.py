@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select
 
-from app.db.engine import Database, check_connection, open_database
+from app.db.engine import Database, check_connection, open_database, translate_errors
+from app.db.live import behind_pooler
 from app.db.migrate import alembic_config, current_revision, head_revision
 from app.db.models import Agent
 from app.db.team_roles import current_login, granted_role
@@ -60,6 +61,8 @@ def _probe(db: Database, os_user: str) -> ProbeResult:
         return ProbeResult(False, False, False, message, (f"✗ {message}",))
     lines = [f"✓ {where} answers", "✓ Signed in to the database"]
     try:
+        if db.backend == "postgresql":
+            lines.append(_route(db))
         schema_ok, schema_line, empty = _schema(db)
         lines.append(schema_line)
         role, role_line = _role(db, os_user, empty)
@@ -71,6 +74,18 @@ def _probe(db: Database, os_user: str) -> ProbeResult:
     if not schema_ok:
         summary = schema_line[2:]
     return ProbeResult(True, True, schema_ok, summary, tuple(lines), role)
+
+
+def _route(db: Database) -> str:
+    """Whether a pooler sits in front of the server, and what that means for live updates."""
+    with translate_errors(db.engine.url), db.engine.connect() as connection:
+        pooled = behind_pooler(connection.connection.driver_connection)
+    if pooled:
+        return (
+            "✓ Through a connection pooler: changes from other consoles arrive within a "
+            "second (the change log is read every second)"
+        )
+    return "✓ A direct connection: changes from other consoles arrive at once (LISTEN)"
 
 
 def _schema(db: Database) -> tuple[bool, str, bool]:

@@ -6,13 +6,14 @@ The watchers themselves live with the database (app.db.live: LISTEN/NOTIFY on Po
 
 from __future__ import annotations
 
-from app.db.live import ChangeWatcher, watcher_for
+from app.db.live import ChangeWatcher, LiveMode, watcher_for
 from app.services.context import ServiceContext
 
-__all__ = ["ChangeWatcher", "change_watcher"]
+__all__ = ["ChangeWatcher", "LiveMode", "change_watcher"]
 
 
-def change_watcher(ctx: ServiceContext) -> ChangeWatcher | None:
+def change_watcher(ctx: ServiceContext, mode: LiveMode = LiveMode.AUTO) -> ChangeWatcher | None:
     """The watcher that suits the context's database, or None when nothing else can write to it
-    (an in-memory SQLite)."""
-    return watcher_for(ctx.db)
+    (an in-memory SQLite). `mode` (the team settings' live_updates) says whether a PostgreSQL
+    watcher LISTENs, reads the change log every second (behind a pooler), or decides itself."""
+    return watcher_for(ctx.db, mode)

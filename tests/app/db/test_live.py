@@ -11,10 +11,18 @@ import psycopg
 import pytest
 
 from app.db.engine import Database, open_database
-from app.db.live import ChangeWatcher, PostgresListener, SqliteFileWatcher, watcher_for
+from app.db.live import (
+    ChangeWatcher,
+    LiveMode,
+    PostgresListener,
+    SqliteFileWatcher,
+    behind_pooler,
+    watcher_for,
+)
+from app.db.models import ChangeLogEntry
 from app.services.context import ServiceContext
 from app.services.feed.reads import ChangeFeed
-from tests.helpers import PG_ADMIN_URL, open_incident
+from tests.helpers import MONDAY_MORNING, PG_ADMIN_URL, SERVERS, open_incident
 
 WAIT = 5.0  # generous for a loaded machine; the propagation itself is measured in bench/
 
@@ -60,21 +68,61 @@ def _run(watcher: ChangeWatcher, collector: Collector) -> None:
     assert collector.wait_for(lambda: collector.states[-1:] == [True]), "never went live"
 
 
-@pytest.mark.postgres
-@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+@pytest.mark.parametrize("db_url", SERVERS, indirect=True)
 def test_a_commit_elsewhere_wakes_the_postgres_listener(
-    ctx: ServiceContext, second_db: Database
+    ctx: ServiceContext, second_db: Database, request: pytest.FixtureRequest
 ) -> None:
+    """Directly it LISTENs; through PgBouncer (transaction mode) it notices the pooler by itself
+    and reads the change log every second instead."""
+    pooled = request.node.callspec.params["db_url"] == "pgbouncer"
     collector = Collector(second_db)
     listener = watcher_for(second_db)
     assert isinstance(listener, PostgresListener)
     _run(listener, collector)
     try:
+        assert listener.polling is pooled
         incident = open_incident(ctx, "Mail down")
         assert collector.wait_for(lambda: incident.id in collector.seen)
+        later = [open_incident(ctx, f"Printer {n}").id for n in range(3)]
+        assert collector.wait_for(lambda: set(later) <= set(collector.seen))
     finally:
         listener.stop()
     assert not listener.running
+
+
+@pytest.mark.parametrize("db_url", SERVERS, indirect=True)
+def test_a_pooler_is_noticed_and_a_direct_connection_is_not(
+    db: Database, request: pytest.FixtureRequest
+) -> None:
+    pooled = request.node.callspec.params["db_url"] == "pgbouncer"
+    with db.engine.connect() as connection:
+        assert behind_pooler(connection.connection.driver_connection) is pooled
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_told_to_poll_it_reads_the_change_log_and_misses_no_transaction(
+    ctx: ServiceContext, second_db: Database
+) -> None:
+    """The administrator's "poll" setting: no LISTEN at all. Transactions that commit out of
+    the order of their ids (a later one first) are all noticed."""
+    collector = Collector(second_db)
+    listener = watcher_for(second_db, LiveMode.POLL)
+    assert isinstance(listener, PostgresListener)
+    _run(listener, collector)
+    try:
+        assert listener.polling
+        first = open_incident(ctx, "First").id
+        assert collector.wait_for(lambda: first in collector.seen)
+        with ctx.db.write() as slow:  # takes its id and transaction id first, commits last
+            slow.add(ChangeLogEntry(at=MONDAY_MORNING, entity="incidents", entity_id=first,
+                                    action="update"))  # fmt: skip
+            slow.flush()
+            quick = open_incident(ctx, "Quick").id
+            assert collector.wait_for(lambda: quick in collector.seen)
+        assert collector.wait_for(lambda: collector.seen.count(first) == 2)
+    finally:
+        listener.stop()
 
 
 @pytest.mark.postgres
