@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from app.db.live import LiveMode
 from app.settings import (
     SITE_CONFIG_FILE_NAME,
     default_db_url,
     load_settings,
     save_db_url,
+    save_live_updates,
     site_settings_files,
 )
 
@@ -110,3 +112,25 @@ def test_a_site_settings_file_with_a_byte_order_mark_is_read(calmdesk_home: Path
     text = json.dumps({"db_url": TEAM_DB})
     (calmdesk_home / SITE_CONFIG_FILE_NAME).write_bytes(b"\xef\xbb\xbf" + text.encode())
     assert load_settings().db_url == TEAM_DB
+
+
+def test_live_updates_come_from_the_user_then_the_administrator_then_auto(
+    calmdesk_home: Path,
+) -> None:
+    assert load_settings().live_updates is LiveMode.AUTO
+    site = _write_site_settings(calmdesk_home, TEAM_DB)
+    site.write_text(json.dumps({"db_url": TEAM_DB, "live_updates": "poll"}), encoding="utf-8")
+    assert load_settings().live_updates is LiveMode.POLL  # the desk is behind PgBouncer
+    save_live_updates(load_settings(), LiveMode.LISTEN)
+    assert load_settings().live_updates is LiveMode.LISTEN
+    save_db_url(load_settings(), OTHER_DB)  # choosing a database keeps the choice
+    assert load_settings().live_updates is LiveMode.LISTEN
+
+
+def test_an_unknown_live_updates_value_falls_back_to_the_next_source(calmdesk_home: Path) -> None:
+    site = _write_site_settings(calmdesk_home, TEAM_DB)
+    site.write_text(json.dumps({"live_updates": "poll"}), encoding="utf-8")
+    config = load_settings().config_file
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(json.dumps({"live_updates": "sometimes"}), encoding="utf-8")
+    assert load_settings().live_updates is LiveMode.POLL

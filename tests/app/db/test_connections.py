@@ -146,10 +146,12 @@ def test_a_busy_console_holds_at_most_three_and_the_pooled_one_closes_when_idle(
 def test_the_connection_name_fits_postgresql_and_says_who_and_where(login: str, host: str) -> None:
     name = application_name(login, host, version="1.2.3")
     assert len(name.encode()) <= MAX_BYTES
-    assert name.isascii() and name.isprintable()
+    assert name.isascii()
+    assert name.isprintable()
     assert name.startswith("Calmdesk 1.2.3 ")
     who, where = name.removeprefix("Calmdesk 1.2.3 ").split("@")
-    assert who and where
+    assert who
+    assert where
     if len(login) + len(host) < 40:
         assert (who, where) == (
             login.encode("ascii", "replace").decode() or "?",

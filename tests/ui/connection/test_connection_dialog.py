@@ -7,14 +7,15 @@ import json
 from pathlib import Path
 
 import keyring
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QRadioButton
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QRadioButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import make_url
 
 from app.adapters.secrets import SERVICE, PasswordVault, account_for
+from app.db.live import LiveMode
 from app.settings import load_settings, save_db_url
-from ui.connection.connection_dialog import ConnectionDialog
+from ui.connection.connection_dialog import ConnectionDialog, choose_database
 from ui.connection.connection_spec import ConnectionSpec
 from ui.task_runner import TaskRunner
 
@@ -58,6 +59,7 @@ def test_a_team_server_is_tested_and_the_checks_are_listed(qtbot: QtBot, postgre
     assert "answers" in result
     assert "Signed in to the database" in result
     assert "Empty" in result  # a fresh database: no schema yet
+    assert "A direct connection: changes from other consoles arrive at once" in result
     assert dialog.last_result is not None
     assert dialog.last_result.ok
     assert dialog.isVisible()  # testing never closes the dialog
@@ -153,3 +155,32 @@ def test_a_local_file_is_chosen_without_a_server(qtbot: QtBot, tmp_path: Path) -
         qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
     assert dialog.chosen_url == f"sqlite:///{(tmp_path / 'team' / 'calmdesk.sqlite3').as_posix()}"
     assert "new file" in dialog.result_label.text()
+
+
+def test_behind_pgbouncer_the_test_says_so_and_every_second_is_remembered(
+    qtbot: QtBot, pgbouncer_url: str
+) -> None:
+    """The administrator's choice for a desk behind a pooler: "Every second" is kept in the
+    settings with the database, and the console's watcher then never LISTENs."""
+    seen: list[str] = []
+
+    def drive() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ConnectionDialog):
+            QTimer.singleShot(10, drive)
+            return
+        _fill_server(qtbot, dialog, pgbouncer_url)
+        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+        seen.append(dialog.result_label.text())
+        dialog.live_updates.setCurrentIndex(dialog.live_updates.findData(LiveMode.POLL.value))
+        qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, drive)
+    url = choose_database(load_settings(), PasswordVault(), TaskRunner(synchronous=True))
+    assert url is not None
+    assert "Through a connection pooler" in seen[0]
+    settings = load_settings()
+    assert settings.live_updates is LiveMode.POLL
+    save_db_url(settings, url)  # what the console does next keeps the choice
+    assert load_settings().live_updates is LiveMode.POLL
+    assert load_settings().db_url == url

@@ -23,15 +23,20 @@ from app.services.context import ServiceContext
 from app.services.directory.reads import sign_in
 from app.services.incidents.reads import IncidentReads
 from tests.app.services.calls.test_calls import declare_outage
-from tests.helpers import add_agent, add_service
+from tests.helpers import SERVERS, add_agent, add_service
 
-pytestmark = pytest.mark.postgres
 AGENTS = 50
 
 
+@pytest.fixture(params=SERVERS)
+def server_url(request: pytest.FixtureRequest) -> str:
+    """The test database, directly and through PgBouncer in transaction mode."""
+    return str(request.getfixturevalue(f"{request.param}_url"))
+
+
 @pytest.fixture
-def pg_ctx(postgres_url: str, clock: ManualClock) -> Iterator[ServiceContext]:
-    database = open_database(postgres_url)
+def pg_ctx(server_url: str, clock: ManualClock) -> Iterator[ServiceContext]:
+    database = open_database(server_url)
     upgrade(database)
     yield ServiceContext(database, clock, sign_in(database, "admin.alice", "Alice Admin"))
     database.dispose()
@@ -55,13 +60,13 @@ def _count(db: Database, query: object) -> int:
 
 
 def test_fifty_agents_log_calls_at_the_same_moment_and_none_is_lost(
-    pg_ctx: ServiceContext, postgres_url: str
+    pg_ctx: ServiceContext, server_url: str
 ) -> None:
     email = add_service(pg_ctx.db, "Email")
     outage = declare_outage(pg_ctx, email, "Email down for all users")
     agents = [add_agent(pg_ctx.db, f"agent{n}", f"Agent {n}", Role.AGENT) for n in range(AGENTS)]
     # One engine per agent, as if each sat at their own workstation.
-    databases = [open_database(postgres_url) for _ in range(AGENTS)]
+    databases = [open_database(server_url) for _ in range(AGENTS)]
     try:
         drafts = [
             CallDraft(
@@ -107,16 +112,14 @@ def test_fifty_agents_log_calls_at_the_same_moment_and_none_is_lost(
     assert _count(db, inserts) == AGENTS
 
 
-def test_racing_retries_of_one_draft_save_one_call(
-    pg_ctx: ServiceContext, postgres_url: str
-) -> None:
+def test_racing_retries_of_one_draft_save_one_call(pg_ctx: ServiceContext, server_url: str) -> None:
     email = add_service(pg_ctx.db, "Email")
     outage = declare_outage(pg_ctx, email, "Email down for all users")
     same = CallDraft(
         client_uuid=str(uuid.uuid4()), caller_name="Double Enter", incident_id=outage.id
     )
     retries = 12
-    databases = [open_database(postgres_url) for _ in range(retries)]
+    databases = [open_database(server_url) for _ in range(retries)]
     try:
         results = _at_once(
             retries, lambda n: CallCommands(replace(pg_ctx, db=databases[n])).log_call(same)

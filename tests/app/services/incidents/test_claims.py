@@ -76,6 +76,7 @@ def _check_one_winner(results: list[object], contexts: list[ServiceContext]) -> 
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("team_server", ["postgres", "pgbouncer"], indirect=True)
 def test_racing_real_logins_on_postgres_always_leaves_exactly_one_winner(
     team_server: TeamServer,
 ) -> None:

@@ -24,6 +24,10 @@ from app.services.offline.outbox import Kept, Outbox, Sent
 from app.services.war_room.dto import UpdateDraft
 from app.services.war_room.reads import WarRoomReads
 from tests.app.services.war_room.war_room_support import declare_outage
+from tests.helpers import THROUGH_POOLER_TOO
+
+# Replay must work through a pooler in transaction mode too (PgBouncer): no session state.
+pytestmark = pytest.mark.parametrize("db_url", THROUGH_POOLER_TOO, indirect=True)
 
 BODY = UpdateBody(
     what_happened="Email is down for everyone since 8:05.",
