@@ -22,7 +22,8 @@ from PySide6.QtGui import QFont
 from app.services.calls.dto import CallRow
 from app.services.calls.filters import CallFilter, call_matches
 from ui.calls.presentation import VIP_MARK, local_time
-from ui.frozen_rows_model import FrozenRowsModel, ModelIndex
+from ui.frozen_rows_model import FrozenRowsModel
+from ui.model_index import ModelIndex
 from ui.roles import Roles
 
 

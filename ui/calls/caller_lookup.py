@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -28,11 +27,11 @@ from app.domain.clock import Clock
 from app.services.calls.dto import CallerCard
 from app.services.calls.reads import CallReads
 from ui.calls.presentation import caller_card_html, caller_line
+from ui.model_index import ModelIndex
 from ui.task_runner import TaskRunner
 
 LOOKUP_DELAY_MS = 150
 MIN_LOOKUP_CHARS = 2
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 def looks_like_a_name(text: str) -> bool:

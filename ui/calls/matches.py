@@ -10,7 +10,6 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -27,10 +26,10 @@ from app.domain.clock import Clock
 from app.services.calls.dto import ActiveMajor
 from app.services.calls.filters import OutageMatch, rank_outages
 from ui.calls.presentation import match_lines, what_to_say
+from ui.model_index import ModelIndex
 from ui.roles import Roles
 
 VISIBLE_MATCHES = 3  # more scroll
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 class MatchesModel(QAbstractListModel):

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QFont
 
 from app.domain.clock import as_utc
 from app.services.incidents.dto import TimelineEntry
+from ui.model_index import ModelIndex
 from ui.roles import Roles
-
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 _KIND_LABELS = {"note": "Note", "status": "Status", "assigned": "Assigned", "priority": "Priority"}
 

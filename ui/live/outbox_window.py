@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,8 +27,8 @@ from app.adapters.outbox_store import CONFLICT, OutboxEntry
 from app.domain.status_update import local_clock
 from app.services.offline.outbox import OutboxStatus, ReplayReport
 from ui.live.offline_monitor import OfflineMonitor, offline_text
+from ui.model_index import ModelIndex
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Made at", "Change", "State")
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QLabel, QListView, QStackedWidget, QToolButton, QWidget
 
 from app.domain.notification_rules import Notice
+from ui.model_index import ModelIndex
 from ui.roles import Roles
 
 MAX_ENTRIES = 200
-ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 class NotificationListModel(QAbstractListModel):

@@ -39,7 +39,8 @@ from app.services.incidents.queue_filters import (
     sort_key,
 )
 from ui import theme
-from ui.frozen_rows_model import FrozenRowsModel, ModelIndex
+from ui.frozen_rows_model import FrozenRowsModel
+from ui.model_index import ModelIndex
 from ui.queue.sort_ranks import SortRanks
 from ui.roles import Roles
 

@@ -11,7 +11,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -34,9 +33,8 @@ from app.services.directory.reads import Directory
 from app.services.incidents.dto import NamedRef
 from app.services.reports.reads import Reports, ReportScope, ReportTable, SupervisorReport
 from ui.console_context import ConsoleContext
+from ui.model_index import ModelIndex
 from ui.reports.bar_chart import BarChart
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 class ReportTableModel(QAbstractTableModel):
@@ -49,13 +47,13 @@ class ReportTableModel(QAbstractTableModel):
         self.table = table
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.table.rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.table.columns)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         value = self.table.rows[index.row()][index.column()]

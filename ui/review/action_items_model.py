@@ -6,12 +6,12 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 
 from app.domain.review import ActionItem
 from app.services.incidents.dto import AgentInfo
+from ui.model_index import ModelIndex
 
-_Index = QModelIndex | QPersistentModelIndex
 DONE, TEXT, OWNER, DUE = range(4)
 HEADERS = ("Done", "Action", "Owner", "Due (YYYY-MM-DD)")
 
@@ -19,7 +19,7 @@ HEADERS = ("Done", "Action", "Owner", "Due (YYYY-MM-DD)")
 class ActionItemsModel(QAbstractTableModel):
     edit_refused = Signal(str)  # why a typed value was not taken
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: tuple[ActionItem, ...] = ()
         self._agents: dict[str, AgentInfo] = {}
@@ -46,13 +46,13 @@ class ActionItemsModel(QAbstractTableModel):
         self.rows = self.rows[:row] + self.rows[row + 1 :]
         self.endRemoveRows()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -60,7 +60,7 @@ class ActionItemsModel(QAbstractTableModel):
             return base | Qt.ItemFlag.ItemIsUserCheckable
         return base | Qt.ItemFlag.ItemIsEditable
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         item, column = self.rows[index.row()], index.column()
@@ -75,7 +75,7 @@ class ActionItemsModel(QAbstractTableModel):
                 return item.due_on.isoformat() if item.due_on else ""
         return None
 
-    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid():
             return False
         row, column = index.row(), index.column()

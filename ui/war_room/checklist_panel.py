@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from app.domain.runbook import OWNER_ROLES
 from app.domain.status_update import local_clock
 from app.services.war_room.dto import ChecklistRow
-from ui.frozen_rows_model import ModelIndex
+from ui.model_index import ModelIndex
 from ui.war_room.panel import Panel, fit_columns
 from ui.war_room.pending import WAITING_TEXT
 from ui.war_room.rows_model import Column, SnapshotRowsModel

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 from app.domain.status_update import Audience, UpdateBody, local_clock
 from app.services.calls.dto import CallRow
 from app.services.war_room.dto import ResolutionDraft, WarRoomSnapshot
-
-ModelIndex = QModelIndex | QPersistentModelIndex
+from ui.model_index import ModelIndex
 
 
 def callback_line(call: CallRow) -> str:

@@ -15,7 +15,8 @@ from typing import Any, Generic
 from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QFont
 
-from ui.frozen_rows_model import FrozenRowsModel, ModelIndex, Row
+from ui.frozen_rows_model import FrozenRowsModel, Row
+from ui.model_index import ModelIndex
 from ui.roles import Roles
 from ui.war_room.pending import WAITING_TEXT, WAITING_TIP
 
