@@ -128,6 +128,7 @@ class Incident(Base):
         # The open incidents alone: a few thousand among years of history. SQLite's statistics
         # (after an ANALYZE) can make the status index look useless for them; this one cannot
         # (migration 0007).
+        Index("ix_incidents_drill", "drill_id"),
         Index(
             "ix_incidents_open",
             "status",
@@ -174,6 +175,10 @@ class Incident(Base):
     public_message: Mapped[str] = mapped_column(Text, default="")
     resolution: Mapped[str] = mapped_column(Text, default="")
     external_ref: Mapped[str | None] = mapped_column(String(60))
+    # Made by a drill (a rehearsal): never counted as the real thing (migration 0009).
+    drill_id: Mapped[int | None] = mapped_column(ForeignKey("drills.id"))
+    # When the current commander took command: declared, or handed over (migration 0009).
+    commander_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     # Every UPDATE says "WHERE version = <the version read>", so a writer that raced past the
@@ -205,6 +210,7 @@ class Call(Base):
         Index("ix_calls_at", "at"),
         # Callbacks still to make are read at start-up: without this, every call ever logged.
         Index("ix_calls_callback_pending", "callback_wanted", "callback_done_at"),
+        Index("ix_calls_drill", "drill_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -220,6 +226,7 @@ class Call(Base):
     callback_done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    drill_id: Mapped[int | None] = mapped_column(ForeignKey("drills.id"))
 
 
 class StatusUpdate(Base):
@@ -392,3 +399,47 @@ class AlertGroup(Base):
     flapping_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
     flap_changes: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Drill(Base):
+    """A rehearsal: a runbook played against a drill script on the console's clock. The row and
+    its scorecard stay when the drill's incidents and calls are cleaned away."""
+
+    __tablename__ = "drills"
+    __table_args__ = (Index("ix_drills_runbook_key", "runbook_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    script_key: Mapped[str] = mapped_column(String(80))
+    runbook_key: Mapped[str] = mapped_column(String(80))
+    runbook_title: Mapped[str] = mapped_column(String(200))
+    # The script as played (parsed), so every workstation plays the same one.
+    script: Mapped[dict[str, object]] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    played: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    incident_id: Mapped[int | None] = mapped_column(Integer)  # the drill's own incident
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    scorecard: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    cleaned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ShiftHandover(Base):
+    """A shift handover: the report as it stood, the outgoing lead's notes, and the incoming
+    supervisor's acknowledgement."""
+
+    __tablename__ = "shift_handovers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    shift: Mapped[str] = mapped_column(String(80))
+    report: Mapped[dict[str, object]] = mapped_column(JSON)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    notes_updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012

@@ -62,8 +62,16 @@ TABLE_GRANTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # Post-incident reviews are written by supervisors; a removed action item is marked removed.
     "post_incident_reviews": ((), ("INSERT", "UPDATE")),
     "review_action_items": ((), ("INSERT", "UPDATE")),
+    # A supervisor starts and ends a drill; any console taking part plays its next scripted
+    # event (`played`). Cleaning a drill away goes through calmdesk_clean_drill (FUNCTION_GRANTS).
+    "drills": (("UPDATE",), ("INSERT",)),
+    "shift_handovers": ((), ("INSERT", "UPDATE")),
     "alembic_version": ((), ()),
 }
+
+# Functions that run with the owner's rights (SECURITY DEFINER), and the group allowed to call
+# them; nobody else may (the migration revokes EXECUTE from PUBLIC).
+FUNCTION_GRANTS: dict[str, str] = {"calmdesk_clean_drill(integer)": SUPERVISOR_GROUP}
 
 T = TypeVar("T")
 _LOGIN = re.compile(r"^[a-z_][a-z0-9_.\-]{0,62}$")
@@ -150,6 +158,13 @@ def apply_grants(connection: Connection) -> int:
         if for_supervisors:
             extra = sql.SQL(", ").join(sql.SQL(p) for p in for_supervisors)
             _execute(connection, sql.SQL("GRANT {} ON {} TO {}").format(extra, name, supervisor))
+    for function, group in FUNCTION_GRANTS.items():
+        _execute(
+            connection,
+            sql.SQL("GRANT EXECUTE ON FUNCTION {} TO {}").format(
+                sql.SQL(function), sql.Identifier(group)
+            ),
+        )
     # nextval() on the id sequences of the tables they insert into.
     _execute(
         connection, sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {}").format(agent)

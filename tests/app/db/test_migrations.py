@@ -38,6 +38,8 @@ from app.services.incidents.reads import IncidentReads
 from tests.helpers import open_incident
 
 TABLES = {
+    "drills",
+    "shift_handovers",
     "incidents",
     "applied_operations",
     "services",
