@@ -39,3 +39,13 @@ def sla_colour(state: SlaState) -> QColor | None:
     if state == SlaState.AT_RISK:
         return QColor("#ffb74d") if dark else QColor("#b26a00")
     return None
+
+
+# A drill's own colour: violet, which no priority or SLA state uses, so a rehearsal is never
+# read as the real thing. The banner uses the strong one; queue rows the soft one.
+DRILL_STRONG = QColor("#5e35b1")
+DRILL_TEXT = QColor("white")
+
+
+def drill_row_colour() -> QColor:
+    return QColor("#3b2a5c") if is_dark() else QColor("#ede7f6")

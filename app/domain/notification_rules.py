@@ -5,6 +5,8 @@ who is signed in, and `now` from the injected clock. `evaluate` lists every cond
 now, each with a stable key naming its cause; `NotificationLedger` remembers which keys already
 fired, so a cause is notified once however often the rules run. Keys that name a moment (an
 update due at 10:30, an SLA due at 13:00) fire again only when the moment itself changes.
+A notice about something a drill made says so first ("DRILL · "), so a rehearsal is never
+taken for the real thing.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ class IncidentFacts:
     next_update_due: datetime | None = None
     commander_id: int | None = None
     comms_lead_id: int | None = None
+    drill: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ class CallbackFacts:
     title: str
     caller: str
     logged_by: int | None  # the agent who took the call
+    drill: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,13 @@ class Notice:
     loud: bool = False  # P1, or an overdue update: sound if the agent wants sound
 
 
+DRILL_PREFIX = "DRILL · "
+
+
+def _drill(title: str, drill: bool) -> str:
+    return f"{DRILL_PREFIX}{title}" if drill else title
+
+
 def _short(title: str, limit: int = 60) -> str:
     return title if len(title) <= limit else title[: limit - 1] + "…"
 
@@ -139,7 +150,7 @@ def _incident_notice(
     return Notice(
         key=key,
         kind=kind,
-        title=f"{title}: {inc.number} {_short(inc.title)}",
+        title=_drill(f"{title}: {inc.number} {_short(inc.title)}", inc.drill),
         body=body,
         at=now,
         incident_id=inc.id,
@@ -247,7 +258,10 @@ def evaluate(facts: Facts, me: Me, now: datetime) -> list[Notice]:
                 Notice(
                     key=f"vendor_eta:{vendor.escalation_id}:{vendor.vendor_eta.isoformat()}",
                     kind=NoticeKind.VENDOR_ETA_PASSED,
-                    title=f"Vendor ETA passed: {vendor.number} {vendor.vendor}",
+                    title=_drill(
+                        f"Vendor ETA passed: {vendor.number} {vendor.vendor}",
+                        parent is not None and parent.drill,
+                    ),
                     body=f"{vendor.vendor} promised a fix by now. Chase them for a new ETA.",
                     at=now,
                     incident_id=vendor.incident_id,
@@ -285,7 +299,7 @@ def _callback_notices(
         yield Notice(
             key=f"callbacks:{incident_id}",
             kind=NoticeKind.CALLBACKS_DUE,
-            title=f"Callbacks due: {first.number} {_short(first.title)}",
+            title=_drill(f"Callbacks due: {first.number} {_short(first.title)}", first.drill),
             body=f"Resolved. {len(group)} {calls} to make: {names}{more}.",
             at=now,
             incident_id=incident_id,

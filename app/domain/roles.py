@@ -35,6 +35,9 @@ class Action(StrEnum):
     MANAGE_AGENTS = "manage agents"
     IMPORT_DATA = "import incidents from another help desk"
     WRITE_REVIEW = "write a post-incident review"
+    RUN_DRILL = "start, end or clean away a drill"
+    HAND_OVER_SHIFT = "write or acknowledge a shift handover"
+    HAND_OVER_COMMAND = "hand over command of a major incident"
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -55,6 +58,10 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.MANAGE_AGENTS: Role.ADMIN,
     Action.IMPORT_DATA: Role.SUPERVISOR,
     Action.WRITE_REVIEW: Role.SUPERVISOR,  # it sets follow-up tasks for other people
+    Action.RUN_DRILL: Role.SUPERVISOR,  # it fills the queue with rehearsal incidents
+    Action.HAND_OVER_SHIFT: Role.SUPERVISOR,
+    # The commander hands over (the service also lets any supervisor do it for them).
+    Action.HAND_OVER_COMMAND: Role.AGENT,
 }
 
 

@@ -78,6 +78,7 @@ def test_the_shipped_files_include_migrations_runbooks_and_icons() -> None:
         "app/db/migrations/env.py",
         "app/db/migrations/versions/0001_initial_schema.py",
         "resources/runbooks/major-incident.toml",
+        "resources/drills/email-outage.toml",
         "resources/icons/calmdesk.svg",
         "resources/icons/calmdesk-16.png",
     ):

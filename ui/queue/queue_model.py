@@ -300,6 +300,8 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
             return None
         if role == Qt.ItemDataRole.BackgroundRole and column == Column.PRIORITY:
             return theme.PRIORITY_COLOURS[row.priority]
+        if role == Qt.ItemDataRole.BackgroundRole and row.drill:
+            return theme.drill_row_colour()
         if role == Qt.ItemDataRole.FontRole and (
             row.major or (column == Column.SLA and self._breached(row))
         ):
@@ -320,7 +322,8 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
         if column == Column.PRIORITY:
             return row.priority.short
         if column == Column.TITLE:
-            return f"MAJOR · {row.title}" if row.major else row.title
+            title = f"MAJOR · {row.title}" if row.major else row.title
+            return f"DRILL · {title}" if row.drill else title
         if column == Column.SERVICE:
             return row.service
         if column == Column.STATUS:

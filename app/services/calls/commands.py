@@ -93,6 +93,8 @@ class CallCommands:
                 callback_done_at=None,
                 incident_id=incident.id if incident else None,
                 agent_id=self._ctx.actor.agent_id,
+                # A call logged against a drill's incident is part of the drill.
+                drill_id=incident.drill_id if incident else None,
             )
             session.add(call)
             session.flush()

@@ -83,7 +83,7 @@ def incident_call_count(session: Session, incident_id: int) -> int:
 def covered_service_ids(session: Session) -> set[int]:
     """Services an open major incident covers: its own service and its affected services."""
     majors = select(Incident.id, Incident.service_id).where(
-        Incident.major.is_(True), Incident.status.in_(_OPEN)
+        Incident.major.is_(True), Incident.status.in_(_OPEN), Incident.drill_id.is_(None)
     )
     covered: set[int] = set()
     major_ids = []
@@ -104,7 +104,10 @@ def covering_major(
 ) -> tuple[int, str, str, str] | None:
     """The open major incident that covers one of `service_ids` (as its own service or an
     affected one), the first declared: its id, number, that service's name, its commander."""
-    open_major = and_(Incident.major.is_(True), Incident.status.in_(_OPEN))
+    # A drill's major incident never covers a real outage's calls.
+    open_major = and_(
+        Incident.major.is_(True), Incident.status.in_(_OPEN), Incident.drill_id.is_(None)
+    )
     own = select(Incident.id, Incident.service_id).where(
         open_major, Incident.service_id.in_(service_ids)
     )
@@ -327,7 +330,11 @@ class CallReads:
         query = (
             select(Call.id, Call.service_id, Call.at, Incident.major)
             .outerjoin(Incident, Incident.id == Call.incident_id)
-            .where(Call.service_id.is_not(None), Call.at >= rule.window_start(now))
+            .where(
+                Call.service_id.is_not(None),
+                Call.at >= rule.window_start(now),
+                Call.drill_id.is_(None),  # a drill's calls are no surge
+            )
         )
         start = rule.window_start(now)
         monitoring = (

@@ -67,10 +67,10 @@ def read_extras(ctx: ServiceContext) -> NotificationExtras:
                 )
             )
         )
-        agents: dict[int, int | None] = {
-            call_id: agent_id
-            for call_id, agent_id in session.execute(
-                select(Call.id, Call.agent_id).where(
+        agents: dict[int, tuple[int | None, bool]] = {
+            call_id: (agent_id, drill_id is not None)
+            for call_id, agent_id, drill_id in session.execute(
+                select(Call.id, Call.agent_id, Call.drill_id).where(
                     Call.callback_wanted.is_(True), Call.callback_done_at.is_(None)
                 )
             )
@@ -86,7 +86,8 @@ def read_extras(ctx: ServiceContext) -> NotificationExtras:
             number=c.incident_number,
             title=c.incident_title,
             caller=c.caller,
-            logged_by=agents.get(c.id),
+            logged_by=agents.get(c.id, (None, False))[0],
+            drill=agents.get(c.id, (None, False))[1],
         )
         for c in reads.callbacks_due()
         if c.incident_id is not None
@@ -111,6 +112,7 @@ def incident_facts(
         next_update_due=row.next_update_due,
         commander_id=commander,
         comms_lead_id=comms,
+        drill=row.drill,
     )
 
 

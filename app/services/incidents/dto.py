@@ -43,6 +43,7 @@ class IncidentRow(NamedTuple):
     on_hold_since: datetime | None
     next_update_due: datetime | None
     version: int
+    drill: bool = False  # made by a drill: shown in its own colour, never counted as real
 
     @property
     def sla_input(self) -> SlaClockInput:
@@ -95,6 +96,8 @@ class IncidentDetail:
     public_message: str
     resolution: str
     version: int
+    drill_id: int | None = None  # made by a drill (a rehearsal)
+    commander_since: datetime | None = None  # the current commander took command then
 
     @property
     def sla_input(self) -> SlaClockInput:

@@ -97,6 +97,7 @@ class MajorIncidentCommands(IncidentWriter):
                 raise InvalidInput(f"{role}_id", f"The {role} must be an existing agent.")
         incident.major = True
         incident.declared_major_at = now
+        incident.commander_since = now
         incident.commander_id = commander_id
         incident.comms_lead_id = comms_lead_id
         self._restart_cadence(session, incident, now)
@@ -173,6 +174,15 @@ class MajorIncidentCommands(IncidentWriter):
         if service is None:
             raise InvalidInput("service_id", "One of the affected services no longer exists.")
         session.merge(IncidentService(incident_id=incident.id, service_id=service.id))
+        if incident.drill_id is not None:  # a rehearsal never changes a real service's state
+            record_event(
+                session,
+                self._ctx,
+                incident,
+                "service_state",
+                f"DRILL: {service.name} would be {item.state.label} (its real state is unchanged)",
+            )
+            return
         if service.state != item.state.value:
             old = ServiceState(service.state)
             service.state = item.state.value

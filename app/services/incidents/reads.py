@@ -73,6 +73,7 @@ def _row_query() -> Select[*tuple[Any, ...]]:
             Incident.on_hold_since,
             Incident.next_update_due,
             Incident.version,
+            Incident.drill_id.is_not(None).label("drill"),
         )
         .outerjoin(Service, Service.id == Incident.service_id)
         .outerjoin(Contact, Contact.id == Incident.caller_id)
@@ -116,6 +117,7 @@ def _to_row(row: Row[Any]) -> IncidentRow:
     values[6] = _HOLD_REASONS[values[6]] if values[6] else None
     values[7] = _PRIORITIES[values[7]]
     values[8] = bool(values[8])
+    values[24] = bool(values[24])
     return IncidentRow._make(values)
 
 
@@ -235,4 +237,6 @@ def to_detail(i: Incident) -> IncidentDetail:
         public_message=i.public_message,
         resolution=i.resolution,
         version=i.version,
+        drill_id=i.drill_id,
+        commander_since=i.commander_since or i.declared_major_at,
     )

@@ -51,6 +51,7 @@ class IncidentDraft:
     assignee_id: int | None = None
     team_id: int | None = None
     opened_at: datetime | None = None  # defaults to now; importers pass the original time
+    drill_id: int | None = None  # opened by a drill: marked so it is never taken for real
 
 
 class IncidentWriter:
@@ -88,6 +89,7 @@ class IncidentWriter:
             workaround="",
             public_message="",
             resolution="",
+            drill_id=draft.drill_id,
             version=1,
         )
         session.add(incident)

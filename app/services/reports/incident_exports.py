@@ -37,7 +37,10 @@ INCIDENT_COLUMNS = (
 )
 
 
-def incident_records(ctx: ServiceContext) -> Iterator[dict[str, Any]]:
+def incident_records(
+    ctx: ServiceContext, *, include_drills: bool = False
+) -> Iterator[dict[str, Any]]:
+    """Every incident, by number; what drills made only when asked for."""
     parent = aliased(Incident)
     assignee = aliased(Agent)
     calls = (
@@ -62,6 +65,8 @@ def incident_records(ctx: ServiceContext) -> Iterator[dict[str, Any]]:
         .order_by(Incident.number)
         .execution_options(yield_per=1000)
     )
+    if not include_drills:
+        query = query.where(Incident.drill_id.is_(None))
     with ctx.db.read() as session:
         for incident, service, assignee_name, team, parent_number, n_calls in session.execute(
             query

@@ -73,7 +73,12 @@ def major_figures(
     declared = func.coalesce(Incident.declared_major_at, Incident.opened_at)
     query = (
         select(Incident)
-        .where(Incident.major.is_(True), declared >= start, declared < end)
+        .where(
+            Incident.major.is_(True),
+            declared >= start,
+            declared < end,
+            Incident.drill_id.is_(None),  # drills have their own scorecard
+        )
         .order_by(declared)
     )
     if team_id is not None:

@@ -9,6 +9,7 @@ Definitions (also in README.md):
 - reopen rate: the share of incidents resolved in the range whose timeline has a move out of
   Resolved other than to Closed;
 - backlog age: incidents still open at the end of the range, by age at that moment.
+Drills (incidents a rehearsal made) are left out of every figure.
 Major incidents (declared, or opened, in the range) are measured one by one in
 app/services/reports/majors.py.
 """
@@ -124,7 +125,10 @@ class Reports:
 
     def supervisor(self, scope: ReportScope) -> SupervisorReport:
         with self._ctx.db.read() as session:
-            team = Incident.team_id == scope.team_id if scope.team_id is not None else true()
+            team = and_(
+                Incident.team_id == scope.team_id if scope.team_id is not None else true(),
+                Incident.drill_id.is_(None),  # a drill is never counted as the real thing
+            )
             opened_in = and_(
                 Incident.opened_at >= scope.start, Incident.opened_at < scope.end, team
             )

@@ -55,8 +55,10 @@ TIMELINE_COLUMNS = ("incident", "at", "actor", "kind", "summary", "pinned")
 
 
 def queue_records(rows: Iterable[IncidentRow], now: datetime) -> Iterator[dict[str, Any]]:
-    """The visible queue rows, in the order shown."""
+    """The visible queue rows, in the order shown; a drill's rows are never exported."""
     for row in rows:
+        if row.drill:
+            continue
         reading = read_clock(row.sla_input, now)
         yield {
             "number": row.number,
@@ -79,9 +81,14 @@ def queue_records(rows: Iterable[IncidentRow], now: datetime) -> Iterator[dict[s
 
 
 def call_records(
-    ctx: ServiceContext, since: datetime | None = None, until: datetime | None = None
+    ctx: ServiceContext,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    *,
+    include_drills: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """Every call (or those in [since, until)), oldest first, streamed."""
+    """Every call (or those in [since, until)), oldest first, streamed; a drill's calls only
+    when asked for."""
     agent = aliased(Agent)
     query = (
         select(
@@ -102,6 +109,8 @@ def call_records(
         .order_by(Call.at, Call.id)
         .execution_options(yield_per=1000)
     )
+    if not include_drills:
+        query = query.where(Call.drill_id.is_(None))
     if since is not None:
         query = query.where(Call.at >= since)
     if until is not None:

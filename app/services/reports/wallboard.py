@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.db.models import Agent, Call, Incident, Team
@@ -26,7 +26,8 @@ CALLS_WINDOW = timedelta(hours=1)
 NO_TEAM = "No team"
 
 _OPEN_VALUES = sorted(s.value for s in OPEN_STATUSES)
-_OPEN = Incident.status.in_(_OPEN_VALUES)
+# The real counts: what a drill made is left out of every number on the wall.
+_OPEN = and_(Incident.status.in_(_OPEN_VALUES), Incident.drill_id.is_(None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,11 @@ class WallboardReads:
         with self._ctx.db.read() as session:
             priorities = _priority_loads(session, now)
             majors = _majors(session)
-            calls = session.scalar(select(func.count(Call.id)).where(Call.at >= now - CALLS_WINDOW))
+            calls = session.scalar(
+                select(func.count(Call.id)).where(
+                    Call.at >= now - CALLS_WINDOW, Call.drill_id.is_(None)
+                )
+            )
             unassigned = session.scalar(
                 select(func.count(Incident.id)).where(_OPEN, Incident.assignee_id.is_(None))
             )

@@ -168,7 +168,9 @@ class MajorResolution:
 
     def _restore_services(self, session: Session, incident: Incident) -> tuple[str, ...]:
         """Back to Operational, except a service another open major incident still affects."""
-        restored = []
+        restored: list[str] = []
+        if incident.drill_id is not None:  # a drill never changed the services' real states
+            return ()
         links = session.scalars(
             select(IncidentService).where(IncidentService.incident_id == incident.id)
         ).all()
@@ -183,6 +185,7 @@ class MajorResolution:
                     IncidentService.service_id == service.id,
                     Incident.id != incident.id,
                     Incident.major.is_(True),
+                    Incident.drill_id.is_(None),
                     Incident.status.in_([s.value for s in Status if s.is_open]),
                 )
                 .limit(1)
