@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.exc import ProgrammingError
 
@@ -46,7 +47,9 @@ def connect(settings: Settings, password: str | None = None) -> Database:
     Without a `password`, the keyring's (if any) is used; libpq's own sources (PGPASSWORD,
     ~/.pgpass) still apply when neither has one."""
     file = sqlite_file(settings.db_url)
-    if file is not None:
+    if settings.uses_default_database:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)  # this console's own folder
+    if file is not None and file.exists():
         # One stat and a 100-byte read: a file that is not SQLite, or was cut short, is caught
         # before SQLite reads it (a cut-off file may otherwise open and fail much later).
         reason = header_problem(file)
@@ -114,6 +117,24 @@ def upgrade_or_explain(db: Database, settings: Settings) -> UpgradeReport:
             f"({head_revision()}), and your login may not do that. Ask your administrator to "
             "run: calmdesk db upgrade"
         ) from None
+
+
+class NoDatabaseHere(CalmdeskError):
+    """A command that only reads was pointed at a SQLite file that does not exist."""
+
+    def __init__(self, file: Path) -> None:
+        super().__init__(
+            f"{file}: no Calmdesk database here. Check the path (--db or CALMDESK_DB_URL); "
+            "nothing was created."
+        )
+
+
+def require_existing(settings: Settings) -> None:
+    """For commands that only read: a SQLite file that is not there is an error, not a new file
+    (a typo in a path must not silently produce an empty report)."""
+    file = sqlite_file(settings.db_url)
+    if file is not None and not file.is_file():
+        raise NoDatabaseHere(file)
 
 
 class SchemaNeedsUpgrade(CalmdeskError):

@@ -16,7 +16,7 @@ from typing import TextIO
 
 from app import __version__
 from app.adapters.tabular_export import FORMATS
-from app.bootstrap import connect, os_login, start
+from app.bootstrap import connect, os_login, require_existing, start
 from app.cli_data import add_export_parsers, add_import_parser
 from app.cli_intake import add_intake_parser
 from app.cli_report import add_report_parser
@@ -150,6 +150,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from app.services.incidents.reads import IncidentReads
     from app.services.reports.incident_exports import INCIDENT_COLUMNS, incident_records
 
+    only_reads = args.command in ("export", "report") or getattr(args, "db_command", "") == "status"
+    if only_reads:
+        require_existing(settings)
     if args.command == "db" and args.db_command == "status":
         db = connect(settings)
         current, head = current_revision(db), head_revision()

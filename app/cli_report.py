@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from app.adapters.spreadsheet_cells import safe_cell
 from app.services.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -123,6 +124,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    plain = _plain(value)
+    return safe_cell(plain) if isinstance(plain, str) else plain
+
+
 def _text(table: ReportTable) -> str:
     """A table as aligned columns under its title; numbers right-aligned."""
     cells = [[_short("–" if v is None else str(_plain(v))) for v in row] for row in table.rows]
@@ -157,9 +165,9 @@ def _csv(tables: list[tuple[str, ReportTable]]) -> str:
         if len(tables) > 1:
             if n:
                 writer.writerow([])
-            writer.writerow([table.title])
+            writer.writerow([safe_cell(table.title)])
         writer.writerow(table.columns)
-        writer.writerows([("" if v is None else _plain(v)) for v in row] for row in table.rows)
+        writer.writerows([_csv_cell(v) for v in row] for row in table.rows)
     return buffer.getvalue()
 
 

@@ -35,6 +35,7 @@ from app.adapters.import_records import (
     check_cells,
     check_plausible,
 )
+from app.adapters.spreadsheet_cells import restore_cell
 from app.domain.errors import CalmdeskError
 
 TARGETS: dict[str, str] = {
@@ -212,7 +213,7 @@ class MappedReader:
         return rule.values.get(raw, raw)
 
     def _cell(self, row: list[str], column: str) -> str | None:
-        value = row[self._index[column]].strip()
+        value = restore_cell(row[self._index[column]]).strip()
         return None if value in self._missing else value
 
     def incidents(self, rows: Iterator[tuple[int, list[str]]]) -> Iterator[ImportedIncident]:

@@ -1,4 +1,8 @@
-"""Writing records to CSV or JSON files. Times are written as ISO 8601 in UTC."""
+"""Writing records to CSV or JSON files. Times are written as ISO 8601 in UTC.
+
+CSV text cells are made safe to open in a spreadsheet (app/adapters/spreadsheet_cells.py); JSON
+stays exact.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from app.adapters.spreadsheet_cells import safe_cell
+
 FORMATS = ("csv", "json")
 
 
@@ -19,6 +25,8 @@ def _cell(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str):
+        return safe_cell(value)
     return "" if value is None else value
 
 

@@ -136,14 +136,14 @@ def _sqlite_engine(url: URL, echo: bool) -> Engine:
             "Choose the database file again."
         )
     if url.database and url.database != ":memory:":
+        # A mistyped path must not quietly become a new, empty database: the folder has to be
+        # there already (the console's own data folder is made by the bootstrap).
         folder = Path(url.database).expanduser().parent
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
+        if not folder.is_dir():
             raise DatabaseUnavailable(
-                f"Cannot create the folder for the database file {_shown(str(folder))}: "
-                f"{exc.strerror}."
-            ) from None
+                f"{_shown(str(folder))}: there is no such folder, so no database file can be "
+                "there. Check the path for a typo, or create the folder first."
+            )
     engine = _create(url, echo=echo)
 
     @event.listens_for(engine, "connect")

@@ -92,10 +92,10 @@ def test_db_upgrade_twice_says_up_to_date_the_second_time(calmdesk_home: Path) -
 
 
 def test_db_status_reports_the_schema(calmdesk_home: Path) -> None:
-    before = _run(calmdesk_home, "db", "status")
+    before = _assert_one_line_error(_run(calmdesk_home, "db", "status"))
     _run(calmdesk_home, "db", "upgrade")
     after = _run(calmdesk_home, "db", "status")
-    assert "schema empty (needs upgrade to" in before.stdout
+    assert "no Calmdesk database here" in before
     assert after.stdout.strip().endswith("(up to date)")
 
 
@@ -128,6 +128,7 @@ def test_the_database_url_can_come_from_the_environment(
     calmdesk_home: Path, tmp_path: Path
 ) -> None:
     elsewhere = tmp_path / "team" / "desk.sqlite3"
+    elsewhere.parent.mkdir()
     env_url = f"sqlite:///{elsewhere.as_posix()}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALMDESK_")}
     env |= {"CALMDESK_HOME": str(calmdesk_home), "CALMDESK_DB_URL": env_url}
@@ -153,3 +154,46 @@ def test_demo_then_export_round_trip_on_postgresql(calmdesk_home: Path, postgres
     again = _run(calmdesk_home, "demo", "--db", postgres_url)
     assert "already holds 204 incidents" in _assert_one_line_error(again)
     assert not (calmdesk_home / "data" / "calmdesk.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("export", "incidents", "--format", "csv", "--out", "OUT/incidents.csv"),
+        ("export", "calls", "--format", "csv", "--out", "OUT/calls.csv"),
+        ("report",),
+        ("db", "status"),
+    ],
+)
+def test_a_command_that_only_reads_creates_nothing_at_a_mistyped_path(
+    calmdesk_home: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    missing = tmp_path / "desk.sqlite3"
+    out = tmp_path / "out"
+    args = [a.replace("OUT", str(out)) for a in command]
+    line = _assert_one_line_error(_run(calmdesk_home, "--db", f"sqlite:///{missing}", *args))
+    assert line == (
+        f"calmdesk: {missing}: no Calmdesk database here. "
+        "Check the path (--db or CALMDESK_DB_URL); nothing was created."
+    )
+    assert not missing.exists()
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "command", [("db", "upgrade"), ("demo",), ("export", "incidents", "--out", "x.csv")]
+)
+def test_a_database_path_in_a_folder_that_does_not_exist_is_refused(
+    calmdesk_home: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    folder = tmp_path / "nonexistent-dir" / "x"
+    url = f"sqlite:///{folder / 'y.db'}"
+    line = _assert_one_line_error(_run(calmdesk_home, "--db", url, *command))
+    assert str(folder) in line
+    assert not (tmp_path / "nonexistent-dir").exists()
+
+
+def test_the_default_database_gets_its_own_folder(calmdesk_home: Path) -> None:
+    result = _run(calmdesk_home, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    assert (calmdesk_home / "data" / "calmdesk.sqlite3").is_file()

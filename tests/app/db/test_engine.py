@@ -71,14 +71,21 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_on(sqlite_url: str) -> None:
     }
 
 
-def test_the_sqlite_folder_is_created_on_first_use(tmp_path: Path) -> None:
-    path = tmp_path / "new" / "folder" / "calmdesk.sqlite3"
+def test_the_sqlite_file_is_created_on_first_use_in_a_folder_that_exists(tmp_path: Path) -> None:
+    path = tmp_path / "calmdesk.sqlite3"
     db = open_database(f"sqlite:///{path.as_posix()}")
     try:
         check_connection(db)
     finally:
         db.dispose()
     assert path.is_file()
+
+
+def test_a_sqlite_file_in_a_folder_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "nonexistent-dir" / "x" / "calmdesk.sqlite3"
+    with pytest.raises(DatabaseUnavailable, match="there is no such folder"):
+        open_database(f"sqlite:///{path.as_posix()}")
+    assert not (tmp_path / "nonexistent-dir").exists()
 
 
 def test_foreign_keys_are_enforced(db: Database) -> None:

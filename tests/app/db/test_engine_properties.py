@@ -148,8 +148,8 @@ def test_a_nul_in_a_postgresql_url_is_refused_before_connecting_elsewhere(url: s
     [
         ("sqlite+nodriver:///calmdesk.sqlite3", "No database driver for sqlite+nodriver"),
         ("sqlite:///{tmp}/data/a\x00b.sqlite3", "not a file name"),
-        ("sqlite:///{tmp}/data/x.sqlite3?timeout=abc", "timeout"),
-        ("sqlite:///{tmp}/data/x.sqlite3?check_same_thread=maybe", "check_same_thread"),
+        ("sqlite:///{tmp}/x.sqlite3?timeout=abc", "timeout"),
+        ("sqlite:///{tmp}/x.sqlite3?check_same_thread=maybe", "check_same_thread"),
     ],
 )
 def test_a_sqlite_url_that_cannot_be_used_is_refused_in_one_line(
