@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from collections.abc import Sequence
 
@@ -13,6 +15,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is not None:
         return run_command(args)
+    from ui.display_check import missing_display
+
+    reason = missing_display(os.environ)
+    if reason is not None:
+        print(reason, file=sys.stderr)
+        return 2
     # Qt is imported only for the window, so headless commands start fast and run without it.
     from ui.console import run_console
 
