@@ -48,6 +48,9 @@ class MainWindow(QMainWindow):
     queue_loaded = Signal(int)
     database_switch_requested = Signal(str)  # a URL that answered "Test connection"
     incident_open_requested = Signal(int)  # for the editor dock
+    # This window is loading the sample or importing a file (True), or has finished and the
+    # queue shows the result (False): a bulk change, which the notifications summarise once.
+    bulk_change = Signal(bool)
 
     def __init__(self, context: ConsoleContext, team_id: int | None = None) -> None:
         super().__init__()
@@ -56,7 +59,10 @@ class MainWindow(QMainWindow):
         self._wallboard: Wallboard | None = None
         self._war_rooms: dict[int, WarRoomWindow] = {}
         self.setWindowTitle("Calmdesk")
-        self.resize(1360, 800)
+        # The first size fits the screen it opens on (a 1280x800 laptop cut the search box and
+        # the status bar); a saved layout, restored later, wins.
+        room = self.screen().availableGeometry()
+        self.resize(min(1360, room.width()), min(800, room.height()))
         actor = context.services.actor
         self.ui_state = UiState(context.settings.ui_state_file, actor.login)
         self.queue = QueueController(context, team_id, self)
@@ -386,7 +392,16 @@ class MainWindow(QMainWindow):
         from ui.import_dialog.import_dialog import open_import_dialog
 
         dialog = open_import_dialog(self._ctx, self)
-        dialog.import_finished.connect(lambda _report: self.queue.reload())
+        dialog.running_changed.connect(
+            lambda running: self.bulk_change.emit(True) if running else self._reload_after_bulk()
+        )
+
+    def _reload_after_bulk(self) -> None:
+        """Reload the queue, and say the bulk change is over once it shows the result."""
+        self.queue.loaded.connect(
+            lambda _count: self.bulk_change.emit(False), Qt.ConnectionType.SingleShotConnection
+        )
+        self.queue.reload()
 
     def _on_review_triggered(self) -> None:
         incident_id = self.table.current_incident_id()
@@ -450,14 +465,16 @@ class MainWindow(QMainWindow):
             self._show_message(f"Loaded the sample: {count} incidents.")
             self.stack.setCurrentWidget(self.panel)
             self.panel.set_quick_filter(QuickFilter.ALL_OPEN)
-            self.queue.reload()
+            self._reload_after_bulk()
             self.table.setFocus()
 
         def failed(exc: Exception) -> None:
             self.welcome.show_connect_result(str(exc))
+            self._reload_after_bulk()
 
         from app.services.admin.demo import load_demo
 
+        self.bulk_change.emit(True)
         self._ctx.runner.submit(lambda: load_demo(ctx), loaded, failed)
 
     def _on_welcome_start_empty_requested(self) -> None:

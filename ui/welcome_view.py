@@ -6,11 +6,16 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
+    QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
+
+CARD_WIDTH = 720  # readable line length; narrower windows wrap the text instead of cutting it
 
 
 class WelcomeView(QWidget):
@@ -31,6 +36,7 @@ class WelcomeView(QWidget):
             "You can change your mind later."
         )
         intro.setWordWrap(True)
+        title.setWordWrap(True)
 
         self.sample_button = QPushButton("&Load the sample data")
         self.sample_button.setAccessibleName("Load the sample data")
@@ -52,10 +58,17 @@ class WelcomeView(QWidget):
         self.empty_button = QPushButton("&Start empty")
         self.empty_button.setAccessibleName("Start empty")
         empty_text = QLabel("Open the queue and create your first incident with Ctrl+N.")
+        empty_text.setWordWrap(True)
 
         card = QFrame()
         card.setFrameShape(QFrame.Shape.StyledPanel)
-        card.setMaximumWidth(720)
+        card.setMaximumWidth(CARD_WIDTH)
+        # Wrapped labels only get the height their text needs at the width they are given when
+        # the layouts ask for height-for-width: stretches centre the card, not an alignment
+        # flag (an aligned item gets its plain size hint, which cut the text mid-line).
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)
+        card.setSizePolicy(policy)
         layout = QVBoxLayout(card)
         layout.setSpacing(10)
         layout.addWidget(title)
@@ -74,10 +87,24 @@ class WelcomeView(QWidget):
         layout.addWidget(self.empty_button)
         layout.addWidget(empty_text)
 
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card, 100)
+        row.addStretch(1)
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.addStretch(1)
+        column.addLayout(row)
+        column.addStretch(2)
+        # A small window or a large font scrolls rather than clips.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(page)
         outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(2)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
         self.sample_button.clicked.connect(self.sample_requested)
         self.empty_button.clicked.connect(self.start_empty_requested)

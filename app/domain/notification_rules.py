@@ -31,6 +31,7 @@ class NoticeKind(StrEnum):
     VENDOR_ETA_PASSED = "vendor_eta_passed"
     SURGE = "surge"
     CALLBACKS_DUE = "callbacks_due"
+    MANY_AT_ONCE = "many_at_once"
 
     @property
     def label(self) -> str:
@@ -48,12 +49,16 @@ _LABELS = {
     NoticeKind.VENDOR_ETA_PASSED: "Vendor ETA passed",
     NoticeKind.SURGE: "Surge of calls (possible major incident)",
     NoticeKind.CALLBACKS_DUE: "Callbacks due after a resolution",
+    NoticeKind.MANY_AT_ONCE: "Many incidents at once (an import or the sample): one summary",
 }
 
 # Events rather than states: on the first look at the queue they are history, not news.
 EVENT_KINDS = frozenset(
     {NoticeKind.NEW_URGENT, NoticeKind.MAJOR_DECLARED, NoticeKind.ASSIGNED_TO_ME}
 )
+# More fresh causes than this in one look is a bulk change (an import, the sample, a restore):
+# not news one by one, but one summary of what arrived.
+BULK_LIMIT = 8
 # Worth a sound when the agent asked for sound.
 _LOUD = frozenset({NoticeKind.UPDATE_OVERDUE})
 
@@ -310,10 +315,26 @@ def _callback_notices(
 class NotificationLedger:
     """Which causes were already notified. Event keys seen on the first look are recorded
     without notifying (they happened before the console opened); assignment re-arms when the
-    incident leaves the agent, so being given it back is news again."""
+    incident leaves the agent, so being given it back is news again. More than `BULK_LIMIT`
+    fresh causes in one look are a bulk change: all are recorded, and one summary says what
+    arrived (a loaded sample is not seventeen pieces of news)."""
 
     fired: set[str] = field(default_factory=set)
     started: bool = False
+    # While this console loads the sample or imports a file, causes are recorded, not told;
+    # `end_bulk` then gives one summary of them (see bulk_summary).
+    absorbing: bool = False
+    absorbed: list[Notice] = field(default_factory=list)
+
+    def begin_bulk(self) -> None:
+        self.absorbing = True
+
+    def end_bulk(self, last_look: Iterable[Notice]) -> list[Notice]:
+        """Record `last_look` too, stop absorbing, and return one summary of what arrived (or
+        nothing, when nothing did)."""
+        self.fresh(last_look)
+        arrived, self.absorbed, self.absorbing = self.absorbed, [], False
+        return [bulk_summary(arrived)] if arrived else []
 
     def fresh(self, notices: Iterable[Notice]) -> list[Notice]:
         """The notices whose cause has not fired yet; records them as fired."""
@@ -330,4 +351,23 @@ class NotificationLedger:
             if baseline and notice.kind in EVENT_KINDS:
                 continue
             new.append(notice)
-        return new
+        if self.absorbing:
+            self.absorbed += new
+            return []
+        return [bulk_summary(new)] if len(new) > BULK_LIMIT else new
+
+
+def bulk_summary(notices: Sequence[Notice]) -> Notice:
+    """One notice standing for many that arrived in one look, counted by what they are."""
+    counts: dict[NoticeKind, int] = {}
+    for notice in notices:
+        counts[notice.kind] = counts.get(notice.kind, 0) + 1
+    parts = [f"{count} × {kind.label}" for kind, count in counts.items()]
+    moment = max(n.at for n in notices)
+    return Notice(
+        key=f"many_at_once:{moment.isoformat()}:{len(notices)}",
+        kind=NoticeKind.MANY_AT_ONCE,
+        title=f"{len(notices)} changes at once" if len(notices) > 1 else notices[0].title,
+        body="Not announced one by one: " + "; ".join(parts) + ". The queue shows them all.",
+        at=moment,
+    )

@@ -42,6 +42,7 @@ class _Progress(QObject):
 
 class ImportDialog(QDialog):
     import_finished = Signal(object)  # the ImportReport
+    running_changed = Signal(bool)  # an import started (True) or ended, however it ended
     mapping_shown = Signal()  # the mapping step is on screen with the chosen file
 
     def __init__(self, context: ConsoleContext, parent: QWidget | None = None) -> None:
@@ -269,6 +270,7 @@ class ImportDialog(QDialog):
 
     def _set_running(self, running: bool) -> None:
         self._running = running
+        self.running_changed.emit(running)
         for widget in (self.kind, self.file_edit, self.browse_button, self._mapping_row):
             widget.setEnabled(not running)
         if not running:

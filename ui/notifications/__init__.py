@@ -48,6 +48,9 @@ def install_notifications(window: MainWindow, context: ConsoleContext) -> Notifi
     )
     window.queue.loaded.connect(lambda _count: controller.evaluate())
     window.queue.changes_applied.connect(lambda _batch: controller.evaluate())
+    window.bulk_change.connect(
+        lambda busy: controller.begin_bulk() if busy else controller.end_bulk()
+    )
 
     def open_incident(incident_id: int) -> None:
         row = model.row_for_id(incident_id)

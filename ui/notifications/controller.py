@@ -77,6 +77,7 @@ class NotificationController(QObject):
         self.delivery_text = "Checking for the desktop's notification service…"
         self._running = False
         self._again = False
+        self._bulk_ending = False
         self._last_popup: Popup | None = None
         self.preferences_action: QAction | None = None  # Settings → Notifications…, once added
         self.preferences_dialog: NotificationPreferencesDialog | None = None  # the last opened
@@ -144,13 +145,27 @@ class NotificationController(QObject):
         rows = self._rows()
         me = Me(self._ctx.services.actor.agent_id, self._team_id())
         notices = evaluate(build_facts(rows, extras), me, now)
-        fresh = [n for n in self.ledger.fresh(notices) if self.prefs.wanted(n)]
+        if self._bulk_ending:
+            self._bulk_ending = False
+            told = self.ledger.end_bulk(notices)
+        else:
+            told = self.ledger.fresh(notices)
+        fresh = [n for n in told if self.prefs.wanted(n)]
         self.centre.model.add(fresh)
         for popup in self.gate.offer(fresh, self.prefs, now, now.astimezone()):
             self.deliver(popup)
         self._update_tray(rows)
         self.evaluated.emit(len(fresh))
         self._finish()
+
+    def begin_bulk(self) -> None:
+        """This console starts loading the sample or importing a file: a bulk change is not
+        news one by one (notices are recorded, then summarised once by `end_bulk`)."""
+        self.ledger.begin_bulk()
+
+    def end_bulk(self) -> None:
+        self._bulk_ending = True
+        self.evaluate()
 
     def _finish(self) -> None:
         self._running = False

@@ -163,9 +163,57 @@ def test_callbacks_due_only_for_calls_i_logged_one_notice_per_incident() -> None
 
 
 def fresh_notices(count: int, at: datetime) -> list[Notice]:
-    ledger = NotificationLedger(started=True)
     facts = Facts(incidents=[incident(n, 2, assignee=7) for n in range(1, count + 1)])
-    return [n for n in ledger.fresh(evaluate(facts, ME, at)) if n.kind == NoticeKind.ASSIGNED_TO_ME]
+    return [n for n in evaluate(facts, ME, at) if n.kind == NoticeKind.ASSIGNED_TO_ME]
+
+
+def test_a_bulk_load_is_one_summary_not_news_one_by_one() -> None:
+    rules = Rules()
+    loaded = [incident(n, 1 if n < 4 else 3, team=3, opened=START - timedelta(hours=9))
+              for n in range(1, 18)]  # fmt: skip
+    notices = rules.ledger.fresh(evaluate(Facts(incidents=loaded), ME, START))
+    (summary,) = notices
+    assert summary.kind == NoticeKind.MANY_AT_ONCE
+    assert summary.title == "20 changes at once"
+    assert "3 × New P1 or P2 incident" in summary.body
+    assert "17 × SLA breached" in summary.body
+    assert summary.incident_id is None
+    assert not summary.loud
+    assert rules.run(Facts(incidents=loaded)) == []  # recorded: never announced later
+
+
+def test_news_after_a_bulk_load_is_news_again() -> None:
+    rules = Rules()
+    rules.run(Facts(incidents=[incident(n, 1) for n in range(1, 12)]))
+    later = [incident(n, 1) for n in range(1, 13)]
+    assert rules.run(Facts(incidents=later)) == [NoticeKind.NEW_URGENT]
+
+
+def test_a_sample_loaded_in_a_trickle_is_one_summary_at_its_end() -> None:
+    rules = Rules()
+    rules.ledger.begin_bulk()
+    for last in range(1, 5):  # the queue sees the load arrive a few rows at a time
+        assert rules.run(Facts(incidents=[incident(n, 1) for n in range(1, last + 1)])) == []
+    everything = Facts(incidents=[incident(n, 1) for n in range(1, 6)])
+    (summary,) = rules.ledger.end_bulk(evaluate(everything, ME, rules.clock.now()))
+    assert summary.kind == NoticeKind.MANY_AT_ONCE
+    assert summary.title == "5 changes at once"
+    assert rules.run(everything) == []
+    assert rules.run(Facts(incidents=[incident(n, 1) for n in range(1, 7)])) == [
+        NoticeKind.NEW_URGENT
+    ]
+
+
+def test_a_bulk_change_that_brought_nothing_says_nothing() -> None:
+    rules = Rules()
+    rules.ledger.begin_bulk()
+    assert rules.ledger.end_bulk([]) == []
+
+
+def test_up_to_the_limit_each_notice_is_its_own() -> None:
+    rules = Rules()
+    kinds = rules.run(Facts(incidents=[incident(n, 1) for n in range(1, 9)]))
+    assert kinds == [NoticeKind.NEW_URGENT] * 8
 
 
 def test_a_bulk_reassignment_of_40_makes_one_summary() -> None:
