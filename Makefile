@@ -12,17 +12,14 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Qt's libraries, dbus-python's build needs, dbus-daemon: installed when missing (Debian/Ubuntu).
+# Qt's libraries and dbus-daemon: installed when missing (Debian/Ubuntu).
 $(VENV)/.system-packages: tools/system-packages | $(BIN)/python
 	tools/system-packages
 	touch $@
 
 # Reinstall only when the project's dependencies change.
 $(VENV)/.installed-run: pyproject.toml $(VENV)/.system-packages | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[desktop]' || { \
-	  echo "note: dbus-python did not build (it needs libdbus-1-dev and libglib2.0-dev);"; \
-	  echo "      desktop notifications will use notify-send or the tray instead."; \
-	  $(BIN)/python -m pip install --quiet -e . ; }
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.system-packages | $(BIN)/python

@@ -1,15 +1,16 @@
-"""Desktop notifications through plyer to the operating system's own service.
+"""Desktop notifications to the operating system's own service.
 
-On Linux plyer takes the first of: the Flatpak portal, the `dbus` Python module (dbus-python)
-calling org.freedesktop.Notifications.Notify on the session bus, then the `notify-send` program.
-Calmdesk depends on dbus-python on Linux (pyproject.toml) so plyer takes the D-Bus path: it is
-the only one that carries the app name and the icon (plyer's notify-send path drops the icon and
-never lets the notification expire), and it needs no extra program on the agent's machine.
-Windows (balloon tip) and macOS (NSUserNotification) go through plyer's own backends.
+On Linux Calmdesk calls org.freedesktop.Notifications.Notify on the session bus itself, with
+jeepney (pure Python, blocking calls with a deadline, no main loop and no introspection): it
+carries the app name and icon, and a service that is missing, slow, answers with an error or
+with a malformed reply becomes NotificationUnavailable with the reason, never an exception in
+some callback thread (dbus-python raised inside its introspection callback when a service
+answered without a value, which the console reported as a crash). Windows (balloon tip) and
+macOS (NSUserNotification) go through plyer's backends.
 
 `desktop_service_problem` says, before anything is sent, why there is no service (no session
-bus, nobody owning the notification name); the console then falls back to its tray icon or an
-in-window banner and says so in the preferences.
+bus, nobody owning the notification name, a bus that does not answer); the console then falls
+back to its tray icon or an in-window banner and says so in Settings → Notifications.
 """
 
 from __future__ import annotations
@@ -65,28 +66,21 @@ def desktop_service_problem() -> str | None:
     address = _session_bus_address(os.environ)
     if address is None:
         return "no desktop session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
+    from app.adapters.session_bus import SessionBusError, notification_service_present
+
     try:
-        import dbus
-    except ImportError:
-        return "the dbus Python module is missing (reinstall Calmdesk)"
-    try:
-        bus = dbus.bus.BusConnection(address)
-    except dbus.DBusException as exc:
-        return f"the desktop session bus does not answer ({exc.get_dbus_name()})"
-    try:
-        if bus.name_has_owner(NOTIFICATIONS_NAME):
+        if notification_service_present(address, NOTIFICATIONS_NAME):
             return None
-        if NOTIFICATIONS_NAME in bus.list_activatable_names():
-            return None
-        return "no notification service runs on this desktop"
-    except dbus.DBusException as exc:
-        return f"the desktop session bus refused ({exc.get_dbus_name()})"
-    finally:
-        bus.close()
+    except SessionBusError as exc:
+        return str(exc)
+    return "no notification service runs on this desktop"
 
 
 class DesktopNotifier:
-    """Sends one desktop notification through plyer; raises NotificationUnavailable."""
+    """Sends one desktop notification; raises NotificationUnavailable with the reason."""
+
+    def __init__(self, deadline: float | None = None) -> None:
+        self._deadline = deadline  # seconds to wait for the service; None: session_bus.DEADLINE
 
     def problem(self) -> str | None:
         return desktop_service_problem()
@@ -95,6 +89,22 @@ class DesktopNotifier:
         problem = desktop_service_problem()
         if problem is not None:
             raise NotificationUnavailable(problem)
+        if sys.platform.startswith("linux"):
+            self._send_on_the_session_bus(message)
+        else:
+            self._send_with_plyer(message)
+
+    def _send_on_the_session_bus(self, message: DesktopMessage) -> None:
+        from app.adapters.session_bus import SessionBusError, notify
+
+        address = _session_bus_address(os.environ)
+        assert address is not None  # desktop_service_problem said there is a bus
+        try:
+            notify(address, message, self._deadline)
+        except SessionBusError as exc:
+            raise NotificationUnavailable(str(exc)) from exc
+
+    def _send_with_plyer(self, message: DesktopMessage) -> None:
         with warnings.catch_warnings():
             # plyer warns (rather than fails) while it looks for a backend; we report failures.
             warnings.simplefilter("ignore")
@@ -107,9 +117,8 @@ class DesktopNotifier:
                     app_name=message.app_name,
                     app_icon=message.icon,
                     timeout=message.timeout_seconds,
-                    hints={"desktop-entry": "calmdesk"},
                 )
             except NotImplementedError as exc:
                 raise NotificationUnavailable("plyer has no notification backend here") from exc
-            except Exception as exc:  # dbus.DBusException and the platforms' own errors
+            except Exception as exc:  # the platforms' own errors
                 raise NotificationUnavailable(f"the notification service failed: {exc}") from exc

@@ -3,7 +3,9 @@
 The bus is a real `dbus-daemon` started with its own configuration (no service directories, so
 nothing on the machine can be auto-started onto it); the server is a real D-Bus service owning
 `org.freedesktop.Notifications`, written with jeepney and run on a thread. It answers what a
-desktop's notification daemon answers and records every Notify call it received.
+desktop's notification daemon answers and records every Notify call it received; a test can
+make it misbehave (`behaviour`): never answer Notify, answer with an error, with a reply of the
+wrong type, or with no value at all (which crashed dbus-python's introspection callback).
 """
 
 from __future__ import annotations
@@ -105,10 +107,14 @@ class Received:
     timeout_ms: int
 
 
+BEHAVIOURS = ("answers", "silent", "error", "wrong_type", "no_value")
+
+
 class NotificationServer:
     """Owns org.freedesktop.Notifications on the bus at `address` and records each Notify."""
 
     def __init__(self, address: str) -> None:
+        self.behaviour = "answers"
         self.received: list[Received] = []
         self._count = 0
         self._lock = threading.Lock()
@@ -129,6 +135,7 @@ class NotificationServer:
     def clear(self) -> None:
         with self._lock:
             self.received.clear()
+            self.behaviour = "answers"
 
     def stop(self) -> None:
         self._stopping.set()
@@ -144,8 +151,17 @@ class NotificationServer:
             if msg.header.message_type != MessageType.method_call:
                 continue
             member = msg.header.fields.get(HeaderFields.member)
-            if member == "Introspect":
+            if self.behaviour == "no_value":
+                self._conn.send(new_method_return(msg))
+            elif member == "Introspect":
                 self._conn.send(new_method_return(msg, "s", (_INTROSPECTION,)))
+            elif member == "Notify" and self.behaviour == "silent":
+                continue  # never answers: a hung desktop daemon
+            elif member == "Notify" and self.behaviour == "error":
+                self._conn.send(new_error(msg, "org.freedesktop.DBus.Error.Failed", "s",
+                                          ("the daemon broke",)))  # fmt: skip
+            elif member == "Notify" and self.behaviour == "wrong_type":
+                self._conn.send(new_method_return(msg, "s", ("not an id",)))
             elif member == "Notify":
                 with self._arrived:
                     self.received.append(Received(*msg.body))

@@ -1,5 +1,5 @@
-"""Desktop notifications through plyer's real D-Bus path to a notification server on a private
-session bus; and, with no service, the reason the console falls back."""
+"""Desktop notifications over the real D-Bus protocol to a notification server on a private
+session bus; with no service, or one that misbehaves, the reason the console falls back."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from app.adapters.notifications import (
     app_icon_path,
 )
 from tests.app.adapters.notification_server import NotificationServer, PrivateSessionBus
+
+QUICK = 0.5  # seconds: a short deadline so a silent service costs the test little
 
 
 def test_a_notification_reaches_the_desktop_service_with_title_body_app_and_icon(
@@ -44,3 +46,21 @@ def test_with_no_session_bus_the_reason_is_given(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
     assert "no desktop session bus" in (DesktopNotifier().problem() or "")
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "says"),
+    [
+        ("silent", "did not answer within"),
+        ("error", "refused: org.freedesktop.DBus.Error.Failed"),
+        ("wrong_type", "malformed answer"),
+        ("no_value", "malformed answer"),
+    ],
+)
+def test_a_service_that_misbehaves_is_a_reason_to_fall_back_not_a_crash(
+    notification_server: NotificationServer, behaviour: str, says: str
+) -> None:
+    notification_server.behaviour = behaviour
+    notifier = DesktopNotifier(deadline=QUICK)
+    with pytest.raises(NotificationUnavailable, match=says):
+        notifier.send(DesktopMessage("Update overdue", "Users are waiting."))

@@ -31,4 +31,4 @@ def test_loading_the_sample_makes_one_summary_and_no_banner_for_an_old_p1(
     banner = controller.banner
     shown = banner.label.text() if banner.isVisible() else ""
     assert "INC" not in shown
-    assert "New P1" not in shown
+    assert "New P1:" not in shown

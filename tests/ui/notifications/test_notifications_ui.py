@@ -5,17 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
+from app.adapters.notifications import DesktopNotifier
 from app.domain.clock import ManualClock
+from app.services.context import ServiceContext
 from app.services.incidents.commands import IncidentCommands
+from app.settings import load_settings
 from tests.app.adapters.notification_server import NotificationServer
 from tests.helpers import open_incident
 from ui.console_context import ConsoleContext
 from ui.main_window import MainWindow
 from ui.notifications import Delivery, NotificationController, install_notifications
 from ui.notifications.centre import NotificationListModel, UnreadButton
+from ui.task_runner import TaskRunner
 
 
 def _window(qtbot: QtBot, console: ConsoleContext) -> tuple[MainWindow, NotificationController]:
@@ -185,3 +189,38 @@ def test_ctrl_shift_n_opens_the_centre_on_the_newest_entry_and_closes_it_again(
     assert centre.view.currentIndex().row() == 0
     qtbot.keyClick(centre.view, Qt.Key.Key_N, keys)
     assert not centre.isVisible()
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "says"),
+    [
+        ("silent", "did not answer within 0.5 s"),
+        ("error", "refused"),
+        ("wrong_type", "malformed answer"),
+        ("no_value", "malformed answer"),
+    ],
+)
+def test_a_misbehaving_notification_service_falls_back_without_a_crash_or_a_freeze(
+    qtbot: QtBot,
+    sqlite_ctx: ServiceContext,
+    notification_server: NotificationServer,
+    behaviour: str,
+    says: str,
+) -> None:
+    console = ConsoleContext.build(load_settings(), sqlite_ctx, TaskRunner())  # real threads
+    window, controller = _window(qtbot, console)
+    controller.notifier = DesktopNotifier(deadline=0.5)
+    with qtbot.waitSignal(window.queue.loaded):
+        window.start()
+    qtbot.waitUntil(lambda: controller.delivery == Delivery.DESKTOP)  # the service is there
+    notification_server.behaviour = behaviour
+    ticked: list[bool] = []
+    with qtbot.waitSignal(controller.popup_delivered, timeout=10_000) as delivered:
+        controller.send_test()
+        QTimer.singleShot(0, lambda: ticked.append(controller.delivery == Delivery.DESKTOP))
+    assert ticked == [True]  # the UI thread ran on while the service was being asked
+    assert delivered.args[0] in (Delivery.TRAY.value, Delivery.BANNER.value)
+    assert says in controller.delivery_text
+    dialog = controller.open_preferences()  # type: ignore[attr-defined]
+    qtbot.addWidget(dialog)
+    assert says in dialog.delivery.text()
