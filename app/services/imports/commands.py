@@ -27,8 +27,8 @@ from app.services.imports.writer import (
 __all__ = ["ImportCancelled", "ImportReport", "import_csv", "import_servicenow", "preview_csv"]
 
 
-def _numbered(source: CsvSource) -> Iterator[tuple[int, list[str]]]:
-    for values in source.rows():
+def _numbered(source: CsvSource, header: list[str]) -> Iterator[tuple[int, list[str]]]:
+    for values in source.rows(len(header)):
         yield source.line, values
 
 
@@ -44,10 +44,11 @@ def import_servicenow(
     started = time.perf_counter()
     with _open(path) as source:
         try:
-            reader = ServiceNowReader(_header(source))
+            header = _header(source)
+            reader = ServiceNowReader(header)
         except NotAServiceNowLog as exc:
             raise InvalidInput("file", f"{path.name}: {exc}") from exc
-        tally = _run(ctx, source, reader.incidents(_numbered(source)), progress, cancelled)
+        tally = _run(ctx, source, reader.incidents(_numbered(source, header)), progress, cancelled)
         return ImportReport(
             source=path.name,
             rows_read=reader.rows_read,
@@ -72,10 +73,11 @@ def import_csv(
     started = time.perf_counter()
     with _open(path) as source:
         try:
-            reader = MappedReader(mapping, _header(source))
+            header = _header(source)
+            reader = MappedReader(mapping, header)
         except MappingError as exc:
             raise InvalidInput("mapping", f"{path.name}: {exc}") from exc
-        tally = _run(ctx, source, reader.incidents(_numbered(source)), progress, cancelled)
+        tally = _run(ctx, source, reader.incidents(_numbered(source, header)), progress, cancelled)
         return ImportReport(
             source=path.name,
             rows_read=reader.rows_read,

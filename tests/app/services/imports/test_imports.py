@@ -138,8 +138,9 @@ def test_a_junk_state_row_is_rejected_but_its_incident_kept(
         ("notes.txt", b"number,incident_state\n", "not a CSV file"),
         ("empty.csv", b"", "is empty"),
         ("other.csv", b"id,title\n1,Printer\n", "not a ServiceNow incident event log"),
-        ("broken.csv.xz", b"this is not xz data", "not a readable CSV"),
-        ("binary.csv", bytes(range(128, 256)) * 4, "not a readable CSV"),
+        ("broken.csv.xz", b"this is not xz data", "line 0: the compressed file is damaged"),
+        ("latin1.csv", bytes(range(128, 256)) * 4, "line 1: byte 0x80 is not UTF-8 text"),
+        ("binary.csv", bytes(range(256)) * 4, "line 1: it holds binary data"),
     ],
 )
 def test_a_file_that_is_not_a_servicenow_log_is_refused_clearly(
