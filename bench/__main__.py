@@ -3,9 +3,9 @@
     python -m bench [--full] [--keep] [--only NAME ...]
 
 --full runs the concurrent writers for 60 s instead of 15 s; --only runs some of the groups
-(import, startup, queue, scale, reports, live, calls). Data is made once per run in a temporary
-folder (the ServiceNow import takes ~10 s, ~25 s more into PostgreSQL for the reports, the 25k
-scale set ~2 s, the 1M history set ~40 s).
+(import, startup, queue, scale, reports, live, calls, intake). Data is made once per run in a
+temporary folder (the ServiceNow import takes ~10 s, ~25 s more into PostgreSQL for the
+reports, the 25k scale set ~2 s, the 1M history set ~40 s).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from time import perf_counter
 
 from bench import (
     calls_bench,
+    intake_bench,
     live_propagation,
     queue_bench,
     reports_bench,
@@ -43,7 +44,7 @@ from bench.data import (
 )
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
-GROUPS = ("import", "startup", "queue", "scale", "reports", "live", "calls")
+GROUPS = ("import", "startup", "queue", "scale", "reports", "live", "calls", "intake")
 
 
 def _csv_parse_seconds(path: Path) -> tuple[float, int]:
@@ -178,7 +179,7 @@ def main() -> None:
                 "call save (SQLite)",
                 lambda: [calls_bench.save_latency(sqlite_url(small), "SQLite")],
             )
-        wants_server = bool(only & {"reports", "live", "calls"})
+        wants_server = bool(only & {"reports", "live", "calls", "intake"})
         server = wants_server and postgres_available()
         if wants_server and not server:
             print("PostgreSQL is not reachable at 127.0.0.1:5432: its metrics are skipped")
@@ -205,6 +206,9 @@ def main() -> None:
                             url, seconds=60 if args.full else 15
                         ),
                     )
+        if server and "intake" in only:
+            with postgres_database() as url:
+                step("alert intake (PostgreSQL)", lambda: intake_bench.run(url))
     finally:
         if args.keep:
             print(f"data kept in {folder}")

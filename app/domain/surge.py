@@ -63,7 +63,7 @@ class CallSignal:
 class AlertSignal:
     """One monitoring alert group as the rule sees it."""
 
-    group_id: int
+    group_id: int  # anything that names the group once: the services pass its incident's id
     service_id: int | None
     last_firing_at: datetime
     firing: bool  # firing now (not recovered)

@@ -7,9 +7,10 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
-from bench import queue_bench, reports_bench, scale_bench
+from bench import intake_bench, queue_bench, reports_bench, scale_bench
 from bench.__main__ import write_results
 from bench.common import Result
 from bench.data import history_set, import_servicenow_into, scale_set, sqlite_url
@@ -79,3 +80,13 @@ def test_a_partial_run_keeps_the_other_metrics(tmp_path: Path) -> None:
     write_results([Result("b", 3, "ms")], path, partial=True)
     metrics = {m["name"]: m["value"] for m in json.loads(path.read_text())["metrics"]}
     assert metrics == {"a": 1, "b": 3}
+
+
+@pytest.mark.postgres
+def test_the_intake_metric_comes_out_of_a_few_alerts(postgres_url: str) -> None:
+    rate, missing = intake_bench.run(postgres_url, per_sender=5)
+
+    assert rate.name == "intake: accepted alerts/s (PostgreSQL)"
+    assert rate.value > 0
+    assert "20 alerts from 4 senders" in rate.note
+    assert (missing.value, missing.met) == (0, True)

@@ -138,7 +138,9 @@ class CallLogging(QObject):
         self.banner.set_busy(True)
 
         def declare() -> SurgeDeclared:
-            return commands.declare_major_from_surge(surge.service_id, surge.call_ids)
+            return commands.declare_major_from_surge(
+                surge.service_id, surge.call_ids, surge.alert_incident_ids
+            )
 
         self.controller.runner.submit(declare, self._on_declared, self._on_declare_failed)
 

@@ -39,6 +39,7 @@ from app.services.incidents.queue_filters import (
     sort_key,
 )
 from ui import theme
+from ui.alert_marks import alert_text
 from ui.frozen_rows_model import FrozenRowsModel
 from ui.model_index import ModelIndex
 from ui.queue.sort_ranks import SortRanks
@@ -322,8 +323,8 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
         if column == Column.PRIORITY:
             return row.priority.short
         if column == Column.TITLE:
-            title = f"MAJOR · {row.title}" if row.major else row.title
-            return f"DRILL · {title}" if row.drill else title
+            marks = ("MAJOR · " if row.major else "") + ("ALERT · " if row.alert else "")
+            return f"DRILL · {marks}{row.title}" if row.drill else f"{marks}{row.title}"
         if column == Column.SERVICE:
             return row.service
         if column == Column.STATUS:
@@ -356,7 +357,8 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
             moment = row.opened_at if column == Column.AGE else row.updated_at
             return _local(moment)
         if column == Column.TITLE:
-            return row.title
+            alert = row.alert
+            return row.title if alert is None else f"{row.title}\n\n{alert_text(alert)}"
         return None
 
 

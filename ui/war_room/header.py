@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 
 from app.domain.status_update import local_clock
 from app.services.war_room.dto import WarRoomSnapshot
+from ui.alert_marks import alert_text, monitoring_html
 from ui.wallboard.widgets import ElidedLabel
 from ui.war_room.countdown import CountdownLabel
-from ui.war_room.style import set_property
+from ui.war_room.style import BAND_TEXT, set_property
 
 
 def clock_text(delta: timedelta) -> str:
@@ -71,6 +72,14 @@ class WarRoomHeader(QFrame):
         self.resolve_button.setAccessibleName("Resolve the major incident")
         self.resolve_button.setToolTip("Final update, services back to Operational, children too")
         self.presence_slot = QHBoxLayout()
+        # Shown when monitoring opened the incident or one of its children.
+        self.monitoring = QLabel("")
+        self.monitoring.setObjectName("war_room_monitoring")
+        self.monitoring.setAccessibleName("Monitoring alerts")
+        self.monitoring.setTextFormat(Qt.TextFormat.RichText)
+        self.monitoring.setOpenExternalLinks(True)
+        self.monitoring.setWordWrap(True)
+        self.monitoring.setVisible(False)
 
         top = QHBoxLayout()
         top.setSpacing(10)
@@ -105,6 +114,7 @@ class WarRoomHeader(QFrame):
         left.setSpacing(6)
         left.addLayout(top)
         left.addLayout(bottom)
+        left.addWidget(self.monitoring)
 
         clock = QVBoxLayout()
         clock.setSpacing(2)
@@ -131,6 +141,11 @@ class WarRoomHeader(QFrame):
         self.commander.setText(incident.commander or "not named")
         self.comms_lead.setText(incident.comms_lead or "not named")
         self._show_services(snapshot)
+        self.monitoring.setText(monitoring_html(snapshot.alerts, BAND_TEXT))
+        self.monitoring.setToolTip(
+            "\n\n".join(alert_text(a) for a in snapshot.alerts) if snapshot.alerts else ""
+        )
+        self.monitoring.setVisible(bool(snapshot.alerts))
         interval = snapshot.update_interval
         self.countdown_note.setText(
             f"updates every {int(interval.total_seconds() // 60)} min" if interval else ""

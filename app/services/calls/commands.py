@@ -244,11 +244,14 @@ class CallCommands:
         fresh = CallReads(self._ctx).rows_by_id([logged.call.id])[0]
         return LoggedCall(fresh, logged.created, 1), detail
 
-    def declare_major_from_surge(self, service_id: int, call_ids: Sequence[int]) -> SurgeDeclared:
+    def declare_major_from_surge(
+        self, service_id: int, call_ids: Sequence[int], alert_incident_ids: Sequence[int] = ()
+    ) -> SurgeDeclared:
         """One click on a surge suggestion: open a major incident for the service (the person
-        clicking commands it), mark the service as partly out, and link the surge's calls. When
-        a colleague declared one for the service first (even a moment ago, from another
-        workstation's banner), the calls are linked to theirs instead: one outage, one major."""
+        clicking commands it), mark the service as partly out, and link the surge's calls, and
+        as children the incidents monitoring opened for it. When a colleague declared one for
+        the service first (even a moment ago, from another workstation's banner), they are
+        linked to theirs instead: one outage, one major."""
         self._ctx.actor.require(Action.DECLARE_MAJOR)
         self._ctx.actor.require(Action.OPEN_INCIDENT)
         self._ctx.actor.require(Action.LINK)
@@ -269,10 +272,21 @@ class CallCommands:
             )
         except AlreadyCovered as covered:
             outcome = self.link_calls([c.id for c in calls], covered.major_id)
+            self._adopt(alert_incident_ids, covered.major_id)
             detail = IncidentReads(self._ctx).detail(covered.major_id)
             return SurgeDeclared(detail, outcome, declared_by=covered.commander or "a colleague")
         outcome = self.link_calls([c.id for c in calls], major.id)
+        self._adopt(alert_incident_ids, major.id)
         return SurgeDeclared(IncidentReads(self._ctx).detail(major.id), outcome)
+
+    def _adopt(self, incident_ids: Sequence[int], major_id: int) -> None:
+        """Link the surge's monitoring incidents under the major one, those still open and
+        without a parent (nobody has filed them elsewhere meanwhile)."""
+        reads, commands = IncidentReads(self._ctx), IncidentCommands(self._ctx)
+        for incident_id in incident_ids:
+            child = reads.detail(incident_id)
+            if child.status.is_open and child.parent_id is None and not child.major:
+                commands.link_to_parent(child.id, child.version, major_id)
 
     # -- callbacks -------------------------------------------------------------------------
 

@@ -170,6 +170,7 @@ class SurgeSuggestion:
     first_at: datetime
     last_at: datetime
     message: str  # "Possible major incident: 7 calls about Email in the last 10 min"
+    alert_incident_ids: tuple[int, ...] = ()  # incidents monitoring opened that count with them
 
     @property
     def count(self) -> int:

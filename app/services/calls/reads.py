@@ -339,7 +339,7 @@ class CallReads:
         start = rule.window_start(now)
         monitoring = (
             select(
-                AlertGroup.id,
+                AlertGroup.incident_id,
                 AlertGroup.service_id,
                 AlertGroup.last_firing_at,
                 AlertGroup.state,
@@ -358,9 +358,9 @@ class CallReads:
                 CallSignal(call_id, service_id, at, bool(major))
                 for call_id, service_id, at, major in session.execute(query)
             ]
-            alerts = [
-                AlertSignal(group_id, service_id, at, state == "firing", bool(major))
-                for group_id, service_id, at, state, major in session.execute(monitoring)
+            alerts = [  # an alert group opens one incident: its id stands for the group
+                AlertSignal(incident_id, service_id, at, state == "firing", bool(major))
+                for incident_id, service_id, at, state, major in session.execute(monitoring)
             ]
             covered = covered_service_ids(session)
             surges = detect_surges(signals, covered, now, rule, alerts)
@@ -381,6 +381,7 @@ class CallReads:
                 message=surge_message(
                     names.get(s.service_id, "?"), s.count, rule, len(s.alert_ids)
                 ),
+                alert_incident_ids=s.alert_ids,
             )
             for s in surges
         ]

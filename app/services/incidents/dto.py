@@ -10,6 +10,7 @@ from app.domain.lifecycle import HoldReason, Status
 from app.domain.priority import Priority
 from app.domain.roles import Role
 from app.domain.sla import SlaClockInput
+from app.services.intake.dto import AlertMark
 
 
 class IncidentRow(NamedTuple):
@@ -44,6 +45,9 @@ class IncidentRow(NamedTuple):
     next_update_due: datetime | None
     version: int
     drill: bool = False  # made by a drill: shown in its own colour, never counted as real
+    # The monitoring alert that opened it, if one did: not a query column, attached after the
+    # read for the few incidents that have one (app/services/incidents/reads.py).
+    alert: AlertMark | None = None
 
     @property
     def sla_input(self) -> SlaClockInput:

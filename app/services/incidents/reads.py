@@ -8,11 +8,13 @@ from typing import Any
 
 from sqlalchemy import (
     BindParameter,
+    ColumnElement,
     CompoundSelect,
     Row,
     Select,
     bindparam,
     func,
+    or_,
     select,
     union_all,
 )
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session, aliased
 from app.db.models import (
     OPEN_STATUS_VALUES,
     Agent,
+    AlertGroup,
     Call,
     Contact,
     Incident,
@@ -33,6 +36,8 @@ from app.domain.priority import Priority
 from app.services.context import ServiceContext
 from app.services.errors import NotFound
 from app.services.incidents.dto import IncidentDetail, IncidentRow, TimelineEntry
+from app.services.intake.dto import AlertMark
+from app.services.intake.reads import alert_marks, to_mark
 
 # Counted per queue row through ix_calls_incident: a grouped subquery over every call would
 # read years of history's calls on each queue load.
@@ -118,6 +123,7 @@ def _to_row(row: Row[Any]) -> IncidentRow:
     values[7] = _PRIORITIES[values[7]]
     values[8] = bool(values[8])
     values[24] = bool(values[24])
+    values.append(None)  # the alert: attached after the read (_with_alerts)
     return IncidentRow._make(values)
 
 
@@ -129,6 +135,14 @@ def _fetch_rows(
     return [_to_row(row) for row in session.connection().execute(query)]
 
 
+def _with_alerts(rows: list[IncidentRow], marks: dict[int, AlertMark]) -> list[IncidentRow]:
+    """The rows, with the monitoring alert attached to the few that monitoring opened. Read
+    apart from the queue's query: a join there cost every one of 25,000 rows a lookup."""
+    if not marks:
+        return rows
+    return [row._replace(alert=marks[row.id]) if row.id in marks else row for row in rows]
+
+
 class IncidentReads:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
@@ -136,8 +150,14 @@ class IncidentReads:
     def queue_rows(self, resolved_since: datetime | None = None) -> list[IncidentRow]:
         """Every open incident, and those resolved since `resolved_since` ("Resolved today")."""
         query = queue_query(resolved_since)
+        in_queue: ColumnElement[bool] = Incident.status.in_(OPEN_STATUS_VALUES)
+        if resolved_since is not None:
+            in_queue = or_(in_queue, Incident.resolved_at >= resolved_since)
+        alerts = select(AlertGroup).join(Incident, Incident.id == AlertGroup.incident_id)
         with self._ctx.db.read() as session:
-            return _fetch_rows(session, query)
+            rows = _fetch_rows(session, query)
+            marks = {g.incident_id: to_mark(g) for g in session.scalars(alerts.where(in_queue))}
+        return _with_alerts(rows, marks)
 
     def rows(self, ids: Iterable[int]) -> list[IncidentRow]:
         """Fresh rows for these incidents (the change feed said they changed)."""
@@ -145,7 +165,8 @@ class IncidentReads:
         if not wanted:
             return []
         with self._ctx.db.read() as session:
-            return _fetch_rows(session, _row_query().where(Incident.id.in_(wanted)))
+            rows = _fetch_rows(session, _row_query().where(Incident.id.in_(wanted)))
+            return _with_alerts(rows, alert_marks(session, wanted))
 
     def detail(self, incident_id: int) -> IncidentDetail:
         with self._ctx.db.read() as session:

@@ -13,6 +13,7 @@ from app.domain.status_update import Audience, UpdateBody
 from app.domain.vendor import VendorState, vendor_overdue
 from app.services.calls.dto import CallRow
 from app.services.incidents.dto import IncidentDetail, TimelineEntry
+from app.services.intake.dto import AlertMark
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,8 @@ class WarRoomSnapshot:
     timeline: tuple[TimelineEntry, ...]
     children: tuple[ChildRow, ...]
     update_interval: timedelta | None  # the cadence for this incident's priority
+    # The monitoring alerts that opened it or its children, its own first.
+    alerts: tuple[AlertMark, ...] = ()
 
     @property
     def checklist_done(self) -> int:

@@ -33,6 +33,7 @@ from app.services.context import ServiceContext
 from app.services.feed.records import load_policies
 from app.services.incidents.dto import IncidentDetail, TimelineEntry
 from app.services.incidents.reads import incident_detail
+from app.services.intake.reads import alert_marks
 from app.services.war_room.dto import (
     AffectedServiceRow,
     ChecklistRow,
@@ -60,6 +61,8 @@ class WarRoomReads:
             timeline = timeline_rows(session, incident_id)
             children = child_rows(session, incident_id)
             policy = load_policies(session)[incident.priority]
+            marks = alert_marks(session, [incident_id, *(c.id for c in children)])
+            alerts = tuple(marks[i] for i in [incident_id, *(c.id for c in children)] if i in marks)
         # The call log is the call-logging service's read (its own short read transaction).
         calls = tuple(CallReads(self._ctx).for_incident(incident_id))
         since = incident.declared_major_at or incident.opened_at
@@ -75,6 +78,7 @@ class WarRoomReads:
             timeline=timeline,
             children=children,
             update_interval=update_interval(policy, major=incident.major),
+            alerts=alerts,
         )
 
 

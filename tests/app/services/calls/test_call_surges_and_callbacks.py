@@ -208,3 +208,25 @@ def test_monitoring_firing_and_three_calls_suggest_a_major_incident(
     clock.advance(timedelta(minutes=11))
     _calls_every(ctx, clock, email, 3, step=1)
     assert CallReads(ctx).surges() == []  # three calls and an alert long recovered
+
+
+def test_declaring_from_a_surge_with_monitoring_links_the_alerts_incident_as_a_child(
+    ctx: ServiceContext, clock: ManualClock
+) -> None:
+    email = add_service(ctx.db, "Email")
+    intake = AlertIntake(ServiceContext(ctx.db, clock, monitoring_actor(ctx.db)), AlertMapping())
+    alert = intake.receive(
+        AlertNotice("generic", "MailDown", AlertStatus.FIRING, {"service": "Email"}, 1)
+    )
+    _calls_every(ctx, clock, email, 3, step=1)
+    [surge] = CallReads(ctx).surges()
+
+    declared = CallCommands(ctx).declare_major_from_surge(
+        surge.service_id, surge.call_ids, surge.alert_incident_ids
+    )
+
+    child = IncidentReads(ctx).find_by_number(alert.incident_number or "")
+    assert surge.alert_incident_ids == (child.id,)
+    assert child.parent_id == declared.incident.id
+    assert declared.outcome.calls == 3
+    assert CallReads(ctx).surges() == []
