@@ -34,7 +34,7 @@ from app.domain.alerts import (
 )
 from app.domain.lifecycle import Status
 from app.domain.roles import Action as RoleAction
-from app.domain.roles import Role
+from app.domain.roles import PermissionDenied, Role
 from app.services.context import Actor, ServiceContext
 from app.services.feed.records import locking, record_change, record_event
 from app.services.incidents.commands import IncidentCommands, IncidentDraft
@@ -47,8 +47,40 @@ _ATTEMPTS = 3  # two deliveries racing to open one new group: the loser retries 
 
 
 def monitoring_actor(db: Database) -> Actor:
-    """The agent the intake writes as ("Monitoring"), made on first use. Inactive, so no
-    picker offers it; always acts with an agent's rights."""
+    """The agent the intake writes as, always with an agent's rights: "Monitoring" (inactive, so
+    no picker offers it), made on first use. On a team database whose login for the service may
+    not add agents, the agent of that login instead (`calmdesk db add-agent --login
+    calmdesk_intake --name Monitoring --role agent`)."""
+    with db.read() as session:
+        agent = session.scalar(select(Agent).where(Agent.login == MONITORING_LOGIN))
+    if agent is None and db.backend == "postgresql":
+        agent = _login_agent(db)
+    if agent is None:
+        agent = _make_monitoring_agent(db)
+    return Actor(agent.id, agent.login, agent.name, Role.AGENT)
+
+
+def _login_agent(db: Database) -> Agent | None:
+    """The agent of the database login, unless that login administers the database (then it is
+    a person's, and the intake should not write as them)."""
+    from app.db.team_roles import current_login, granted_role  # psycopg: PostgreSQL only
+
+    with db.engine.connect() as connection:
+        login = current_login(connection).lower()
+        granted = granted_role(connection)
+    if granted == Role.ADMIN:
+        return None
+    with db.read() as session:
+        agent = session.scalar(select(Agent).where(Agent.login == login))
+    if agent is None:
+        raise PermissionDenied(
+            f"The database login {login!r} is not a Calmdesk agent yet. Ask your administrator "
+            f"to run: calmdesk db add-agent --login {login} --name {MONITORING_NAME} --role agent"
+        )
+    return agent
+
+
+def _make_monitoring_agent(db: Database) -> Agent:
     with db.write() as session:
         agent = session.scalar(select(Agent).where(Agent.login == MONITORING_LOGIN))
         if agent is None:
@@ -57,7 +89,7 @@ def monitoring_actor(db: Database) -> Actor:
             )
             session.add(agent)
             session.flush()
-        return Actor(agent.id, agent.login, agent.name, Role.AGENT)
+        return agent
 
 
 class AlertIntake:

@@ -8,19 +8,23 @@ import threading
 from dataclasses import replace
 from datetime import timedelta
 
+import psycopg
+import pytest
 from sqlalchemy import func, select
 
 from app.db.engine import Database
 from app.db.models import AlertGroup, Incident, TimelineEvent
+from app.db.team_roles import AGENT_GROUP
 from app.domain.alerts import AlertMapping, AlertNotice, AlertStatus
 from app.domain.clock import ManualClock
 from app.domain.lifecycle import Status
-from app.domain.roles import Role
+from app.domain.roles import PermissionDenied, Role
 from app.services.context import ServiceContext
 from app.services.directory.reads import sign_in
 from app.services.incidents.commands import IncidentCommands
 from app.services.incidents.reads import IncidentReads
 from app.services.intake.commands import AlertIntake, monitoring_actor
+from tests.helpers import TeamServer, _pg_admin_conninfo
 
 MAPPING = AlertMapping(reopen_window=timedelta(minutes=30), flap_changes=4)
 
@@ -131,3 +135,41 @@ def test_the_monitoring_agent_never_becomes_the_first_admin(db: Database) -> Non
     assert actor.role == Role.AGENT
     assert person.role == Role.ADMIN
     assert replace(monitoring_actor(db), name="") == replace(actor, name="")  # made once
+
+
+@pytest.mark.postgres
+def test_on_a_team_database_the_intake_writes_as_its_own_agent_login(
+    team_server: TeamServer, clock: ManualClock
+) -> None:
+    login = team_server.add_login("intake", Role.AGENT, display="Monitoring")
+    db = team_server.open_as(login)
+    actor = monitoring_actor(db)
+    intake = AlertIntake(
+        ServiceContext(db, clock, actor), replace(MAPPING, resolve_on_recovery=True)
+    )
+
+    opened = intake.receive(_notice(name="TeamDb"))
+    intake.receive(_notice(AlertStatus.RESOLVED, name="TeamDb"))  # resolves: agent grants do
+
+    assert actor.login == login
+    with db.read() as session:
+        incident = session.scalar(select(Incident).where(Incident.number == opened.incident_number))
+        assert incident is not None
+        actors = set(
+            session.scalars(
+                select(TimelineEvent.actor_id).where(TimelineEvent.incident_id == incident.id)
+            )
+        )
+    assert incident.status == Status.RESOLVED.value
+    assert actors == {actor.agent_id}
+
+
+@pytest.mark.postgres
+def test_a_team_login_that_is_no_agent_is_told_what_to_run(team_server: TeamServer) -> None:
+    login = f"{team_server.prefix}bare"
+    with psycopg.connect(_pg_admin_conninfo(), autocommit=True) as admin:
+        admin.execute(f'CREATE ROLE "{login}" LOGIN')
+        admin.execute(f'GRANT "{AGENT_GROUP}" TO "{login}"')
+
+    with pytest.raises(PermissionDenied, match=f"calmdesk db add-agent --login {login}"):
+        monitoring_actor(team_server.open_as(login))
