@@ -64,6 +64,7 @@ KIND_LABELS = {
     "priority": "Priority",
     "created": "Opened",
     "edited": "Edited",
+    "alert": "Monitoring",
 }
 
 
