@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -306,3 +308,24 @@ def pg_through_proxy(postgres_url: str) -> Iterator[CutLine]:
     yield CutLine(proxy, through.render_as_string(hide_password=False), direct)
     proxy.close()
     direct.dispose()
+
+
+HANG_GUARD_SECONDS = 60  # far past every deadline: only a missing deadline reaches it
+
+
+def outcome_of(work: Callable[[], Any]) -> BaseException | Any:
+    """Run `work` on a thread; its result or exception. Fails (instead of hanging the suite) if
+    it is still waiting long after every deadline has passed."""
+    box: list[Any] = []
+
+    def run() -> None:
+        try:
+            box.append(work())
+        except BaseException as exc:
+            box.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(HANG_GUARD_SECONDS)
+    assert not thread.is_alive(), "a database call on a silent line never came back"
+    return box[0]

@@ -8,6 +8,12 @@ a process crash). Writes are a few hundred bytes, so the fsync costs a few milli
 beside a phone call. Entries keep their order (`seq`), their id made by the console (`op_id`)
 and the moment the agent acted (`recorded_at`), so a replay applies each once, in order, as of
 when it happened.
+
+Which database an entry is for: its identity (the id stored in the database itself,
+app/db/identity.py), never the spelling of the address. An entry made before the console knew
+the identity of the database at its address (`place`) has none yet; it is tied to the identity
+the first time a console reaches that place (`adopt`). The file remembers which identity it last
+found at each place, so a console that starts offline keeps its changes under the right one.
 """
 
 from __future__ import annotations
@@ -42,6 +48,27 @@ CREATE TABLE IF NOT EXISTS outbox (
     problem TEXT NOT NULL DEFAULT ''
 )
 """
+_PLACES = """
+CREATE TABLE IF NOT EXISTS places (
+    place TEXT PRIMARY KEY,
+    database TEXT NOT NULL
+)
+"""
+# For this database: by identity, or (identity not known yet) by the place it was made at.
+_MINE = "(database = :database OR (database = '' AND place = :place))"
+
+
+@dataclass(frozen=True)
+class Destination:
+    """The database a console sends to: its identity ('' until the console has learned it) and
+    where it reaches it (the database's description, never a password)."""
+
+    database: str
+    place: str
+
+    def args(self) -> dict[str, str]:
+        # An unknown identity matches no entry by identity: only by place.
+        return {"database": self.database or "\x00", "place": self.place}
 
 
 class OutboxUnavailable(CalmdeskError):
@@ -52,7 +79,8 @@ class OutboxUnavailable(CalmdeskError):
 class OutboxEntry:
     seq: int
     op_id: str
-    database: str  # which database it is for (its description, never a password)
+    database: str  # the identity of the database it is for; '' until it was learned
+    place: str  # where the console reached that database when it kept it (its description)
     agent_id: int
     kind: str
     payload: dict[str, Any]
@@ -73,6 +101,8 @@ class OutboxStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             with self._connection() as db:
                 db.execute(_SCHEMA)
+                db.execute(_PLACES)
+                _add_place_column(db)
         except (OSError, sqlite3.Error) as exc:
             raise OutboxUnavailable(
                 f"The offline outbox {path} cannot be opened ({exc}); changes made while the "
@@ -91,7 +121,7 @@ class OutboxStore:
         self,
         *,
         op_id: str,
-        database: str,
+        destination: Destination,
         agent_id: int,
         kind: str,
         payload: dict[str, Any],
@@ -104,11 +134,12 @@ class OutboxStore:
             with self._connection() as db:
                 db.execute(
                     "INSERT OR IGNORE INTO outbox "
-                    "(op_id, database, agent_id, kind, payload, summary, recorded_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "(op_id, database, place, agent_id, kind, payload, summary, recorded_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         op_id,
-                        database,
+                        destination.database,
+                        destination.place,
                         agent_id,
                         kind,
                         json.dumps(payload, sort_keys=True),
@@ -122,24 +153,65 @@ class OutboxStore:
                 "It is not saved: copy what you typed somewhere safe."
             ) from None
 
-    def entries(self, database: str, *, state: str | None = None) -> list[OutboxEntry]:
-        """In the order they were made."""
-        query = "SELECT * FROM outbox WHERE database = ?"
-        args: tuple[Any, ...] = (database,)
+    def entries(self, destination: Destination, *, state: str | None = None) -> list[OutboxEntry]:
+        """The entries for that database, in the order they were made."""
+        query = f"SELECT * FROM outbox WHERE {_MINE}"
+        args: dict[str, str] = destination.args()
         if state is not None:
-            query += " AND state = ?"
-            args += (state,)
-        with self._connection() as db:
-            db.row_factory = sqlite3.Row
-            rows = db.execute(query + " ORDER BY seq", args).fetchall()
-        return [_entry(row) for row in rows]
+            query += " AND state = :state"
+            args["state"] = state
+        return self._select(query + " ORDER BY seq", args)
 
-    def count(self, database: str, state: str = WAITING) -> int:
+    def elsewhere(self, destination: Destination) -> list[OutboxEntry]:
+        """Entries kept for other databases (another team's, or one this console used before)."""
+        return self._select(
+            f"SELECT * FROM outbox WHERE NOT {_MINE} ORDER BY seq", destination.args()
+        )
+
+    def get(self, op_id: str) -> OutboxEntry | None:
+        found = self._select("SELECT * FROM outbox WHERE op_id = :op_id", {"op_id": op_id})
+        return found[0] if found else None
+
+    def count(self, destination: Destination, state: str = WAITING) -> int:
         with self._connection() as db:
             row = db.execute(
-                "SELECT count(*) FROM outbox WHERE database = ? AND state = ?", (database, state)
+                f"SELECT count(*) FROM outbox WHERE {_MINE} AND state = :state",
+                {**destination.args(), "state": state},
             ).fetchone()
         return int(row[0])
+
+    def count_elsewhere(self, destination: Destination) -> int:
+        with self._connection() as db:
+            row = db.execute(
+                f"SELECT count(*) FROM outbox WHERE NOT {_MINE}", destination.args()
+            ).fetchone()
+        return int(row[0])
+
+    def known(self, place: str) -> str:
+        """The identity last found at `place`; '' if none was."""
+        with self._connection() as db:
+            row = db.execute("SELECT database FROM places WHERE place = ?", (place,)).fetchone()
+        return str(row[0]) if row else ""
+
+    def adopt(self, destination: Destination) -> None:
+        """The database at `destination.place` is `destination.database`: remember it, and tie
+        the entries made there without an identity to it."""
+        with self._connection() as db:
+            db.execute(
+                "INSERT INTO places (place, database) VALUES (?, ?) "
+                "ON CONFLICT (place) DO UPDATE SET database = excluded.database",
+                (destination.place, destination.database),
+            )
+            db.execute(
+                "UPDATE outbox SET database = ? WHERE database = '' AND place = ?",
+                (destination.database, destination.place),
+            )
+
+    def _select(self, query: str, args: dict[str, str]) -> list[OutboxEntry]:
+        with self._connection() as db:
+            db.row_factory = sqlite3.Row
+            rows = db.execute(query, args).fetchall()
+        return [_entry(row) for row in rows]
 
     def remove(self, op_id: str) -> None:
         """The change reached the database (or the agent discarded it)."""
@@ -165,11 +237,20 @@ class OutboxStore:
             )
 
 
+def _add_place_column(db: sqlite3.Connection) -> None:
+    """An outbox file from before identities: its `database` column held the place."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(outbox)")}
+    if "place" not in columns:
+        db.execute("ALTER TABLE outbox ADD COLUMN place TEXT NOT NULL DEFAULT ''")
+        db.execute("UPDATE outbox SET place = database, database = ''")
+
+
 def _entry(row: sqlite3.Row) -> OutboxEntry:
     return OutboxEntry(
         seq=row["seq"],
         op_id=row["op_id"],
         database=row["database"],
+        place=row["place"],
         agent_id=row["agent_id"],
         kind=row["kind"],
         payload=json.loads(row["payload"]),

@@ -337,6 +337,15 @@ class AppliedOperation(Base):
     result_id: Mapped[int | None] = mapped_column(Integer)  # the row it made, if any
 
 
+class DatabaseIdentity(Base):
+    """One row: an id made when the database was created. A console's offline outbox ties its
+    kept changes to it (app/db/identity.py), never to the address used to reach the database."""
+
+    __tablename__ = "database_identity"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
 class PostIncidentReview(Base):
     """The parts of a major incident's blameless review that people write; the rest is drafted
     from the timeline each time it is read (app/services/reports/post_incident_review.py)."""

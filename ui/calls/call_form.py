@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.errors import CalmdeskError
 from app.services.calls.commands import new_client_uuid
 from app.services.calls.dto import ActiveMajor, CallDraft, CallerCard, LoggedCall
 from app.services.calls.filters import OutageMatch
@@ -288,8 +289,12 @@ class LogCallForm(QWidget):
         pending = PendingCall(
             draft, self.caller.picked(), self.service.currentText(), new_incident=new_incident
         )
+        try:
+            self.saver.submit(pending)  # durable on this computer when it returns
+        except CalmdeskError as exc:
+            self._hint(f"Not saved: {exc}")  # what was typed stays in the form
+            return False
         self.clear_for_next_call()
-        self.saver.submit(pending)
         return True
 
     def clear_for_next_call(self) -> None:

@@ -1,24 +1,25 @@
 """Saving calls in the background while the agent types the next one.
 
 Each draft carries the save key the form made for it, so a retry after a failure (or a save that
-actually reached the database before the connection dropped) never saves the call twice. Calls
-go through the offline outbox: when the database does not answer, the call is kept on this
-computer and sent when it is back. Drafts the database refused are kept, with the reason, until
-they are retried or taken back into the form.
+actually reached the database before the connection dropped) never saves the call twice. Every
+call is written to the offline outbox first (durable on this computer before the form clears),
+then sent: when the database does not answer, it waits there and is sent when it is back.
+Drafts the database refused are kept, with the reason, until they are retried or taken back
+into the form.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
-from app.domain.errors import DatabaseUnavailable
+from app.domain.errors import CalmdeskError
 from app.services.calls.commands import CallCommands
 from app.services.calls.dto import CallDraft, CallerCard, LoggedCall
 from app.services.incidents.dto import IncidentDetail
-from app.services.offline.operations import LogCall
+from app.services.offline.operations import LogCall, LogCallAsNewIncident
 from app.services.offline.outbox import OutboxStatus
 from ui.live.offline_monitor import OfflineMonitor
 from ui.task_runner import TaskRunner
@@ -65,27 +66,30 @@ class CallSaver(QObject):
         return self._pending
 
     def submit(self, call: PendingCall) -> None:
-        self._set_pending(self._pending + 1)
-        commands, draft = self._commands, call.draft
+        """Keep the call on this computer (durable when this returns), then send it. Raises
+        CalmdeskError when it cannot be kept (bad input, the outbox file cannot be written):
+        the form then keeps what was typed."""
+        offline, draft = self._offline, call.draft
+        on_kept, on_failed = partial(self._on_kept, call), partial(self._on_failed, call)
         if call.new_incident:
-            self._runner.submit(
-                lambda: commands.log_call_as_new_incident(draft),
-                self._on_incident_opened,
-                partial(self._on_new_incident_failed, call),
-            )
+            # A new incident needs the database for its number; if it cannot be reached the
+            # call waits in the outbox as a plain call, and the agent opens its incident later.
+            opening = offline.keep(LogCallAsNewIncident(draft))
+            self._set_pending(self._pending + 1)
+            offline.send(opening, self._on_incident_opened, on_kept, on_failed)
         else:
-            self._offline.submit(
-                LogCall(draft),
-                self._on_saved,
-                lambda status: self._on_kept(call, status),
-                lambda exc: self._on_failed(call, exc),
-            )
+            change = offline.keep(LogCall(draft))
+            self._set_pending(self._pending + 1)
+            offline.send(change, self._on_saved, on_kept, on_failed)
 
     def retry_all(self) -> int:
         """Submit every failed draft again, with its own save key; returns how many."""
         failures, self.failures = self.failures, []
         for call, _reason in failures:
-            self.submit(call)
+            try:
+                self.submit(call)
+            except CalmdeskError as exc:
+                self.failures.append((call, str(exc)))
         return len(failures)
 
     def take_back(self) -> PendingCall | None:
@@ -102,16 +106,9 @@ class CallSaver(QObject):
 
     def _on_kept(self, call: PendingCall, status: OutboxStatus) -> None:
         self._set_pending(self._pending - 1)
+        if call.new_incident:
+            call = replace(call, new_incident=False, incident_deferred=True)
         self.kept.emit(call, status)
-
-    def _on_new_incident_failed(self, call: PendingCall, exc: Exception) -> None:
-        if not isinstance(exc, DatabaseUnavailable):
-            self._on_failed(call, exc)
-            return
-        # An incident number needs the database; the call itself must not wait for it. Keep it
-        # as a call: the agent opens its incident from the call list when the database is back.
-        self._set_pending(self._pending - 1)
-        self.submit(PendingCall(call.draft, call.caller, call.service_text, incident_deferred=True))
 
     def _on_failed(self, call: PendingCall, exc: Exception) -> None:
         self._set_pending(self._pending - 1)

@@ -132,27 +132,28 @@ class NotesPanel(QWidget):
         if self._incident_id is None or not self.add_note.isEnabled():
             return
         incident_id, text = self._incident_id, self.note.toPlainText()
-        # Through the outbox: with the database away, the note is kept and sent later.
-        self._offline.submit(
+        # Through the outbox: kept on this computer first (so the field may clear), then sent;
+        # with the database away, it waits there and is sent later.
+        kept = self._offline.submit(
             AddNote(incident_id, text, self._number),
-            lambda _event_id: self._on_note_saved(incident_id, text),
-            lambda status: self._on_note_kept(text, status),
-            self._on_note_failed,
+            lambda _event_id: self._on_note_saved(incident_id),
+            lambda status: self._on_note_kept(status),
+            partial(self._on_note_failed, text),
         )
-
-    def _on_note_kept(self, text: str, status: OutboxStatus) -> None:
-        if self.note.toPlainText() == text:
+        if kept:
             self.note.clear()
+
+    def _on_note_kept(self, status: OutboxStatus) -> None:
         self.notice.emit(kept_message("The note", status))
 
-    def _on_note_saved(self, incident_id: int, text: str) -> None:
-        if self.note.toPlainText() == text:  # keep anything typed meanwhile
-            self.note.clear()
+    def _on_note_saved(self, incident_id: int) -> None:
         if incident_id == self._incident_id:
             self.reload()
         self.note_added.emit(incident_id)
 
-    def _on_note_failed(self, error: CalmdeskError) -> None:
+    def _on_note_failed(self, text: str, error: CalmdeskError) -> None:
+        if not self.note.toPlainText().strip():
+            self.note.setPlainText(text)  # refused: what was typed comes back to correct
         if isinstance(error, InvalidInput) and error.field == "note":
             self.error.setText(str(error))
             self.error.show()

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.domain.errors import CalmdeskError
 from app.domain.reconnect import reconnect_delay
 from app.domain.status_update import local_clock
 from app.services.offline.operations import Change
@@ -44,9 +45,15 @@ class OfflineMonitor(QObject):
         return self._outbox
 
     def start(self) -> None:
-        """At start-up: changes left from an earlier session go out as soon as possible."""
-        if self.status.waiting:
-            self._timer.start(0)
+        """At start-up: ask the database who it is (so changes kept for it under another
+        address are found), then send what was left from an earlier session."""
+
+        def found(status: OutboxStatus) -> None:
+            self._publish(status)
+            if status.waiting:
+                self._timer.start(0)
+
+        self._runner.submit(self._outbox.find_kept, found, _ignore)
 
     def stop(self) -> None:
         self._stopped = True
@@ -54,15 +61,21 @@ class OfflineMonitor(QObject):
 
     # -- changes -------------------------------------------------------------------------------
 
-    def submit(
+    def keep(self, change: Change[Result]) -> Change[Result]:
+        """Write the change to the outbox, on this thread: durable on this computer when this
+        returns, before the form clears or says anything. Raises CalmdeskError for bad input
+        or an outbox that cannot be written (then nothing is kept: leave the form as it is)."""
+        return self._outbox.keep(change)
+
+    def send(
         self,
         change: Change[Result],
         on_sent: Callable[[Result], None],
         on_kept: Callable[[OutboxStatus], None],
         on_error: Failed,
     ) -> None:
-        """Send a change through the outbox off the UI thread. `on_sent` gets the service call's
-        result; `on_kept` the outbox status when the change was kept to send later."""
+        """Send a kept change off the UI thread. `on_sent` gets the service call's result;
+        `on_kept` the outbox status when it waits to be sent later."""
 
         def done(outcome: Sent[Result] | Kept) -> None:
             if isinstance(outcome, Sent):
@@ -72,7 +85,24 @@ class OfflineMonitor(QObject):
             self._schedule()
             on_kept(outcome.status)
 
-        self._runner.submit(lambda: self._outbox.submit(change), done, on_error)
+        outbox = self._outbox
+        self._runner.submit(lambda: outbox.send(change), done, on_error)
+
+    def submit(
+        self,
+        change: Change[Result],
+        on_sent: Callable[[Result], None],
+        on_kept: Callable[[OutboxStatus], None],
+        on_error: Failed,
+    ) -> bool:
+        """`keep`, then `send`. False (after `on_error`) when it could not be kept."""
+        try:
+            kept = self.keep(change)
+        except CalmdeskError as exc:
+            on_error(exc)
+            return False
+        self.send(kept, on_sent, on_kept, on_error)
+        return True
 
     def try_now(self) -> None:
         """Check the database and send what waits (the timer, or the agent's "Try now")."""
@@ -144,6 +174,9 @@ def offline_text(status: OutboxStatus) -> str:
     if status.conflicts:
         noun = "change needs" if status.conflicts == 1 else "changes need"
         parts.append(f"{status.conflicts} {noun} you")
+    if status.elsewhere:
+        noun = "change" if status.elsewhere == 1 else "changes"
+        parts.append(f"{status.elsewhere} {noun} kept for another database")
     return " · ".join(parts)
 
 

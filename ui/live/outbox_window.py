@@ -6,6 +6,7 @@ discard it. Nothing leaves the outbox without the agent's say-so unless it reach
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -38,11 +39,17 @@ class OutboxModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._entries: list[OutboxEntry] = []
+        self._away: set[str] = set()  # op_ids kept for another database
 
-    def set_entries(self, entries: list[OutboxEntry]) -> None:
+    def set_entries(self, entries: Sequence[OutboxEntry], away: Sequence[OutboxEntry] = ()) -> None:
         self.beginResetModel()
-        self._entries = list(entries)
+        self._entries = [*entries, *away]
+        self._away = {entry.op_id for entry in away}
         self.endResetModel()
+
+    def is_away(self, entry: OutboxEntry) -> bool:
+        """Kept for another database: it cannot be sent from here."""
+        return entry.op_id in self._away
 
     def entry(self, row: int) -> OutboxEntry:
         return self._entries[row]
@@ -70,7 +77,14 @@ class OutboxModel(QAbstractTableModel):
                 return local_clock(entry.recorded_at)
             if index.column() == 1:
                 return entry.summary
+            if self.is_away(entry):
+                return f"Kept for another database ({entry.place})"
             return f"Refused: {entry.problem}" if refused else "Waiting to send"
+        if role == Qt.ItemDataRole.ToolTipRole and self.is_away(entry):
+            return (
+                "Sent when Calmdesk connects to that database again (any address that reaches "
+                "it). Copy its words to enter it here instead."
+            )
         if role == Qt.ItemDataRole.ToolTipRole and refused:
             return entry.problem
         return None
@@ -118,7 +132,8 @@ class OutboxWindow(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        self.model.set_entries(self._monitor.outbox.entries())
+        outbox = self._monitor.outbox
+        self.model.set_entries(outbox.entries(), outbox.elsewhere())
         self._show_status(self._monitor.status)
         if self.model.rowCount():
             self.table.selectRow(0)
@@ -175,9 +190,10 @@ class OutboxWindow(QDialog):
 
     def _update_buttons(self) -> None:
         entry = self.selected()
-        self.retry_button.setEnabled(entry is not None and entry.state == CONFLICT)
+        away = entry is not None and self.model.is_away(entry)
+        self.retry_button.setEnabled(entry is not None and entry.state == CONFLICT and not away)
         self.copy_button.setEnabled(entry is not None)
-        self.discard_button.setEnabled(entry is not None and entry.state == CONFLICT)
+        self.discard_button.setEnabled(entry is not None and (entry.state == CONFLICT or away))
 
 
 def _words(entry: OutboxEntry) -> str:

@@ -20,6 +20,7 @@ from app.domain.status_update import Audience, UpdateBody
 from app.services.calls.commands import CallCommands, checked_call_draft
 from app.services.calls.dto import CallDraft, LoggedCall
 from app.services.context import ServiceContext
+from app.services.incidents.dto import IncidentDetail
 from app.services.incidents.commands import IncidentCommands, checked_note
 from app.services.war_room.commands import WarRoomCommands
 from app.services.war_room.dto import ChecklistRow, PostedUpdate, UpdateDraft
@@ -83,6 +84,33 @@ class LogCall:
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> LogCall:
         return cls(CallDraft(**payload))
+
+
+@dataclass(frozen=True)
+class LogCallAsNewIncident:
+    """A call that opens a new incident when the database answers at once. Its outbox entry is
+    a plain call (kind "call"): kept because the database was away, it is sent as a call, and
+    the agent opens its incident from the call list (a number needs the database)."""
+
+    draft: CallDraft
+
+    kind = "call"
+
+    @property
+    def op_id(self) -> str:
+        return self.draft.client_uuid
+
+    def checked(self, now: datetime) -> LogCallAsNewIncident:
+        return LogCallAsNewIncident(checked_call_draft(self.draft))
+
+    def summary(self) -> str:
+        return LogCall(self.draft).summary()
+
+    def apply(self, ctx: ServiceContext) -> tuple[LoggedCall, IncidentDetail]:
+        return CallCommands(ctx).log_call_as_new_incident(self.draft)
+
+    def payload(self) -> dict[str, Any]:
+        return LogCall(self.draft).payload()
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,6 @@ without closing anything. Timeouts the server enforces are checked on the server
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,27 +12,7 @@ from sqlalchemy import make_url, text
 from app.db import deadlines
 from app.db.engine import open_database
 from app.domain.errors import DatabaseUnavailable
-from tests.helpers import CutLine
-
-HANG_GUARD_SECONDS = 60  # far past every deadline: only a missing deadline reaches it
-
-
-def outcome_of(work: Callable[[], Any]) -> BaseException | Any:
-    """Run `work` on a thread; its result or exception. Fails (instead of hanging the suite) if
-    it is still waiting long after every deadline has passed."""
-    box: list[Any] = []
-
-    def run() -> None:
-        try:
-            box.append(work())
-        except BaseException as exc:
-            box.append(exc)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(HANG_GUARD_SECONDS)
-    assert not thread.is_alive(), "a database call on a silent line never came back"
-    return box[0]
+from tests.helpers import CutLine, outcome_of
 
 
 def test_the_deadlines_add_up_to_an_offline_verdict_within_ten_seconds() -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SAWarning
 
 import app.db.migrate as migrate
 from app.db.engine import Database, open_database
+from app.db.identity import database_identity
 from app.db.migrate import (
     SchemaTooNew,
     alembic_config,
@@ -42,6 +43,7 @@ TABLES = {
     "shift_handovers",
     "incidents",
     "applied_operations",
+    "database_identity",
     "services",
     "contacts",
     "calls",
@@ -291,3 +293,14 @@ def test_a_database_from_a_newer_release_is_refused(db: Database, tmp_path: Path
     assert "f00d_future" in str(refused.value)
     assert current_revision(db) == "f00d_future"  # left exactly as it was
     assert not (tmp_path / "backups").exists()
+
+
+def test_every_database_gets_an_identity_of_its_own(db: Database, tmp_path: Path) -> None:
+    other = open_database(f"sqlite:///{(tmp_path / 'other.sqlite3').as_posix()}")
+    upgrade(other)
+    mine, theirs = database_identity(db), database_identity(other)
+    assert mine
+    assert theirs
+    assert mine != theirs
+    assert database_identity(db) == mine  # stable
+    other.dispose()

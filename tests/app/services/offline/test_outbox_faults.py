@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ from app.services.offline.outbox import Kept, Outbox, Sent
 from app.services.war_room.reads import WarRoomReads
 from tests.app.services.war_room.war_room_support import Outage, declare_outage
 from tests.fault_proxy import FaultProxy
-from tests.helpers import CutLine
+from tests.helpers import CutLine, outcome_of
 
 ROOT = Path(__file__).resolve().parents[4]
 
@@ -156,4 +157,40 @@ def test_a_hard_kill_right_after_saving_to_a_local_file_loses_no_acknowledged_ca
     assert {where for _, where in acks} == {"database"}
     uuids = [uuid for uuid, _ in acks]
     assert count(db, Call, Call.client_uuid.in_(uuids)) == 60
+    db.dispose()
+
+
+@pytest.mark.postgres
+def test_a_silent_line_is_declared_offline_and_kept_changes_keep_the_time_they_were_made(
+    pg_through_proxy: CutLine, clock: ManualClock, tmp_path: Path
+) -> None:
+    """Packets dropped, no reset: the pooled connection's ping and the reconnection both end at
+    their deadlines, the change is kept (it was durable before it was sent), and it arrives
+    later as of the moment it was made, not the moment the line came back."""
+    line = pg_through_proxy
+    db = open_database(line.url)
+    ctx = ServiceContext(db=db, clock=clock, actor=sign_in(db, "admin.alice", "Alice Admin"))
+    outbox = Outbox(ctx, OutboxStore(tmp_path / "outbox.sqlite3"))
+    assert isinstance(outbox.submit(LogCall(CallDraft(new_client_uuid(), "Before"))), Sent)
+
+    line.proxy.silence()
+    made_at = clock.now()
+    draft = CallDraft(new_client_uuid(), caller_name="During the silence")
+    kept = outbox.keep(LogCall(draft))
+    assert [e.op_id for e in outbox.entries()] == [kept.op_id]  # durable before it is sent
+    outcome = outcome_of(lambda: outbox.send(kept.op_id))
+
+    assert isinstance(outcome, Kept)
+    assert outcome.status.offline
+    assert outcome.status.waiting == 1
+    clock.advance(timedelta(minutes=20))
+    assert isinstance(outbox.submit(LogCall(CallDraft(new_client_uuid(), "Later"))), Kept)
+
+    line.proxy.restore()
+    report = outbox.reconnect()
+
+    assert len(report.sent) == 2
+    with line.direct.read() as session:
+        at = session.scalar(select(Call.at).where(Call.client_uuid == draft.client_uuid))
+    assert at == made_at  # not the time the line came back
     db.dispose()
