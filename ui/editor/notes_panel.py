@@ -134,14 +134,18 @@ class NotesPanel(QWidget):
         incident_id, text = self._incident_id, self.note.toPlainText()
         # Through the outbox: kept on this computer first (so the field may clear), then sent;
         # with the database away, it waits there and is sent later.
-        kept = self._offline.submit(
-            AddNote(incident_id, text, self._number),
+        try:
+            note = self._offline.keep(AddNote(incident_id, text, self._number))
+        except CalmdeskError as exc:
+            self._on_note_failed(text, exc)  # nothing kept: the text stays in the field
+            return
+        self.note.clear()
+        self._offline.send(
+            note,
             lambda _event_id: self._on_note_saved(incident_id),
-            lambda status: self._on_note_kept(status),
+            self._on_note_kept,
             partial(self._on_note_failed, text),
         )
-        if kept:
-            self.note.clear()
 
     def _on_note_kept(self, status: OutboxStatus) -> None:
         self.notice.emit(kept_message("The note", status))

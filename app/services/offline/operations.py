@@ -20,8 +20,8 @@ from app.domain.status_update import Audience, UpdateBody
 from app.services.calls.commands import CallCommands, checked_call_draft
 from app.services.calls.dto import CallDraft, LoggedCall
 from app.services.context import ServiceContext
-from app.services.incidents.dto import IncidentDetail
 from app.services.incidents.commands import IncidentCommands, checked_note
+from app.services.incidents.dto import IncidentDetail
 from app.services.war_room.commands import WarRoomCommands
 from app.services.war_room.dto import ChecklistRow, PostedUpdate, UpdateDraft
 from app.services.war_room.status_updates import StatusUpdates, checked_body

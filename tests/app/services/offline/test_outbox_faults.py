@@ -178,7 +178,7 @@ def test_a_silent_line_is_declared_offline_and_kept_changes_keep_the_time_they_w
     draft = CallDraft(new_client_uuid(), caller_name="During the silence")
     kept = outbox.keep(LogCall(draft))
     assert [e.op_id for e in outbox.entries()] == [kept.op_id]  # durable before it is sent
-    outcome = outcome_of(lambda: outbox.send(kept.op_id))
+    outcome = outcome_of(lambda: outbox.send(kept))
 
     assert isinstance(outcome, Kept)
     assert outcome.status.offline
