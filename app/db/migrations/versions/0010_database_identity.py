@@ -3,8 +3,8 @@ upgraded to this revision). A console's offline outbox ties each kept change to 
 the spelling of the address it used, so the change is found and sent whatever address reaches
 this database (localhost or 127.0.0.1, another port, a pooler).
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
