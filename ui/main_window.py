@@ -29,7 +29,9 @@ from app.services.incidents.queue_filters import QuickFilter
 from app.services.offline.outbox import OutboxStatus, ReplayReport
 from ui.calls import install_call_logging
 from ui.console_context import ConsoleContext
+from ui.drills.install import install_drills
 from ui.editor.incident_editor import IncidentEditor
+from ui.handover.install import ShiftHandovers
 from ui.live.offline_monitor import offline_text
 from ui.queue.queue_controller import QueueController
 from ui.queue.queue_panel import QueuePanel
@@ -110,6 +112,8 @@ class MainWindow(QMainWindow):
         self.welcome.start_empty_requested.connect(self._on_welcome_start_empty_requested)
         self.welcome.connect_requested.connect(self._on_welcome_connect_requested)
         self.panel.filters.filter_chosen.connect(self._on_filters_filter_chosen)
+        self.drills = install_drills(self, context, self.supervisor_menu, self._show_message)
+        self.handovers = ShiftHandovers(context, self, self.supervisor_menu, self._show_message)
 
     # -- building ----------------------------------------------------------------------------
 
@@ -195,6 +199,7 @@ class MainWindow(QMainWindow):
         supervisor_menu.addAction(self.reports_action)
         supervisor_menu.addAction(self.review_action)
         supervisor_menu.addAction(self.wallboard_action)
+        self.supervisor_menu = supervisor_menu
         self.menuBar().addMenu("&Settings").addAction(self.connection_action)
         # Hide what the signed-in role may not do (the services and the server refuse it anyway).
         role = self._ctx.services.actor.role
@@ -263,6 +268,8 @@ class MainWindow(QMainWindow):
         )
         self.queue.start()
         self._ctx.offline.start()
+        self.drills.watch.start()
+        self.handovers.start()
 
     def _on_agents_loaded(self, agents: list[AgentInfo]) -> None:
         me = next((a for a in agents if a.id == self._ctx.services.actor.agent_id), None)
@@ -384,6 +391,7 @@ class MainWindow(QMainWindow):
         from ui.war_room import open_war_room
 
         window = open_war_room(self._ctx, incident_id, self)  # deletes itself when closed
+        self.drills.attach_window(window)
         self._war_rooms[incident_id] = window
         window.destroyed.connect(lambda: self._war_rooms.pop(incident_id, None))
         window.incident_open_requested.connect(self.incident_open_requested)
@@ -416,7 +424,7 @@ class MainWindow(QMainWindow):
     def _on_reports_triggered(self) -> None:
         from ui.reports.reports_window import open_reports
 
-        open_reports(self._ctx, self)
+        self.drills.attach_window(open_reports(self._ctx, self))
 
     def _on_export_triggered(self) -> None:
         model = self.queue.model
@@ -445,6 +453,7 @@ class MainWindow(QMainWindow):
             from ui.wallboard import open_wallboard
 
             self._wallboard = open_wallboard(self._ctx, self)
+            self.drills.attach_window(self._wallboard)
             self._wallboard.destroyed.connect(self._on_wallboard_destroyed)
         else:
             self._wallboard.raise_()
@@ -497,4 +506,6 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.queue.stop()
         self.calls.stop()
+        self.drills.watch.stop()
+        self.handovers.stop()
         super().closeEvent(event)

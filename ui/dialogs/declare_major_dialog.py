@@ -65,7 +65,9 @@ class DeclareMajorDialog(QDialog):
         for book in runbooks:
             self.runbook.addItem(f"{book.title} ({len(book.items)} steps)", book.key)
         self._runbooks = {book.key: book for book in runbooks}
-        default = next((b.key for b in runbooks if b.key == "major-incident"), None)
+        # A drill's incident offers the runbook being rehearsed; otherwise the general one.
+        preferred = incident.runbook_key if incident.runbook_key in self._runbooks else None
+        default = preferred or next((b.key for b in runbooks if b.key == "major-incident"), None)
         if default is not None:
             self.runbook.setCurrentIndex(self.runbook.findData(default))
         form = QFormLayout(self)

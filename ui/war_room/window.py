@@ -23,6 +23,7 @@ from app.services.war_room.dto import WarRoomSnapshot
 from ui.console_context import ConsoleContext
 from ui.live.presence import PresenceLabel
 from ui.review.review_window import open_review
+from ui.war_room.command_prompt import CommandHandovers, CommandPromptStrip
 from ui.war_room.controller import WarRoomController
 from ui.war_room.header import WarRoomHeader
 from ui.war_room.layout_state import WarRoomLayout
@@ -59,6 +60,8 @@ class WarRoomWindow(QMainWindow):
         self.panels = WarRoomPanels(context.services.clock, self)
         self.operations = WarRoomOperations(context, self.controller, self.panels, self)
         self.offline_line = OfflineLine(self)
+        self.command_prompt = CommandPromptStrip(self)
+        self.command_handovers = CommandHandovers(context, self)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -68,6 +71,7 @@ class WarRoomWindow(QMainWindow):
         body.setContentsMargins(8, 6, 8, 4)
         body.setSpacing(6)
         body.addWidget(self.offline_line)
+        body.addWidget(self.command_prompt)
         body.addWidget(self.panels.banner)
         body.addWidget(self.panels.columns, 1)
         layout.addLayout(body, 1)
@@ -107,6 +111,9 @@ class WarRoomWindow(QMainWindow):
             "Post-incident review…", "Ctrl+Shift+P", self._on_review_triggered
         )
         self.close_action = self._action("Close", "Ctrl+W", self.close)
+        self.hand_over_action = self._action(
+            "Hand over command…", "Ctrl+Shift+H", self._on_hand_over_triggered
+        )
 
     def _connect(self) -> None:
         self.controller.snapshot_loaded.connect(self._on_controller_snapshot_loaded)
@@ -120,6 +127,8 @@ class WarRoomWindow(QMainWindow):
         self.operations.finished.connect(self._on_operations_finished)
         self.panels.children.open_requested.connect(self.incident_open_requested)
         self.panels.timeline.filter_changed.connect(self._on_timeline_filter_changed)
+        self.command_prompt.handover_requested.connect(self._on_hand_over_triggered)
+        self.command_handovers.finished.connect(self._on_command_handovers_finished)
 
     def _restore_layout(self) -> None:
         state = self.layout_state
@@ -164,6 +173,7 @@ class WarRoomWindow(QMainWindow):
         incident = snapshot.incident
         self.setWindowTitle(f"War room · {incident.number} · {incident.title}")
         self.header.show_snapshot(snapshot, now)
+        self._show_command_prompt(now)
         self.panels.show_snapshot(snapshot, now, self.controller.waiting)
         may_resolve = may(self._ctx.services.actor.role, Action.RESOLVE_MAJOR)
         can_resolve = incident.status.is_open and may_resolve
@@ -185,6 +195,19 @@ class WarRoomWindow(QMainWindow):
     def _on_controller_ticked(self, now: datetime) -> None:
         self.header.tick(now)
         self.panels.tick(now)
+        self._show_command_prompt(now)
+
+    def _show_command_prompt(self, now: datetime) -> None:
+        incident = self.snapshot.incident if self.snapshot is not None else None
+        self.command_prompt.show_prompt(incident, self._ctx.services.actor.agent_id, now)
+
+    def _on_hand_over_triggered(self) -> None:
+        if self.snapshot is not None and self.snapshot.incident.status.is_open:
+            self.command_handovers.open(self.snapshot.incident)
+
+    def _on_command_handovers_finished(self, message: str) -> None:
+        self.statusBar().showMessage(message, MESSAGE_MS)
+        self.controller.reload()
 
     def _on_controller_load_failed(self, message: str) -> None:
         self.connection.setText("Not up to date")

@@ -1,0 +1,141 @@
+"""Drills in the console, driven as a supervisor would: the Supervisor menu's "Start a drill…",
+the banner in every window while it runs, the violet DRILL rows in the queue, and the banner's
+"End the drill…" opening the scorecard."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QTableWidget, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.adapters.runbooks import load_runbook
+from app.domain.clock import ManualClock
+from app.domain.roles import Role
+from app.services.context import ServiceContext
+from app.services.drills.reads import DrillReads
+from app.services.incidents.commands import IncidentCommands
+from app.services.incidents.reads import IncidentReads
+from app.settings import load_settings
+from tests.helpers import add_agent, add_service, as_actor
+from ui import theme
+from ui.console_context import ConsoleContext
+from ui.drills.banner import DrillBanner
+from ui.main_window import MainWindow
+from ui.roles import Roles
+from ui.task_runner import TaskRunner
+
+
+def _window(qtbot: QtBot, console: ConsoleContext) -> MainWindow:
+    window = MainWindow(console)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.queue_loaded):
+        window.start()
+    return window
+
+
+def _banner(window: QWidget) -> DrillBanner:
+    found = [w for w in window.findChildren(DrillBanner) if w.accessibleName() == "Drill banner"]
+    assert len(found) == 1
+    return found[0]
+
+
+def _menu_action(window: MainWindow, text: str):  # type: ignore[no-untyped-def]
+    actions = [a for a in window.supervisor_menu.actions() if a.text() == text]
+    assert len(actions) == 1, [a.text() for a in window.supervisor_menu.actions()]
+    return actions[0]
+
+
+def _click_ok(qtbot: QtBot, dialog: QWidget) -> None:
+    buttons = dialog.findChild(QDialogButtonBox)
+    assert buttons is not None
+    qtbot.mouseClick(buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+
+def test_a_supervisor_starts_a_drill_from_the_menu_and_every_window_shows_the_banner(
+    qtbot: QtBot, console: ConsoleContext, sqlite_ctx: ServiceContext, clock: ManualClock
+) -> None:
+    add_service(sqlite_ctx.db, "Email")
+    window = _window(qtbot, console)
+    banner = _banner(window)
+    assert not banner.isVisible()
+    start = _menu_action(window, "Start a &drill…")
+    assert start.isVisible()
+    start.trigger()
+    dialog = window.drills.actions.start_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.script.setCurrentIndex(dialog.script.findText("Email outage: Outlook cannot connect"))
+    assert dialog.runbook.currentData() == "email-outage"  # the script's runbook is offered
+    _click_ok(qtbot, dialog)
+    qtbot.waitUntil(banner.isVisible)
+    assert "DRILL IN PROGRESS: Email outage: Outlook cannot connect" in banner.label.text()
+    # The queue shows the drill's first report in the drill's own colour, marked DRILL.
+    model = window.queue.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    index = model.index(0, 2)
+    assert index.data().startswith("DRILL · ")
+    assert index.data(Qt.ItemDataRole.BackgroundRole) == theme.drill_row_colour()
+    # The script plays on the console's clock: two calls by minute 5.
+    clock.advance(timedelta(minutes=5))
+    with qtbot.waitSignal(window.drills.watch.played) as played:
+        window.drills.watch.poll()
+    assert len(played.args[0]) == 2
+    drill = DrillReads(sqlite_ctx).running()[0]
+    assert drill.incident_id is not None
+    qtbot.waitUntil(lambda: model.index(0, 0).data(Roles.ROW).calls == 2)
+    # Declared major, its war room opens with the banner too; so does the wallboard.
+    detail = IncidentReads(sqlite_ctx).detail(drill.incident_id)
+    IncidentCommands(sqlite_ctx).declare_major(
+        detail.id, detail.version, commander_id=sqlite_ctx.actor.agent_id,
+        runbook=load_runbook("email-outage"),
+    )  # fmt: skip
+    window.open_war_room(detail.id)
+    war_room = window._war_rooms[detail.id]
+    qtbot.waitUntil(lambda: _banner(war_room).isVisible())
+    window.wallboard_action.trigger()
+    assert window._wallboard is not None
+    qtbot.waitUntil(lambda: _banner(window._wallboard).isVisible())  # type: ignore[arg-type]
+    war_room.close()
+    window._wallboard.close()
+
+
+def test_ending_the_drill_from_the_banner_shows_its_scorecard(
+    qtbot: QtBot, console: ConsoleContext, sqlite_ctx: ServiceContext, clock: ManualClock
+) -> None:
+    window = _window(qtbot, console)
+    window.drills.actions.confirm = lambda _parent, _title, _question: True
+    _menu_action(window, "Start a &drill…").trigger()
+    dialog = window.drills.actions.start_dialog
+    assert dialog is not None
+    _click_ok(qtbot, dialog)
+    banner = _banner(window)
+    qtbot.waitUntil(banner.isVisible)
+    clock.advance(timedelta(minutes=45))
+    window.drills.watch.poll()
+    with qtbot.waitSignal(window.drills.actions.scorecard_shown) as shown:
+        qtbot.mouseClick(banner.end_button, Qt.MouseButton.LeftButton)
+    scorecard = shown.args[0]
+    assert scorecard.accessibleName() == "Drill scorecard"
+    figures = scorecard.findChild(QTableWidget, "")
+    assert figures is not None
+    table = scorecard.figures
+    labels = [table.verticalHeaderItem(r).text() for r in range(table.rowCount())]
+    assert labels[0] == "Time to declare"
+    assert table.item(0, 0).text() == "not done"  # nobody declared it
+    assert table.item(labels.index("Length of the drill"), 0).text() == "45 min"
+    qtbot.waitUntil(lambda: not banner.isVisible())
+    scorecard.close()
+
+
+def test_an_agent_sees_the_banner_but_no_drill_actions(
+    qtbot: QtBot, sqlite_ctx: ServiceContext
+) -> None:
+    agent = as_actor(sqlite_ctx, add_agent(sqlite_ctx.db, "pat", "Pat Agent", Role.AGENT))
+    console = ConsoleContext.build(load_settings(), agent, TaskRunner(synchronous=True))
+    window = _window(qtbot, console)
+    assert not _menu_action(window, "Start a &drill…").isVisible()
+    assert not _menu_action(window, "Shift &handover…").isVisible()
+    assert not _banner(window).end_button.isVisibleTo(window)

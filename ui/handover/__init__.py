@@ -1,0 +1,1 @@
+"""The shift handover window: draw up the report, annotate it, acknowledge it."""
