@@ -30,6 +30,10 @@ def _table(rows: list[tuple[str, list[str]]], columns: list[str], name: str) -> 
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
+    # As tall as its rows: a scorecard is read at a glance, without scrolling.
+    table.resizeRowsToContents()
+    height = table.horizontalHeader().sizeHint().height() + table.verticalHeader().length()
+    table.setFixedHeight(height + 2 * table.frameWidth() + 2)
     return table
 
 
@@ -65,8 +69,9 @@ class ScorecardDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
-        layout.addWidget(self.figures, 3)
+        layout.addWidget(self.figures)
         layout.addWidget(QLabel("<b>Checklist steps</b> (minutes after the drill started)"))
-        layout.addWidget(self.steps, 2)
+        layout.addWidget(self.steps)
+        layout.addStretch(1)
         layout.addWidget(buttons)
-        self.resize(900, 640)
+        self.resize(900, 560)
