@@ -47,8 +47,9 @@ contracts: $(VENV)/.installed-test
 pytest: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
 
+# `make bench ARGS="--only team"`: options for python -m bench (see bench/README.md).
 bench: $(VENV)/.installed-test
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(ARGS)
 
 $(VENV)/.installed-dist: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dist]'

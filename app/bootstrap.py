@@ -59,7 +59,7 @@ def connect(settings: Settings, password: str | None = None) -> Database:
             raise LocalFileDamaged(file, reason, backup, aside_path(file, now))
     if password is None:
         password = stored_password(settings.db_url)
-    db = open_database(settings.db_url, password=password)
+    db = open_database(settings.db_url, password=password, read_url=settings.read_db_url)
     try:
         with explain_local_file(settings):
             check_connection(db)

@@ -19,6 +19,10 @@ Passwords are never saved here: they belong in the OS keyring.
 app/db/live.py): "auto" (the default), "listen", or "poll" when a connection pooler in
 transaction mode (PgBouncer) sits in front of the server. It comes from settings.json (the
 connection dialog saves it), else site-settings.json (the administrator's), else "auto".
+
+`read_db_url`, for desks behind PgBouncer: where reads go (a PgBouncer entry that logs in as a
+shared read-only role). It applies only with the `db_url` saved beside it in the same file;
+CALMDESK_READ_DB_URL sets it for one run.
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ class Settings:
     log_dir: Path
     db_url: str  # a SQLAlchemy URL; the local SQLite file unless told otherwise
     live_updates: LiveMode = LiveMode.AUTO
+    # Behind PgBouncer: a database entry that reads as a shared read-only role (README.md).
+    read_db_url: str | None = None
 
     @property
     def backup_dir(self) -> Path:
@@ -127,6 +133,17 @@ def _site_db_url(env: Mapping[str, str]) -> str | None:
     return None
 
 
+def _read_db_url(config_dir: Path, env: Mapping[str, str], db_url: str) -> str | None:
+    """The read URL saved with the database URL in use (settings.json or site-settings.json);
+    None when that file has none or names another database."""
+    for config_file in [config_dir / CONFIG_FILE_NAME, *site_settings_files(env)]:
+        saved = _saved(config_file)
+        read_url = saved.get("read_db_url")
+        if saved.get("db_url") == db_url and isinstance(read_url, str) and read_url:
+            return read_url
+    return None
+
+
 def _live_updates(config_dir: Path, env: Mapping[str, str]) -> LiveMode:
     for config_file in [config_dir / CONFIG_FILE_NAME, *site_settings_files(env)]:
         mode = _saved_live_updates(config_file)
@@ -151,6 +168,7 @@ def load_settings(env: Mapping[str, str] | None = None, db_url: str | None = Non
         log_dir=log_dir,
         db_url=url,
         live_updates=_live_updates(config_dir, env),
+        read_db_url=env.get("CALMDESK_READ_DB_URL") or _read_db_url(config_dir, env, url),
     )
 
 

@@ -54,6 +54,8 @@ class PoolLimits:
     pool_size: int = 4  # server connections per (database, login) pair
     max_db_connections: int = 0  # all logins together, per database (0: no limit)
     max_client_conn: int = 400
+    server_idle_timeout: int = 10  # seconds before an unused server connection is closed
+    databases: tuple[str, ...] = ()  # [databases] lines before the catch-all "*"
 
 
 class PgBouncer:
@@ -86,6 +88,7 @@ class PgBouncer:
             "\n".join(
                 [
                     "[databases]",
+                    *limits.databases,
                     f"* = host={server_host} port={server_port}",
                     "[pgbouncer]",
                     "listen_addr = 127.0.0.1",
@@ -98,7 +101,7 @@ class PgBouncer:
                     f"default_pool_size = {limits.pool_size}",
                     f"max_db_connections = {limits.max_db_connections}",
                     f"max_client_conn = {limits.max_client_conn}",
-                    "server_idle_timeout = 10",
+                    f"server_idle_timeout = {limits.server_idle_timeout}",
                     "server_reset_query =",
                     "ignore_startup_parameters = extra_float_digits, options",
                     f"logfile = {self.log}",

@@ -170,11 +170,21 @@ def _sqlite_engine(url: URL, echo: bool) -> Engine:
 
 @dataclass(frozen=True)
 class Database:
-    """An engine with its two session factories: reads, and writes (one transaction each)."""
+    """An engine with its two session factories: reads, and writes (one transaction each).
+
+    Reads may go through an engine of their own (`read_engine`): behind PgBouncer, a pool that
+    logs in to the server as one read-only role, shared by every console, while writes keep each
+    agent's own login (PgBouncer keeps a pool per login, so 300 logins reading every second
+    would need 300 server connections)."""
 
     engine: Engine
     reader: sessionmaker[Session]
     writer: sessionmaker[Session]
+    read_engine: Engine | None = None
+
+    @property
+    def reading_engine(self) -> Engine:
+        return self.read_engine or self.engine
 
     @property
     def backend(self) -> str:
@@ -197,19 +207,32 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.read_engine is not None:
+            self.read_engine.dispose()
 
 
 def open_database(
-    url: str | URL, *, echo: bool = False, password: str | None = None, name: str | None = None
+    url: str | URL,
+    *,
+    echo: bool = False,
+    password: str | None = None,
+    name: str | None = None,
+    read_url: str | URL | None = None,
 ) -> Database:
     """`password` (from the keyring, or asked for) overrides one written in the URL; `name` is
-    what the server shows as the connections' application_name (see make_engine)."""
+    what the server shows as the connections' application_name (see make_engine). `read_url`:
+    where reads go instead, with the same password (a PgBouncer database entry that logs in as
+    a shared read-only role; see "Behind PgBouncer" in README.md)."""
     engine = make_engine(url, echo=echo, password=password, name=name)
+    read_engine = (
+        None if read_url is None else make_engine(read_url, echo=echo, password=password, name=name)
+    )
     write_engine = engine.execution_options(**{_WRITE_OPTION: True})
     return Database(
         engine=engine,
-        reader=sessionmaker(engine, expire_on_commit=False),
+        reader=sessionmaker(read_engine or engine, expire_on_commit=False),
         writer=sessionmaker(write_engine, expire_on_commit=False),
+        read_engine=read_engine,
     )
 
 

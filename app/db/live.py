@@ -147,7 +147,7 @@ class PostgresListener(_Thread):
     def _watch(self) -> None:
         # A connection from the engine's own pool, detached from it: same server, user, SSL
         # settings, password (which the engine keeps out of its URL) and application_name.
-        pooled = self._db.engine.raw_connection()
+        pooled = self._db.reading_engine.raw_connection()
         connection: Any = pooled.driver_connection
         pooled.detach()
         try:

@@ -134,3 +134,12 @@ def test_an_unknown_live_updates_value_falls_back_to_the_next_source(calmdesk_ho
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(json.dumps({"live_updates": "sometimes"}), encoding="utf-8")
     assert load_settings().live_updates is LiveMode.POLL
+
+
+def test_a_read_url_applies_only_with_the_database_it_was_saved_with(calmdesk_home: Path) -> None:
+    read = "postgresql://agent@db.example.com:6432/calmdesk_read"
+    site = _write_site_settings(calmdesk_home, TEAM_DB)
+    site.write_text(json.dumps({"db_url": TEAM_DB, "read_db_url": read}), encoding="utf-8")
+    assert load_settings().read_db_url == read
+    save_db_url(load_settings(), OTHER_DB)  # another database: its reads go to it
+    assert load_settings().read_db_url is None

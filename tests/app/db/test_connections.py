@@ -168,3 +168,34 @@ def test_a_name_in_the_url_is_kept(postgres_url: str) -> None:
             assert session.execute(text("SHOW application_name")).scalar_one() == "reporting"
     finally:
         db.dispose()
+
+
+def test_reads_can_go_through_a_pool_of_their_own_and_the_watcher_follows_them(
+    postgres_url: str, pgbouncer_url: str
+) -> None:
+    """Behind PgBouncer, reads (and the watcher's look at the change log) may use a shared
+    read-only entry while writes keep the agent's own login: here writes go direct, reads and
+    the watcher through PgBouncer, which the watcher notices."""
+    from app.db.engine import open_database
+    from app.db.live import PostgresListener
+    from app.db.migrate import upgrade
+
+    db = open_database(postgres_url, read_url=pgbouncer_url)
+    try:
+        upgrade(db)
+        with db.read() as session:
+            assert session.get_bind() is db.reading_engine
+            assert session.execute(text("SELECT 1")).scalar_one() == 1
+        with db.write() as session:
+            assert session.get_bind() is not db.reading_engine
+        listener = watcher_for(db)
+        assert isinstance(listener, PostgresListener)
+        live = threading.Event()
+        listener.start(lambda: None, lambda up, _m: live.set() if up else None)
+        try:
+            assert live.wait(WAIT)
+            assert listener.polling
+        finally:
+            listener.stop()
+    finally:
+        db.dispose()
