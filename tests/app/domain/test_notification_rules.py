@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 from app.domain.clock import ManualClock
@@ -268,3 +269,14 @@ def test_quiet_hours_cross_midnight_and_release_in_the_morning() -> None:
     morning = datetime(2026, 1, 6, 7, 0)
     assert not prefs.quiet_at(morning)
     assert len(gate.offer([], prefs, START, morning)) == 1
+
+
+def test_a_notice_about_a_drill_says_so_first() -> None:
+    real = incident(1, major=True)
+    drill = replace(incident(2, major=True), drill=True)
+    notices = evaluate(Facts(incidents=(real, drill)), ME, START)
+    titles = {n.incident_id: n.title for n in notices if n.kind == NoticeKind.MAJOR_DECLARED}
+    assert titles == {
+        1: "Major incident: INC0000001 Email outage",
+        2: "DRILL · Major incident: INC0000002 Email outage",
+    }

@@ -4,13 +4,17 @@ made reaches the reports, the exports or the wallboard. Cleaning it away keeps t
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime, timedelta
+from threading import Barrier
 
 import pytest
 from sqlalchemy import func, select
 
 from app.adapters.drill_scripts import shipped_script
 from app.adapters.runbooks import load_runbook
+from app.db.engine import open_database
 from app.db.models import Call, Incident, Service, TimelineEvent
 from app.domain.clock import ManualClock
 from app.domain.errors import RuleViolation
@@ -227,3 +231,26 @@ def test_one_drill_at_a_time_and_only_supervisors_run_them(
         DrillCommands(agent).end(drill.id)
     clock.advance(timedelta(minutes=3))
     assert len(DrillCommands(agent).play_due()) == 1  # any console taking part plays it
+
+
+def test_two_workstations_playing_at_once_play_each_event_once(
+    ctx: ServiceContext, clock: ManualClock, db_url: str, email_service: int
+) -> None:
+    drill = start_email_drill(ctx)
+    clock.advance(timedelta(minutes=45))
+    other = open_database(db_url)  # the second workstation's own connection
+    try:
+        consoles = [ctx, replace(ctx, db=other)]
+        barrier = Barrier(2)
+
+        def play(console: ServiceContext) -> int:
+            barrier.wait()
+            return len(DrillCommands(console).play_due())
+
+        with ThreadPoolExecutor(2) as pool:
+            played = list(pool.map(play, consoles))
+    finally:
+        other.dispose()
+    assert sum(played) == 9
+    with ctx.db.read() as session:
+        assert session.scalar(select(func.count(Call.id)).where(Call.drill_id == drill.id)) == 7

@@ -14,6 +14,7 @@ from app.domain.clock import ManualClock
 from app.domain.errors import RuleViolation
 from app.domain.lifecycle import HoldReason, Status
 from app.domain.roles import PermissionDenied, Role
+from app.domain.status_update import UpdateBody
 from app.services.calls.commands import CallCommands, new_client_uuid
 from app.services.calls.dto import CallDraft
 from app.services.context import ServiceContext
@@ -23,9 +24,11 @@ from app.services.handover.commands import HandoverCommands, HandoverConflict
 from app.services.handover.reads import HandoverReads
 from app.services.incidents.commands import IncidentCommands
 from app.services.incidents.reads import IncidentReads
+from app.services.reports.post_incident_review import PostIncidentReviews
 from app.services.war_room.command_handover import CommandHandover
 from app.services.war_room.commands import WarRoomCommands
-from app.services.war_room.dto import VendorDraft
+from app.services.war_room.dto import ResolutionDraft, VendorDraft
+from app.services.war_room.resolution import MajorResolution
 from tests.app.services.war_room.war_room_support import declare_outage
 from tests.helpers import add_agent, as_actor, open_incident
 
@@ -126,3 +129,23 @@ def test_command_is_handed_over_in_one_action_recorded_on_the_timeline(
         CommandHandover(bystander).hand_over(
             after.id, after.version, outage.commander.agent_id, "x"
         )
+
+
+def test_a_command_handover_is_a_key_event_of_the_post_incident_review(
+    ctx: ServiceContext, clock: ManualClock
+) -> None:
+    outage = declare_outage(ctx)
+    fresh = add_agent(ctx.db, "jo", "Jo Fresh", Role.SUPERVISOR)
+    clock.advance(timedelta(hours=1))
+    after = CommandHandover(ctx).hand_over(
+        outage.incident.id, outage.incident.version, fresh.agent_id, "Vendor fix due 11:00."
+    )
+    clock.advance(timedelta(minutes=30))
+    final = UpdateBody("Fixed.", "None.", "Watching.", "", None, None)
+    MajorResolution(ctx).resolve(
+        after.id, after.version, ResolutionDraft(resolution="Restarted.", final_update=final)
+    )
+    events = PostIncidentReviews(ctx).draft(after.id).key_events
+    assert "Command handed over: Sam Okafor → Jo Fresh. Brief: Vendor fix due 11:00." in [
+        e.summary for e in events
+    ]
