@@ -419,7 +419,7 @@ class MainWindow(QMainWindow):
             return
         from ui.review.review_window import open_review
 
-        open_review(self._ctx, row.id, self)
+        self.drills.attach_window(open_review(self._ctx, row.id, self))
 
     def _on_reports_triggered(self) -> None:
         from ui.reports.reports_window import open_reports

@@ -2,9 +2,12 @@
 roles of individual agents, each a member of one group.
 
 - calmdesk_agent reads everything; creates and updates incidents, calls, status updates and
-  checklist ticks; appends to the timeline and the change log. It deletes nothing.
+  checklist ticks; appends to the timeline and the change log; plays a drill's script. It
+  deletes nothing.
 - calmdesk_supervisor is an agent that may also close (a trigger checks that, see migration 0002)
-  and manage agents, teams, services, SLA policies and the priority matrix.
+  and manage agents, teams, services, SLA policies and the priority matrix; start drills, write
+  shift handovers, and clean an ended drill away through calmdesk_clean_drill (migration 0009),
+  the one way anything is deleted.
 - calmdesk_admin is a supervisor whose logins may also create logins (CREATEROLE).
 
 The timeline is append-only for everyone: no group is granted UPDATE or DELETE on it, and a

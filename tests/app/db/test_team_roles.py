@@ -3,18 +3,24 @@ itself refuses what an agent may not do, and the timeline is append-only even fo
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from app.adapters.drill_scripts import shipped_script
+from app.adapters.runbooks import load_runbook
 from app.db.models import Base
 from app.db.team_roles import GROUPS, TABLE_GRANTS, ServerSetupError, check_login
+from app.domain.clock import ManualClock
 from app.domain.lifecycle import Status
 from app.domain.roles import Action, PermissionDenied, Role
 from app.services.admin.identity import NotAnAgent, identify
 from app.services.admin.team_setup import add_agent, init_postgres
 from app.services.context import ServiceContext
+from app.services.drills.commands import DrillCommands
 from app.services.incidents.commands import IncidentCommands
 from tests.helpers import PG_ADMIN_URL, TeamServer, open_incident
 
@@ -186,3 +192,23 @@ def test_an_agent_login_cannot_add_agents(team_server: TeamServer) -> None:
     agent = team_server.ctx_as(team_server.add_login("pat", Role.AGENT))
     with pytest.raises(PermissionDenied):
         add_agent(agent, f"{team_server.prefix}eve", "Eve", Role.ADMIN)
+
+
+@pytest.mark.postgres
+def test_drills_on_a_team_database_agents_play_supervisors_clean_away(
+    team_server: TeamServer, clock: ManualClock
+) -> None:
+    agent = team_server.ctx_as(team_server.add_login("pat", Role.AGENT))
+    supervisor = team_server.ctx_as(team_server.add_login("sam", Role.SUPERVISOR))
+    drill = DrillCommands(supervisor).start(
+        shipped_script("email-outage"), load_runbook("email-outage")
+    )
+    clock.advance(timedelta(minutes=45))
+    assert len(DrillCommands(agent).play_due()) == 9  # an agent's console plays the script
+    DrillCommands(supervisor).end(drill.id)
+    assert "permission denied" in _refused(agent, f"SELECT calmdesk_clean_drill({drill.id})")
+    assert DrillCommands(supervisor).clean(drill.id) == 1
+    with supervisor.db.read() as session:
+        left = session.scalar(text("SELECT count(*) FROM incidents WHERE drill_id IS NOT NULL"))
+        kept = session.scalar(text("SELECT count(*) FROM drills WHERE scorecard IS NOT NULL"))
+    assert (left, kept) == (0, 1)
