@@ -18,8 +18,14 @@ POLL_MS = 5_000
 
 
 def _play_and_read(services: ServiceContext) -> tuple[list[PlayedEvent], list[DrillInfo]]:
+    """One small read when no drill runs (nearly always): every console does this every few
+    seconds, so on a team database it must cost next to nothing."""
+    reads = DrillReads(services)
+    running = reads.running()
+    if not running:
+        return [], running
     played = DrillCommands(services).play_due()
-    return played, DrillReads(services).running()
+    return played, reads.running() if played else running
 
 
 class DrillWatch(QObject):

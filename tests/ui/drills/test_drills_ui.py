@@ -5,8 +5,10 @@ the banner in every window while it runs, the violet DRILL rows in the queue, an
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialogButtonBox, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -42,7 +44,7 @@ def _banner(window: QWidget) -> DrillBanner:
     return found[0]
 
 
-def _menu_action(window: MainWindow, text: str):  # type: ignore[no-untyped-def]
+def _menu_action(window: MainWindow, text: str) -> QAction:
     actions = [a for a in window.supervisor_menu.actions() if a.text() == text]
     assert len(actions) == 1, [a.text() for a in window.supervisor_menu.actions()]
     return actions[0]
@@ -139,3 +141,27 @@ def test_an_agent_sees_the_banner_but_no_drill_actions(
     assert not _menu_action(window, "Start a &drill…").isVisible()
     assert not _menu_action(window, "Shift &handover…").isVisible()
     assert not _banner(window).end_button.isVisibleTo(window)
+
+
+def test_a_broken_script_file_is_named_with_its_line_and_nothing_starts(
+    qtbot: QtBot, console: ConsoleContext, sqlite_ctx: ServiceContext, tmp_path: Path
+) -> None:
+    window = _window(qtbot, console)
+    _menu_action(window, "Start a &drill…").trigger()
+    dialog = window.drills.actions.start_dialog
+    assert dialog is not None
+    broken = tmp_path / "our-drill.toml"
+    broken.write_text(
+        'title = "Ours"\nrunbook = "email-outage"\n\n[incident]\ntitle = "Mail"\n\n'
+        '[[call]]\nminute = 2\ncaller = "Dana"\n',
+        encoding="utf-8",
+    )
+    assert not dialog.load_file(broken)
+    assert dialog.error.isVisible()
+    assert dialog.error.text() == f"{broken}, line 7 (call 1): needs the caller's words."
+    good = tmp_path / "ours.toml"
+    good.write_text(broken.read_text(encoding="utf-8") + 'words = "No mail"\n', encoding="utf-8")
+    assert dialog.load_file(good)
+    assert dialog.script.currentText() == "Ours"
+    assert not dialog.error.isVisible()
+    assert DrillReads(sqlite_ctx).running() == []
