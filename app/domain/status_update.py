@@ -64,6 +64,11 @@ class UpdateHeading:
     sequence: int  # 1 for the first update on this incident
     final: bool
     services: Sequence[tuple[str, str]] = ()  # (service name, state label)
+    drill: bool = False  # a drill's update: says so first, wherever it is sent
+
+
+def drill_mark(heading: UpdateHeading) -> str:
+    return "[DRILL] " if heading.drill else ""
 
 
 def next_due_after_post(
@@ -106,7 +111,7 @@ def local_clock(moment: datetime) -> str:
 
 def subject_line(heading: UpdateHeading) -> str:
     kind = "Resolved" if heading.final else f"Update {heading.sequence}"
-    return f"[{kind}] {heading.number}: {heading.title}"
+    return f"{drill_mark(heading)}[{kind}] {heading.number}: {heading.title}"
 
 
 def render_text(heading: UpdateHeading, body: UpdateBody, posted_at: datetime) -> str:

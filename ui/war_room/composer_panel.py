@@ -318,6 +318,7 @@ class ComposerPanel(Panel):
             audience=draft.audience,
             sequence=len(self.snapshot.updates) + 1,
             final=False,
+            drill=self.snapshot.incident.drill_id is not None,
         )
         text = render_text(heading, body, self._clock.now())
         if self.preview.toPlainText() != text:

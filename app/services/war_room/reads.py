@@ -148,6 +148,7 @@ def to_update_row(
         audience=Audience(update.audience),
         sequence=sequence,
         final=update.final,
+        drill=incident.drill_id is not None,
     )
     return StatusUpdateRow(
         id=update.id,

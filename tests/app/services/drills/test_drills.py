@@ -254,3 +254,16 @@ def test_two_workstations_playing_at_once_play_each_event_once(
     assert sum(played) == 9
     with ctx.db.read() as session:
         assert session.scalar(select(func.count(Call.id)).where(Call.drill_id == drill.id)) == 7
+
+
+def test_a_drills_status_update_says_drill_wherever_it_is_sent(
+    ctx: ServiceContext, clock: ManualClock, email_service: int
+) -> None:
+    drill = start_email_drill(ctx)
+    assert drill.incident_id is not None
+    detail = IncidentReads(ctx).detail(drill.incident_id)
+    IncidentCommands(ctx).declare_major(detail.id, detail.version, commander_id=ctx.actor.agent_id)
+    posted = StatusUpdates(ctx).post(detail.id, UpdateDraft(Audience.ALL_USERS, BODY)).update
+    assert posted.subject == f"[DRILL] [Update 1] {detail.number}: {detail.title}"
+    assert posted.text.startswith("[DRILL] ")
+    assert StatusUpdates(ctx).mailto(posted.id).url.count("DRILL") >= 1
