@@ -42,10 +42,12 @@ def os_login() -> str:
     return os_user()
 
 
-def connect(settings: Settings, password: str | None = None) -> Database:
+def connect(
+    settings: Settings, password: str | None = None, connections: int | None = None
+) -> Database:
     """Open and check the database, or raise DatabaseUnavailable with a one-line reason.
     Without a `password`, the keyring's (if any) is used; libpq's own sources (PGPASSWORD,
-    ~/.pgpass) still apply when neither has one."""
+    ~/.pgpass) still apply when neither has one. `connections`: see make_engine."""
     file = sqlite_file(settings.db_url)
     if settings.uses_default_database:
         settings.data_dir.mkdir(parents=True, exist_ok=True)  # this console's own folder
@@ -59,7 +61,12 @@ def connect(settings: Settings, password: str | None = None) -> Database:
             raise LocalFileDamaged(file, reason, backup, aside_path(file, now))
     if password is None:
         password = stored_password(settings.db_url)
-    db = open_database(settings.db_url, password=password, read_url=settings.read_db_url)
+    db = open_database(
+        settings.db_url,
+        password=password,
+        read_url=settings.read_db_url,
+        connections=connections,
+    )
     try:
         with explain_local_file(settings):
             check_connection(db)

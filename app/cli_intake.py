@@ -18,6 +18,7 @@ from app.domain.errors import CalmdeskError
 from app.settings import Settings
 
 MIN_TOKEN = 16
+WRITERS = 4  # database connections kept, each writing one alert at a time (4 more while busy)
 
 
 def _stopped(_signal: int, _frame: object) -> None:
@@ -120,12 +121,12 @@ def run_intake(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
         force=True,
     )
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    db = connect(settings)
+    db = connect(settings, connections=WRITERS)
     try:
         with explain_local_file(settings):
             upgrade_or_explain(db, settings)
         ctx = ServiceContext(db=db, clock=SystemClock(), actor=monitoring_actor(db))
-        app = build_app(AlertIntake(ctx, mapping), db, IntakeConfig(token, max_body))
+        app = build_app(AlertIntake(ctx, mapping), db, IntakeConfig(token, max_body, WRITERS))
         print(
             f"calmdesk intake: {db.description}, listening on http://{host}:{port} "
             f"(mapping: {args.mapping or 'defaults'})",

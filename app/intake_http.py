@@ -21,6 +21,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from anyio import CapacityLimiter, to_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -57,10 +58,15 @@ class _TooLarge(Exception):
 class IntakeConfig:
     token: str
     max_body: int = DEFAULT_MAX_BODY
+    # Alerts written at once: the database connections the service keeps. More requests wait
+    # their turn here, not at the pool (whose wait has a deadline); the health check and a
+    # retry use the pool's extra connections.
+    writers: int = 4
 
 
 def build_app(intake: AlertIntake, db: Database, config: IntakeConfig) -> Starlette:
     expected = f"Bearer {config.token}".encode()
+    writers = CapacityLimiter(config.writers)
 
     def authorised(request: Request) -> bool:
         given = request.headers.get("authorization", "").encode("latin-1", "replace")
@@ -101,7 +107,7 @@ def build_app(intake: AlertIntake, db: Database, config: IntakeConfig) -> Starle
                 log.warning("refused %s: %s", where, exc)
                 return JSONResponse({"error": str(exc)}, status_code=400)
             try:
-                receipt = await run_in_threadpool(intake.receive, notice)
+                receipt = await to_thread.run_sync(intake.receive, notice, limiter=writers)
             except CalmdeskError as exc:
                 log.error("not recorded %s %s: %s", where, notice.name, exc)
                 return JSONResponse(

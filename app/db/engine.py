@@ -65,10 +65,17 @@ def without_password(url: URL) -> URL:
 
 
 def make_engine(
-    url: str | URL, *, echo: bool = False, password: str | None = None, name: str | None = None
+    url: str | URL,
+    *,
+    echo: bool = False,
+    password: str | None = None,
+    name: str | None = None,
+    connections: int | None = None,
 ) -> Engine:
     """`name` is the connections' `application_name`; by default Calmdesk, its version, the
-    database login and this workstation's host name (app/db/connection_name.py)."""
+    database login and this workstation's host name (app/db/connection_name.py). `connections`:
+    how many PostgreSQL connections to keep (as many again while busy), for a service serving
+    many requests at once; by default a console's one (app/db/pool.py)."""
     parsed = parse_url(url) if isinstance(url, str) else url
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo)
@@ -88,11 +95,13 @@ def make_engine(
     if secret:
         connect_args["password"] = str(secret)
     parsed = without_password(parsed)
+    sizes = {} if connections is None else {"pool_size": connections, "max_overflow": connections}
     engine = _create(
         parsed,
         echo=echo,
         poolclass=IdleClosingPool,  # few connections, closed when idle (app/db/pool.py)
         connect_args=connect_args,
+        **sizes,
     )
     deadlines.install(engine)
     return engine
@@ -218,14 +227,17 @@ def open_database(
     password: str | None = None,
     name: str | None = None,
     read_url: str | URL | None = None,
+    connections: int | None = None,
 ) -> Database:
     """`password` (from the keyring, or asked for) overrides one written in the URL; `name` is
-    what the server shows as the connections' application_name (see make_engine). `read_url`:
-    where reads go instead, with the same password (a PgBouncer database entry that logs in as
-    a shared read-only role; see "Behind PgBouncer" in README.md)."""
-    engine = make_engine(url, echo=echo, password=password, name=name)
+    what the server shows as the connections' application_name, `connections` how many it keeps
+    (see make_engine). `read_url`: where reads go instead, with the same password (a PgBouncer
+    database entry that logs in as a shared read-only role; see "Behind PgBouncer" in README.md)."""
+    engine = make_engine(url, echo=echo, password=password, name=name, connections=connections)
     read_engine = (
-        None if read_url is None else make_engine(read_url, echo=echo, password=password, name=name)
+        None
+        if read_url is None
+        else make_engine(read_url, echo=echo, password=password, name=name, connections=connections)
     )
     write_engine = engine.execution_options(**{_WRITE_OPTION: True})
     return Database(

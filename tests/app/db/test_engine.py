@@ -199,3 +199,17 @@ def test_postgres_urls_use_the_psycopg_driver() -> None:
 def test_database_reports_its_backend(db: Database) -> None:
     assert db.backend in ("sqlite", "postgresql")
     assert PASSWORD not in db.description
+
+
+@pytest.mark.postgres
+def test_a_service_keeps_the_connections_it_asks_for_a_console_one(postgres_url: str) -> None:
+    service = open_database(postgres_url, connections=4)
+    console = open_database(postgres_url)
+    try:
+        held = [service.engine.connect() for _ in range(8)]  # four kept, four more while busy
+        assert (service.engine.pool.size(), console.engine.pool.size()) == (4, 1)
+        for connection in held:
+            connection.close()
+    finally:
+        service.dispose()
+        console.dispose()
