@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -12,18 +13,23 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 
+from app.db.engine import open_database
+from app.db.live import watcher_for
 from app.domain.cadence import format_countdown
 from app.domain.clock import ManualClock
 from app.domain.errors import DatabaseUnavailable
 from app.domain.priority import Priority
 from app.services.admin.demo import load_demo
 from app.services.context import ServiceContext
-from app.services.incidents.commands import IncidentDraft
+from app.services.directory.reads import sign_in
+from app.services.incidents.commands import IncidentCommands, IncidentDraft
 from app.services.reports.wallboard import WallboardReads, WallboardSnapshot
 from app.settings import load_settings
 from ui.console_context import ConsoleContext
+from ui.live import change_hub
 from ui.task_runner import TaskRunner
 from ui.wallboard import Wallboard, open_wallboard
+from ui.wallboard import window as window_module
 
 
 @pytest.fixture
@@ -230,3 +236,85 @@ def test_open_wallboard_shows_it_full_screen_and_running(
     assert shown(wallboard, "All open incidents").text().endswith(" open")
     with qtbot.waitSignal(wallboard.destroyed):
         qtbot.keyClick(wallboard, Qt.Key.Key_Escape)
+
+
+def test_the_wall_reads_again_when_the_change_hub_names_an_incident(
+    board: Wallboard, console: ConsoleContext, qtbot: QtBot
+) -> None:
+    p1 = shown(board, "P1 Critical open incidents")
+    before = int(p1.text())
+    console.commands.open(IncidentDraft("Payroll will not start", impact=1, urgency=1))
+
+    with qtbot.waitSignal(board.snapshot_applied):
+        console.hub.poll_now()  # what a wake from the live watcher, or a write here, does
+
+    assert p1.text() == str(before + 1)
+    assert shown(board, "Wallboard data status").text().startswith("Updated")
+
+
+def test_the_wall_is_live_a_change_from_another_workstation_shows_without_a_timer(
+    ctx: ServiceContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(change_hub, "SAFETY_POLL_MS", 600_000)
+    monkeypatch.setattr(window_module, "TIME_REFRESH_MS", 600_000)
+    load_demo(ctx)
+    live_console = ConsoleContext.build(
+        load_settings(), ctx, TaskRunner(synchronous=True), watcher=watcher_for(ctx.db)
+    )
+    wall = Wallboard(live_console)
+    qtbot.addWidget(wall)
+    with qtbot.waitSignal(wall.snapshot_applied):
+        wall.start()
+    try:
+        qtbot.waitUntil(lambda: live_console.hub.live is True)
+        unassigned = shown(wall, "Unassigned open incidents")
+        before = int(unassigned.text())
+        elsewhere = open_database(str(ctx.db.engine.url))  # another workstation's connection
+        try:
+            colleague = ServiceContext(elsewhere, ctx.clock, sign_in(elsewhere, "bob", "Bob"))
+            IncidentCommands(colleague).open(IncidentDraft("Badge readers offline"))
+        finally:
+            elsewhere.dispose()
+        qtbot.waitUntil(lambda: unassigned.text() == str(before + 1), timeout=5_000)
+    finally:
+        wall.stop()
+        live_console.hub.stop()
+
+
+def test_changes_that_arrive_while_the_wall_reads_make_one_more_read(
+    ctx: ServiceContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(change_hub, "SAFETY_POLL_MS", 600_000)
+    load_demo(ctx)
+    runner = TaskRunner()
+    console = ConsoleContext.build(load_settings(), ctx, runner)
+    reads: list[WallboardSnapshot] = []
+    held = threading.Event()
+    held.set()
+    real_snapshot = WallboardReads.snapshot
+
+    def snapshot(self: WallboardReads) -> WallboardSnapshot:
+        held.wait(10)
+        reads.append(real_snapshot(self))
+        return reads[-1]
+
+    monkeypatch.setattr(WallboardReads, "snapshot", snapshot)
+    wall = Wallboard(console)
+    qtbot.addWidget(wall)
+    with qtbot.waitSignal(wall.snapshot_applied, timeout=10_000):
+        wall.start()
+    try:
+        held.clear()  # the next read waits: three changes arrive meanwhile
+        for title in ("Printer jams", "Scanner jams", "Plotter jams"):
+            console.commands.open(IncidentDraft(title))
+            with qtbot.waitSignal(console.hub.polled, timeout=10_000):
+                console.hub.poll_now()
+        held.set()
+        qtbot.waitUntil(lambda: len(reads) >= 3 and not runner.busy, timeout=10_000)
+        assert len(reads) == 3  # the first, the one held, and one more for what came meanwhile
+        assert wall.snapshot is reads[-1]
+        assert reads[-1].open_total == reads[0].open_total + 3
+    finally:
+        held.set()
+        wall.stop()
+        runner.wait_for_idle()

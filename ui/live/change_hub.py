@@ -32,12 +32,15 @@ Result = TypeVar("Result")
 OnChanges = Callable[[ChangeBatch], None]
 
 
-class Subscription:
-    """A view's place on the hub: `cancel()` it when the view closes (or destroy its owner)."""
+class Subscription(QObject):
+    """A view's place on the hub: `cancel()` it when the view closes. It is a child of the view's
+    owner object, so destroying the owner cancels it too."""
 
-    def __init__(self, hub: ChangeHub, token: int) -> None:
+    def __init__(self, hub: ChangeHub, token: int, owner: QObject) -> None:
+        super().__init__(owner)
         self._hub = hub
         self._token = token
+        self.destroyed.connect(partial(hub.unsubscribe, token))
 
     @property
     def active(self) -> bool:
@@ -45,6 +48,7 @@ class Subscription:
 
     def cancel(self) -> None:
         self._hub.unsubscribe(self._token)
+        self.deleteLater()
 
 
 class ChangeHub(QObject):
@@ -93,12 +97,11 @@ class ChangeHub(QObject):
         """Call `on_changes` with every non-empty batch until cancelled or `owner` is destroyed."""
         token = next(self._tokens)
         self._subscribers[token] = on_changes
-        owner.destroyed.connect(partial(self._on_owner_destroyed, token))
         if len(self._subscribers) == 1:
             self._start()
-        return Subscription(self, token)
+        return Subscription(self, token, owner)
 
-    def unsubscribe(self, token: int) -> None:
+    def unsubscribe(self, token: int, *_destroyed: object) -> None:
         if self._subscribers.pop(token, None) is not None and not self._subscribers:
             self._stop()
 
@@ -193,6 +196,3 @@ class ChangeHub(QObject):
         if self._again:
             self._again = False
             self.poll_now()
-
-    def _on_owner_destroyed(self, token: int, *_args: object) -> None:
-        self.unsubscribe(token)

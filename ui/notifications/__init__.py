@@ -47,7 +47,7 @@ def install_notifications(window: MainWindow, context: ConsoleContext) -> Notifi
         parent=window,
     )
     window.queue.loaded.connect(lambda _count: controller.evaluate())
-    window.queue.changes_applied.connect(lambda _batch: controller.evaluate())
+    window.queue.changes_applied.connect(lambda _ids: controller.evaluate())
     window.bulk_change.connect(
         lambda busy: controller.begin_bulk() if busy else controller.end_bulk()
     )

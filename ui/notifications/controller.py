@@ -1,7 +1,8 @@
 """Runs the notification rules and delivers what they say.
 
-The rules run after the queue loads, after each batch from the change feed, and every 30 s for
-the rules about time (SLA, update cadence, vendor ETAs). The extras the queue rows lack are read
+The rules run after the queue loads, after the queue patched the rows a change named, after the
+console's change hub reports a change to anything else (calls, vendors, services), and every 30 s
+for the rules about time (SLA, update cadence, vendor ETAs). The extras the queue rows lack are read
 on the task runner. Fresh notices go to the notification centre; the gate decides which become
 pop-ups, and each pop-up goes to the best delivery there is: the desktop's notification service
 through plyer, else the tray icon's message, else the in-window banner.
@@ -23,9 +24,11 @@ from app.adapters.notifications import DesktopMessage, DesktopNotifier, app_icon
 from app.domain.cadence import DUE_SOON
 from app.domain.notification_gate import NotificationGate, NotificationPreferences, Popup
 from app.domain.notification_rules import Me, NotificationLedger, evaluate
+from app.services.feed.dto import ChangeBatch
 from app.services.feed.notification_facts import NotificationExtras, build_facts, read_extras
 from app.services.incidents.dto import IncidentRow
 from ui.console_context import ConsoleContext
+from ui.live.change_hub import Subscription
 from ui.notifications.banner import NotificationBanner
 from ui.notifications.centre import NotificationCentre
 from ui.notifications.preferences_dialog import NotificationPreferencesDialog
@@ -78,6 +81,7 @@ class NotificationController(QObject):
         self._running = False
         self._again = False
         self._bulk_ending = False
+        self._subscription: Subscription | None = None
         self._last_popup: Popup | None = None
         self.preferences_action: QAction | None = None  # Settings → Notifications…, once added
         self.preferences_dialog: NotificationPreferencesDialog | None = None  # the last opened
@@ -98,10 +102,21 @@ class NotificationController(QObject):
         self.tray.show()
         self.probe_delivery()
         self._timer.start()
+        if self._subscription is None:
+            self._subscription = self._ctx.hub.subscribe(self, self._on_changes)
 
     def stop(self) -> None:
+        if self._subscription is not None:
+            self._subscription.cancel()
+            self._subscription = None
         self._timer.stop()
         self.tray.hide()
+
+    def _on_changes(self, batch: ChangeBatch) -> None:
+        # Changed incidents reach the rules once the queue has read their rows (see
+        # install_notifications); calls, vendor cases and services are read here.
+        if batch.other_entities:
+            self.evaluate()
 
     def probe_delivery(self) -> None:
         """Find the best delivery there is (asking the session bus runs off the UI thread)."""

@@ -1,7 +1,11 @@
 """The supervisor wallboard: a full-screen, read-only view of the whole desk for a wall TV.
 
-A snapshot is read every 15 s on the task runner; between reads, the clock, the elapsed times and
-the update countdowns tick every second from the injected clock, without touching the database.
+It is live like the queue: when the console's change hub reports a change the wall shows
+(incidents, calls, teams, services), the snapshot is read again on the task runner; changes that
+arrive while a read is out make one more read when it ends. The clock alone moves some numbers
+(breached, at risk, calls in the last hour), so the snapshot is also read once a minute. Between
+reads, the clock, the elapsed times and the update countdowns tick every second from the injected
+clock, without touching the database.
 """
 
 from __future__ import annotations
@@ -14,17 +18,22 @@ from PySide6.QtWidgets import QHBoxLayout, QLayout, QVBoxLayout, QWidget
 
 from app.domain.errors import CalmdeskError
 from app.domain.priority import Priority
+from app.services.feed.dto import ChangeBatch
 from app.services.reports.wallboard import WallboardReads, WallboardSnapshot
 from ui.console_context import ConsoleContext
+from ui.live.change_hub import Subscription
 from ui.wallboard.majors import MajorsPanel
 from ui.wallboard.style import LayoutScaler, scale_for, set_tone, style_sheet
 from ui.wallboard.teams import TeamLoadPanel
 from ui.wallboard.tiles import NOT_LOADED, PriorityTile, StatTile
 from ui.wallboard.widgets import ElidedLabel, make_label
 
-REFRESH_MS = 15_000
+# What the wall counts: a change to any of these reads the snapshot again.
+WALL_ENTITIES = frozenset({"calls", "teams", "agents", "services", "status_updates", "imports"})
+TIME_REFRESH_MS = 60_000
 TICK_MS = 1_000
-# Three missed refreshes: the numbers on the wall may be lying, so the wall says so.
+# Neither a snapshot nor an answer from the change feed for this long: the numbers on the wall
+# may be lying, so the wall says so.
 STALE_AFTER = timedelta(seconds=45)
 
 
@@ -41,7 +50,10 @@ class Wallboard(QWidget):
         self._ctx = context
         self._reads = WallboardReads(context.services)
         self.snapshot: WallboardSnapshot | None = None
+        self._current_at: datetime | None = None  # the snapshot was known to be current then
+        self._subscription: Subscription | None = None
         self._loading = False
+        self._again = False  # a change arrived while a read was out: read once more
         self._closed = False
         self._error = ""
         self._scale = 0.0
@@ -53,8 +65,9 @@ class Wallboard(QWidget):
         self._build()
         self._layouts = LayoutScaler(self)
         self._refresh_timer = QTimer(self)
-        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.setInterval(TIME_REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
+        context.hub.polled.connect(self._on_hub_polled)
         self._tick_timer = QTimer(self)
         self._tick_timer.setInterval(TICK_MS)
         self._tick_timer.timeout.connect(self.tick)
@@ -110,22 +123,45 @@ class Wallboard(QWidget):
     # -- running ------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Read the first snapshot now, then keep refreshing and ticking."""
+        """Read the first snapshot now, then follow the changes and keep ticking."""
         self._closed = False
+        if self._subscription is None:
+            self._subscription = self._ctx.hub.subscribe(self, self._on_changes)
         self.tick()
         self.refresh()
         self._refresh_timer.start()
         self._tick_timer.start()
 
     def stop(self) -> None:
+        if self._subscription is not None:
+            self._subscription.cancel()
+            self._subscription = None
         self._refresh_timer.stop()
         self._tick_timer.stop()
 
     def refresh(self) -> None:
-        if self._loading or self._closed:
+        """Read the snapshot again; asked while a read is out, once more when it ends."""
+        if self._closed:
+            return
+        if self._loading:
+            self._again = True
             return
         self._loading = True
-        self._ctx.runner.submit(self._reads.snapshot, self._on_snapshot, self._on_refresh_error)
+        self._ctx.hub.load(self._reads.snapshot, self._on_snapshot, self._on_refresh_error)
+
+    def _on_changes(self, batch: ChangeBatch) -> None:
+        if batch.incident_ids or WALL_ENTITIES & batch.other_entities:
+            self.refresh()
+
+    def _on_hub_polled(self, _batch: ChangeBatch) -> None:
+        """The change feed answered: the numbers are current unless a read is out or failed (the
+        database answers again: read them now)."""
+        if self._subscription is None or self._loading:
+            return
+        if self._error:
+            self.refresh()
+        elif self.snapshot is not None:
+            self._current_at = self._ctx.services.clock.now()
 
     def tick(self) -> None:
         """The once-a-second update: clock, elapsed times, countdowns, freshness. No DB read."""
@@ -139,6 +175,7 @@ class Wallboard(QWidget):
         if self._closed:
             return
         self.snapshot = snapshot
+        self._current_at = snapshot.taken_at
         self._error = ""
         now = self._ctx.services.clock.now()
         breached, at_risk = snapshot.breached_total, snapshot.at_risk_total
@@ -155,6 +192,7 @@ class Wallboard(QWidget):
         self.teams.show_teams(snapshot.teams)
         self.tick()
         self.snapshot_applied.emit(snapshot)
+        self._refresh_again_if_asked()
 
     def _on_refresh_error(self, exc: Exception) -> None:
         self._loading = False
@@ -163,6 +201,12 @@ class Wallboard(QWidget):
         self._error = str(exc) if isinstance(exc, CalmdeskError) else "Cannot read the numbers."
         self.tick()
         self.refresh_failed.emit(self._error)
+        self._refresh_again_if_asked()
+
+    def _refresh_again_if_asked(self) -> None:
+        if self._again:
+            self._again = False
+            self.refresh()
 
     def _show_status(self, now: datetime) -> None:
         """'Updated 09:14:30', or, when the numbers may be wrong, say so in red across the wall."""
@@ -171,8 +215,9 @@ class Wallboard(QWidget):
             text, tone = ("Cannot load the numbers", "breached") if self._error else ("", "")
             warning = self._error
         else:
-            taken = _local(self.snapshot.taken_at, "%H:%M:%S")
-            stale = now - self.snapshot.taken_at > STALE_AFTER
+            current = self._current_at or self.snapshot.taken_at
+            taken = _local(current, "%H:%M:%S")
+            stale = now - current > STALE_AFTER
             if self._error or stale:
                 text, tone = f"Not refreshed since {taken}", "breached"
                 warning = self._error or "The numbers below may be out of date."

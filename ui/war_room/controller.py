@@ -1,6 +1,6 @@
-"""Keeps the war room current: loads the snapshot, reloads it when the change feed names this
-incident or one of its children, and ticks the clocks every second without reading the database.
-Every read runs on the task runner.
+"""Keeps the war room current: loads the snapshot, reloads it when the console's change hub
+names this incident or one of its children, and ticks the clocks every second without reading
+the database. Every read runs on the task runner.
 
 While the database is unreachable it keeps the last snapshot it read, with the changes kept in
 the outbox laid over it (ui/war_room/pending.py), and reads again once the outbox reconnected."""
@@ -12,15 +12,15 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.domain.errors import CalmdeskError, DatabaseUnavailable
-from app.services.feed.dto import ChangeBatch, FeedCursor
+from app.services.feed.dto import ChangeBatch
 from app.services.offline.operations import Change
 from app.services.offline.outbox import ReplayReport
 from app.services.war_room.dto import WarRoomSnapshot
 from app.services.war_room.reads import WarRoomReads
 from ui.console_context import ConsoleContext
+from ui.live.change_hub import Subscription
 from ui.war_room.pending import PendingChanges, Waiting
 
-FEED_POLL_MS = 2_000
 TICK_MS = 1_000
 
 
@@ -29,7 +29,7 @@ class WarRoomController(QObject):
     ticked = Signal(object)  # the clock's now, each second
     load_failed = Signal(str)
     unreachable = Signal(str)  # a read found the database away: the last snapshot stays
-    polled = Signal(object)  # the clock's now, after the feed answered: the data is current
+    polled = Signal(object)  # the clock's now, after the hub's poll answered: the data is current
 
     def __init__(
         self, context: ConsoleContext, incident_id: int, parent: QObject | None = None
@@ -41,31 +41,29 @@ class WarRoomController(QObject):
         self.loaded: WarRoomSnapshot | None = None  # as last read from the database
         self.pending = PendingChanges()  # kept in the outbox while the database was away
         self.snapshot: WarRoomSnapshot | None = None  # what is shown: loaded, pending on top
-        self._cursor: FeedCursor | None = None
+        self._subscription: Subscription | None = None
         self._loading = False
         self._load_again = False
-        self._polling = False
         self._stopped = True
-        self._feed_timer = QTimer(self)
-        self._feed_timer.setInterval(FEED_POLL_MS)
-        self._feed_timer.timeout.connect(self.refresh_changes)
         self._tick_timer = QTimer(self)
         self._tick_timer.setInterval(TICK_MS)
         self._tick_timer.timeout.connect(self.tick)
-        # Another workstation committed: look at the feed now rather than at the next poll.
-        context.live.woke.connect(self.refresh_changes)
+        context.hub.polled.connect(self._on_hub_polled)
+        context.hub.poll_failed.connect(self._on_hub_poll_failed)
         # The outbox sent what waited: read what the database now holds.
         context.offline.reconnected.connect(self._on_offline_reconnected)
 
     def start(self) -> None:
         self._stopped = False
+        self._subscription = self._ctx.hub.subscribe(self, self._on_changes)
         self.reload()
-        self._feed_timer.start()
         self._tick_timer.start()
 
     def stop(self) -> None:
         self._stopped = True
-        self._feed_timer.stop()
+        if self._subscription is not None:
+            self._subscription.cancel()
+            self._subscription = None
         self._tick_timer.stop()
 
     def now(self) -> datetime:
@@ -87,25 +85,21 @@ class WarRoomController(QObject):
         self.snapshot_loaded.emit(self.snapshot)
 
     def reload(self) -> None:
-        """Read the whole snapshot again (after our own writes, or when the feed says so)."""
+        """Read the whole snapshot again (after our own writes, or when the hub says so)."""
         if self._loading:
             self._load_again = True
             return
         self._loading = True
-        feed, reads, incident_id = self._ctx.feed, self._reads, self.incident_id
+        reads, incident_id = self._reads, self.incident_id
+        self._ctx.hub.load(
+            lambda: reads.snapshot(incident_id), self._on_loaded, self._on_load_failed
+        )
 
-        def load() -> tuple[FeedCursor, WarRoomSnapshot]:
-            cursor = feed.head()  # first: a change racing the read is fetched again later
-            return cursor, reads.snapshot(incident_id)
-
-        self._ctx.runner.submit(load, self._on_loaded, self._on_load_failed)
-
-    def refresh_changes(self) -> None:
-        if self._cursor is None or self._polling or self._stopped:
-            return
-        self._polling = True
-        feed, cursor = self._ctx.feed, self._cursor
-        self._ctx.runner.submit(lambda: feed.since(cursor), self._on_changes, self._on_poll_failed)
+    def wrote(self) -> None:
+        """A write from this war room went through: show it now, and let the console's other
+        views know at once (the hub reads the change feed)."""
+        self.reload()
+        self._ctx.hub.poll_now()
 
     def _watched(self) -> set[int]:
         ids = {self.incident_id}
@@ -113,11 +107,11 @@ class WarRoomController(QObject):
             ids.update(child.id for child in self.snapshot.children)
         return ids
 
-    def _on_loaded(self, result: tuple[FeedCursor, WarRoomSnapshot]) -> None:
+    def _on_loaded(self, snapshot: WarRoomSnapshot) -> None:
         self._loading = False
         if self._stopped:
             return
-        self._cursor, self.loaded = result
+        self.loaded = snapshot
         status = self._ctx.offline.status
         if not status.offline and not status.waiting:
             self.pending.clear()  # everything kept has arrived: this read shows it
@@ -140,16 +134,14 @@ class WarRoomController(QObject):
         self.load_failed.emit(message)
 
     def _on_changes(self, batch: ChangeBatch) -> None:
-        self._polling = False
-        if self._stopped:
-            return
-        self._cursor = batch.cursor
-        self.polled.emit(self.now())
         if batch.incident_ids & self._watched() or "services" in batch.other_entities:
             self.reload()
 
-    def _on_poll_failed(self, exc: Exception) -> None:
-        self._polling = False
+    def _on_hub_polled(self, _batch: ChangeBatch) -> None:
+        if not self._stopped:
+            self.polled.emit(self.now())
+
+    def _on_hub_poll_failed(self, exc: Exception) -> None:
         if self._stopped:
             return
         if isinstance(exc, DatabaseUnavailable):

@@ -128,7 +128,7 @@ class WarRoomOperations(QObject):
             self._panels.banner.hide()
             if then is not None:
                 then(result)
-            self._controller.reload()
+            self._controller.wrote()
             self._say(message(result))
 
         self._ctx.runner.submit(fn, done, self._on_error)
@@ -147,7 +147,7 @@ class WarRoomOperations(QObject):
             self._panels.banner.hide()
             if then is not None:
                 then()
-            self._controller.reload()
+            self._controller.wrote()
             self._say(message(result))
 
         def kept(status: OutboxStatus) -> None:

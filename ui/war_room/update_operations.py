@@ -91,7 +91,7 @@ class UpdateOperations(QObject):
             self._panels.banner.hide()
             # The reload that follows refills the composer from this update, carried forward.
             composer.mark_posted()
-            self._controller.reload()
+            self._controller.wrote()
             due = result.next_update_due
             when = f"; next update due by {local_clock(due)}" if due else ""
             self._say(
@@ -191,5 +191,5 @@ class UpdateOperations(QObject):
         )
 
     def _reload_and_say(self, text: str) -> None:
-        self._controller.reload()
+        self._controller.wrote()
         self._say(text)

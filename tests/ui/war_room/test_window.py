@@ -132,7 +132,11 @@ def test_the_layout_is_remembered(
 
 
 def test_a_colleagues_change_arrives_through_the_change_feed(
-    qtbot: QtBot, war_room: WarRoomWindow, sqlite_ctx: ServiceContext, outage: Outage
+    qtbot: QtBot,
+    war_room: WarRoomWindow,
+    console: ConsoleContext,
+    sqlite_ctx: ServiceContext,
+    outage: Outage,
 ) -> None:
     # Another agent, on another workstation, ticks a step and links a duplicate.
     colleague = WarRoomCommands(sqlite_ctx)
@@ -141,7 +145,7 @@ def test_a_colleagues_change_arrives_through_the_change_feed(
     colleague.set_item_done(first.id, True)
     colleague.link_child(outage.incident.id, open_incident(sqlite_ctx, "Webmail hangs").number)
     with qtbot.waitSignal(war_room.snapshot_applied):
-        war_room.controller.refresh_changes()
+        console.hub.poll_now()
     assert war_room.panels.checklist.count.text() == "1/7 done"
     assert war_room.panels.children.model.rowCount() == 1
 
