@@ -30,7 +30,6 @@ class ConsoleContext:
     reads: IncidentReads
     commands: IncidentCommands
     directory: Directory
-    feed: ChangeFeed
     vault: PasswordVault  # database passwords: the keyring, or this session's memory
     live: LiveUpdates  # wakes the hub when another console commits (may watch nothing)
     # The one reader of the change feed: every view subscribes to it for what changed.
@@ -49,7 +48,6 @@ class ConsoleContext:
         vault: PasswordVault | None = None,
         watcher: ChangeWatcher | None = None,
     ) -> ConsoleContext:
-        feed = ChangeFeed(services.db)
         live = LiveUpdates(watcher)
         return cls(
             settings=settings,
@@ -58,10 +56,9 @@ class ConsoleContext:
             reads=IncidentReads(services),
             commands=IncidentCommands(services),
             directory=Directory(services),
-            feed=feed,
             vault=vault or PasswordVault(),
             live=live,
-            hub=ChangeHub(feed, runner, live),
+            hub=ChangeHub(ChangeFeed(services.db), runner, live),
             offline=OfflineMonitor(
                 Outbox(services, OutboxStore(settings.data_dir / OUTBOX_FILE)), runner
             ),

@@ -381,13 +381,13 @@ class MainWindow(QMainWindow):
             return
         self.open_war_room(row.id)
 
-    def open_war_room(self, incident_id: int) -> None:
+    def open_war_room(self, incident_id: int) -> WarRoomWindow:
         """One war-room window per major incident: a second request brings it to the front."""
         window = self._war_rooms.get(incident_id)
         if window is not None:
             window.raise_()
             window.activateWindow()
-            return
+            return window
         from ui.war_room import open_war_room
 
         window = open_war_room(self._ctx, incident_id, self)  # deletes itself when closed
@@ -395,6 +395,7 @@ class MainWindow(QMainWindow):
         self._war_rooms[incident_id] = window
         window.destroyed.connect(lambda: self._war_rooms.pop(incident_id, None))
         window.incident_open_requested.connect(self.incident_open_requested)
+        return window
 
     def _on_import_triggered(self) -> None:
         from ui.import_dialog.import_dialog import open_import_dialog
@@ -508,4 +509,5 @@ class MainWindow(QMainWindow):
         self.calls.stop()
         self.drills.watch.stop()
         self.handovers.stop()
+        self.editor.stop()
         super().closeEvent(event)

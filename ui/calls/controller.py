@@ -19,7 +19,6 @@ from app.services.calls.reads import CallReads
 from app.services.feed.dto import ChangeBatch
 from app.services.incidents.dto import NamedRef
 from ui.console_context import ConsoleContext
-from ui.live.change_hub import Subscription
 from ui.task_runner import TaskRunner
 
 T = TypeVar("T")
@@ -48,7 +47,7 @@ class CallsController(QObject):
         self.majors: list[ActiveMajor] = []
         self.surges: list[SurgeSuggestion] = []
         self._announced: set[int] = set()  # services whose surge was announced
-        self._subscription: Subscription | None = None
+        self._changes = context.hub.subscription(self, self._on_changes)
         self._ready = False
         self._running = False
         self._surge_timer = QTimer(self)
@@ -70,7 +69,7 @@ class CallsController(QObject):
 
     def start(self) -> None:
         self._running = True
-        self._subscription = self.context.hub.subscribe(self, self._on_changes)
+        self._changes.start()
         self._submit(self.context.directory.services, self._on_started)
         self.reload_majors()
         self.check_surges()
@@ -79,9 +78,7 @@ class CallsController(QObject):
     def stop(self) -> None:
         """The window closed: no more reads (the runner may be gone after this)."""
         self._running = False
-        if self._subscription is not None:
-            self._subscription.cancel()
-            self._subscription = None
+        self._changes.stop()
         self._surge_timer.stop()
 
     def reload_majors(self) -> None:

@@ -33,6 +33,7 @@ from app.services.incidents.presence import incident_subject
 from ui.console_context import ConsoleContext
 from ui.editor.banners import ConflictBanner, MessageBanner, conflict_message
 from ui.editor.choices import EditorChoices, fetch_choices
+from ui.editor.colleague_changes import ColleagueChange, ColleagueChanges, changed_words
 from ui.editor.form_values import FormValues, after_write
 from ui.editor.header import IncidentHeader
 from ui.editor.incident_form import IncidentForm
@@ -68,9 +69,14 @@ class IncidentEditor(QWidget):
         self._retry: Retry | None = None
         self._form_token = 0  # bumps on every load, so late answers for another one are ignored
         self._writing = 0
+        self._check_after_write = False  # a colleague's change arrived during our save
         self.setAccessibleName("Incident editor")
         self.setWindowTitle("Incident editor")
         self._build()
+        # A colleague's change to the incident on screen, as the console's change hub reports it.
+        self.colleague_changes = ColleagueChanges(
+            context.hub, context.runner, context.reads, lambda: self._loaded, self
+        )
         self._connect()
         context.runner.submit(
             lambda: fetch_choices(context.directory, self._reference),
@@ -103,6 +109,10 @@ class IncidentEditor(QWidget):
 
     def has_unsaved_changes(self) -> bool:
         return self.form.values().differs_from(self._base) or self.notes.has_typed_note()
+
+    def stop(self) -> None:
+        """The window closes: stop following colleagues' changes."""
+        self.colleague_changes.stop()
 
     # -- building -----------------------------------------------------------------------------
 
@@ -206,6 +216,9 @@ class IncidentEditor(QWidget):
         self.notes.problem_reported.connect(self.message_banner.show_message)
         self.notes.notice.connect(self.message_banner.show_notice)
         self.form.edited.connect(self._on_form_edited)
+        self.colleague_changes.arrived.connect(self._on_colleague_changes_arrived)
+        self.colleague_changes.problem.connect(self.message_banner.show_message)
+        self.incident_saved.connect(self._on_incident_saved)
 
     # -- showing ------------------------------------------------------------------------------
 
@@ -251,12 +264,13 @@ class IncidentEditor(QWidget):
         else:
             self.message_banner.show_message(str(error))
 
-    def _show_conflict(self, conflict: EditConflict) -> None:
+    def _show_conflict(self, conflict: EditConflict, *, focus: bool = True) -> None:
         self._conflict = conflict
         mine = self.form.values().changed_fields(self._base)
         theirs = FormValues.from_detail(conflict.current).changed_fields(self._base)
         self.conflict_banner.show_conflict(conflict_message(conflict, mine, theirs))
-        self.conflict_banner.reapply.setFocus(Qt.FocusReason.OtherFocusReason)
+        if focus:
+            self.conflict_banner.reapply.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _set_busy(self, busy: bool) -> None:
         self._writing = max(0, self._writing + (1 if busy else -1))
@@ -369,6 +383,33 @@ class IncidentEditor(QWidget):
         current = self._conflict.current
         self._show_detail(current)
         self.form.title.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_colleague_changes_arrived(self, change: ColleagueChange) -> None:
+        """Untouched form: show their version. Edited form: keep every keystroke and say who
+        changed what (the conflict banner: reapply mine on top, or discard mine)."""
+        loaded = self._loaded
+        if loaded is None or loaded.id != change.incident_id:
+            return  # another incident is on screen now
+        if self._writing:
+            self._check_after_write = True  # our save decides; look again once it is in
+            return
+        if loaded.version != change.seen_version:
+            self.colleague_changes.check()  # the screen moved on meanwhile: ask again
+            return
+        self.notes.show_incident(loaded.id, change.timeline, loaded.number)
+        conflict = change.conflict
+        if conflict is None:
+            return  # a note: the timeline above is all that changed
+        if self.form.values().differs_from(self._base):
+            self._show_conflict(conflict, focus=False)  # never steal the keyboard mid-sentence
+            return
+        self._show_detail(conflict.current, change.timeline)
+        self.saved_label.setText(f"{changed_words(conflict)}: showing their version.")
+
+    def _on_incident_saved(self, _incident_id: int) -> None:
+        if self._check_after_write:
+            self._check_after_write = False
+            self.colleague_changes.check()
 
     def _on_form_edited(self) -> None:
         if self.saved_label.text().startswith(("Saved", "Nothing")):

@@ -33,22 +33,25 @@ OnChanges = Callable[[ChangeBatch], None]
 
 
 class Subscription(QObject):
-    """A view's place on the hub: `cancel()` it when the view closes. It is a child of the view's
-    owner object, so destroying the owner cancels it too."""
+    """A view's place on the hub: batches reach `on_changes` between `start()` and `stop()`. A child
+    of the view's owner object, so destroying the owner stops it too."""
 
-    def __init__(self, hub: ChangeHub, token: int, owner: QObject) -> None:
+    def __init__(self, hub: ChangeHub, token: int, on_changes: OnChanges, owner: QObject) -> None:
         super().__init__(owner)
         self._hub = hub
         self._token = token
+        self._on_changes = on_changes
         self.destroyed.connect(partial(hub.unsubscribe, token))
 
     @property
     def active(self) -> bool:
         return self._hub.has_subscriber(self._token)
 
-    def cancel(self) -> None:
+    def start(self) -> None:
+        self._hub.add_subscriber(self._token, self._on_changes)
+
+    def stop(self) -> None:
         self._hub.unsubscribe(self._token)
-        self.deleteLater()
 
 
 class ChangeHub(QObject):
@@ -93,13 +96,17 @@ class ChangeHub(QObject):
 
     # -- subscribing ---------------------------------------------------------------------------
 
-    def subscribe(self, owner: QObject, on_changes: OnChanges) -> Subscription:
-        """Call `on_changes` with every non-empty batch until cancelled or `owner` is destroyed."""
-        token = next(self._tokens)
+    def subscription(self, owner: QObject, on_changes: OnChanges) -> Subscription:
+        """A place for a view: from its `start()` to its `stop()` (or until `owner` is destroyed),
+        `on_changes` gets every non-empty batch."""
+        return Subscription(self, next(self._tokens), on_changes, owner)
+
+    def add_subscriber(self, token: int, on_changes: OnChanges) -> None:
+        if token in self._subscribers:
+            return
         self._subscribers[token] = on_changes
         if len(self._subscribers) == 1:
             self._start()
-        return Subscription(self, token, owner)
 
     def unsubscribe(self, token: int, *_destroyed: object) -> None:
         if self._subscribers.pop(token, None) is not None and not self._subscribers:

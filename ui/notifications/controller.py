@@ -28,7 +28,6 @@ from app.services.feed.dto import ChangeBatch
 from app.services.feed.notification_facts import NotificationExtras, build_facts, read_extras
 from app.services.incidents.dto import IncidentRow
 from ui.console_context import ConsoleContext
-from ui.live.change_hub import Subscription
 from ui.notifications.banner import NotificationBanner
 from ui.notifications.centre import NotificationCentre
 from ui.notifications.preferences_dialog import NotificationPreferencesDialog
@@ -81,7 +80,7 @@ class NotificationController(QObject):
         self._running = False
         self._again = False
         self._bulk_ending = False
-        self._subscription: Subscription | None = None
+        self._changes = context.hub.subscription(self, self._on_changes)
         self._last_popup: Popup | None = None
         self.preferences_action: QAction | None = None  # Settings → Notifications…, once added
         self.preferences_dialog: NotificationPreferencesDialog | None = None  # the last opened
@@ -102,13 +101,10 @@ class NotificationController(QObject):
         self.tray.show()
         self.probe_delivery()
         self._timer.start()
-        if self._subscription is None:
-            self._subscription = self._ctx.hub.subscribe(self, self._on_changes)
+        self._changes.start()
 
     def stop(self) -> None:
-        if self._subscription is not None:
-            self._subscription.cancel()
-            self._subscription = None
+        self._changes.stop()
         self._timer.stop()
         self.tray.hide()
 

@@ -18,7 +18,6 @@ from app.services.feed.dto import ChangeBatch
 from app.services.incidents.dto import IncidentRow
 from app.services.incidents.queue_filters import Viewer
 from ui.console_context import ConsoleContext
-from ui.live.change_hub import Subscription
 from ui.queue.queue_model import QueueModel
 
 BULK_ENTITIES = frozenset({"imports"})
@@ -42,11 +41,11 @@ class QueueController(QObject):
         super().__init__(parent)
         self._ctx = context
         self._team_id = team_id
-        self._subscription: Subscription | None = None
+        self._changes = context.hub.subscription(self, self._on_changes)
         self._generation = 0  # bumps on every full reload: older answers are dropped
         self._loading = False
         self._fetching = False
-        self._changed: set[int] = set()  # incidents the feed named whose rows are not read yet
+        self._unread_ids: set[int] = set()  # incidents the feed named whose rows are not read yet
         self._healthy = True
         self._poll_problem = ""
         self._live_problem = ""
@@ -73,15 +72,12 @@ class QueueController(QObject):
         self._team_id = team_id
 
     def start(self) -> None:
-        if self._subscription is None:
-            self._subscription = self._ctx.hub.subscribe(self, self._on_changes)
+        self._changes.start()
         self.reload()
         self._tick_timer.start()
 
     def stop(self) -> None:
-        if self._subscription is not None:
-            self._subscription.cancel()
-            self._subscription = None
+        self._changes.stop()
         self._tick_timer.stop()
 
     def reload(self) -> None:
@@ -90,7 +86,7 @@ class QueueController(QObject):
         since = local_midnight_utc(self._ctx.services.clock.now()) - timedelta(days=1)
         self._generation += 1
         self._loading = True
-        self._changed.clear()  # the reload reads them too
+        self._unread_ids.clear()  # the reload reads them too
         self._ctx.hub.load(
             lambda: reads.queue_rows(resolved_since=since),
             partial(self._on_loaded, self._generation),
@@ -115,15 +111,15 @@ class QueueController(QObject):
         if BULK_ENTITIES & batch.other_entities:
             self.reload()  # an import touched thousands of rows: read them all again
             return
-        self._changed |= batch.incident_ids
+        self._unread_ids |= batch.incident_ids
         self._read_changed_rows()
 
     def _read_changed_rows(self) -> None:
         """Read the rows the feed named, one read at a time so an older answer never lands on
         a newer one; what arrives meanwhile is read right after."""
-        if self._loading or self._fetching or not self._changed:
+        if self._loading or self._fetching or not self._unread_ids:
             return
-        ids, self._changed = frozenset(self._changed), set()
+        ids, self._unread_ids = frozenset(self._unread_ids), set()
         self._fetching = True
         reads = self._ctx.reads
         self._ctx.runner.submit(
@@ -142,16 +138,16 @@ class QueueController(QObject):
 
     def _on_rows_failed(self, ids: frozenset[int], exc: Exception) -> None:
         self._fetching = False
-        self._changed |= ids  # read again after the next poll that answers
+        self._unread_ids |= ids  # read again after the next poll that answers
         self._on_error(exc)
 
     def _on_hub_polled(self, _batch: ChangeBatch) -> None:
-        if self._subscription is not None:
+        if self._changes.active:
             self._set_healthy(True, "")
             self._read_changed_rows()  # rows a failed read left behind
 
     def _on_hub_poll_failed(self, exc: Exception) -> None:
-        if self._subscription is not None:
+        if self._changes.active:
             self._on_error(exc)
 
     @property

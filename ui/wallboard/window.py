@@ -21,7 +21,6 @@ from app.domain.priority import Priority
 from app.services.feed.dto import ChangeBatch
 from app.services.reports.wallboard import WallboardReads, WallboardSnapshot
 from ui.console_context import ConsoleContext
-from ui.live.change_hub import Subscription
 from ui.wallboard.majors import MajorsPanel
 from ui.wallboard.style import LayoutScaler, scale_for, set_tone, style_sheet
 from ui.wallboard.teams import TeamLoadPanel
@@ -51,7 +50,7 @@ class Wallboard(QWidget):
         self._reads = WallboardReads(context.services)
         self.snapshot: WallboardSnapshot | None = None
         self._current_at: datetime | None = None  # the snapshot was known to be current then
-        self._subscription: Subscription | None = None
+        self._changes = context.hub.subscription(self, self._on_changes)
         self._loading = False
         self._again = False  # a change arrived while a read was out: read once more
         self._closed = False
@@ -125,17 +124,14 @@ class Wallboard(QWidget):
     def start(self) -> None:
         """Read the first snapshot now, then follow the changes and keep ticking."""
         self._closed = False
-        if self._subscription is None:
-            self._subscription = self._ctx.hub.subscribe(self, self._on_changes)
+        self._changes.start()
         self.tick()
         self.refresh()
         self._refresh_timer.start()
         self._tick_timer.start()
 
     def stop(self) -> None:
-        if self._subscription is not None:
-            self._subscription.cancel()
-            self._subscription = None
+        self._changes.stop()
         self._refresh_timer.stop()
         self._tick_timer.stop()
 
@@ -156,7 +152,7 @@ class Wallboard(QWidget):
     def _on_hub_polled(self, _batch: ChangeBatch) -> None:
         """The change feed answered: the numbers are current unless a read is out or failed (the
         database answers again: read them now)."""
-        if self._subscription is None or self._loading:
+        if not self._changes.active or self._loading:
             return
         if self._error:
             self.refresh()

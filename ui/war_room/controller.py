@@ -18,7 +18,6 @@ from app.services.offline.outbox import ReplayReport
 from app.services.war_room.dto import WarRoomSnapshot
 from app.services.war_room.reads import WarRoomReads
 from ui.console_context import ConsoleContext
-from ui.live.change_hub import Subscription
 from ui.war_room.pending import PendingChanges, Waiting
 
 TICK_MS = 1_000
@@ -41,7 +40,7 @@ class WarRoomController(QObject):
         self.loaded: WarRoomSnapshot | None = None  # as last read from the database
         self.pending = PendingChanges()  # kept in the outbox while the database was away
         self.snapshot: WarRoomSnapshot | None = None  # what is shown: loaded, pending on top
-        self._subscription: Subscription | None = None
+        self._changes = context.hub.subscription(self, self._on_changes)
         self._loading = False
         self._load_again = False
         self._stopped = True
@@ -55,15 +54,13 @@ class WarRoomController(QObject):
 
     def start(self) -> None:
         self._stopped = False
-        self._subscription = self._ctx.hub.subscribe(self, self._on_changes)
+        self._changes.start()
         self.reload()
         self._tick_timer.start()
 
     def stop(self) -> None:
         self._stopped = True
-        if self._subscription is not None:
-            self._subscription.cancel()
-            self._subscription = None
+        self._changes.stop()
         self._tick_timer.stop()
 
     def now(self) -> datetime:

@@ -25,6 +25,7 @@ from app.db.models import (
     Agent,
     AlertGroup,
     Call,
+    ChangeLogEntry,
     Contact,
     Incident,
     Service,
@@ -34,8 +35,9 @@ from app.db.models import (
 from app.domain.lifecycle import HoldReason, Status
 from app.domain.priority import Priority
 from app.services.context import ServiceContext
-from app.services.errors import NotFound
+from app.services.errors import EditConflict, NotFound
 from app.services.incidents.dto import IncidentDetail, IncidentRow, TimelineEntry
+from app.services.incidents.fields import EDITABLE
 from app.services.intake.dto import AlertMark
 from app.services.intake.reads import alert_marks, to_mark
 
@@ -202,9 +204,45 @@ class IncidentReads:
                 for event, name in session.execute(query)
             ]
 
+    def changed_since(self, incident_id: int, version: int) -> EditConflict | None:
+        """None while the incident is still at `version`; else who changed what since, with its
+        current state (what the editor shows when a colleague's change arrives first)."""
+        with self._ctx.db.read() as session:
+            incident = session.get(Incident, incident_id)
+            if incident is None:
+                raise NotFound(f"Incident {incident_id} no longer exists; it may have been merged.")
+            if incident.version == version:
+                return None
+            return edit_conflict(session, incident, version)
+
     def count(self) -> int:
         with self._ctx.db.read() as session:
             return int(session.scalar(select(func.count(Incident.id))) or 0)
+
+
+def edit_conflict(session: Session, incident: Incident, since_version: int) -> EditConflict:
+    """Who changed what on `incident` after `since_version`, named from the change log, with the
+    incident as it is now."""
+    entries = session.execute(
+        select(ChangeLogEntry.fields, Agent.name)
+        .outerjoin(Agent, Agent.id == ChangeLogEntry.actor_id)
+        .where(
+            ChangeLogEntry.entity == "incidents",
+            ChangeLogEntry.entity_id == incident.id,
+            ChangeLogEntry.version > since_version,
+        )
+        .order_by(ChangeLogEntry.id)
+    ).all()
+    people: list[str] = []
+    fields: list[str] = []
+    for changed_fields, name in entries:
+        if name and name not in people:
+            people.append(name)
+        for field in changed_fields or []:
+            label = EDITABLE.get(field, field.removesuffix("_id").replace("_", " "))
+            if label not in fields:
+                fields.append(label)
+    return EditConflict(incident.number, people, fields, to_detail(incident))
 
 
 def incident_detail(session: Session, incident_id: int) -> IncidentDetail:

@@ -12,14 +12,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.db.models import Agent, ChangeLogEntry, Counter, Incident
+from app.db.models import Agent, Counter, Incident
 from app.domain.cadence import next_update_due
 from app.domain.errors import RuleViolation
 from app.domain.lifecycle import Status
 from app.domain.priority import Impact, Priority, Urgency
 from app.domain.sla import due_times
 from app.services.context import ServiceContext
-from app.services.errors import EditConflict, NotFound
+from app.services.errors import NotFound
 from app.services.feed.records import (
     load_matrix,
     load_policies,
@@ -29,13 +29,12 @@ from app.services.feed.records import (
 )
 from app.services.incidents.dto import IncidentDetail
 from app.services.incidents.fields import (
-    EDITABLE,
     check_channel,
     clean_title,
     parse_impact,
     parse_urgency,
 )
-from app.services.incidents.reads import incident_detail, to_detail
+from app.services.incidents.reads import edit_conflict, incident_detail
 
 
 @dataclass(frozen=True)
@@ -111,30 +110,8 @@ class IncidentWriter:
         if incident is None:
             raise NotFound(f"Incident {incident_id} no longer exists; it may have been merged.")
         if incident.version != expected_version:
-            raise self._conflict(session, incident, expected_version)
+            raise edit_conflict(session, incident, expected_version)
         return incident
-
-    def _conflict(self, session: Session, incident: Incident, since_version: int) -> EditConflict:
-        entries = session.execute(
-            select(ChangeLogEntry.fields, Agent.name)
-            .outerjoin(Agent, Agent.id == ChangeLogEntry.actor_id)
-            .where(
-                ChangeLogEntry.entity == "incidents",
-                ChangeLogEntry.entity_id == incident.id,
-                ChangeLogEntry.version > since_version,
-            )
-            .order_by(ChangeLogEntry.id)
-        ).all()
-        people: list[str] = []
-        fields: list[str] = []
-        for changed_fields, name in entries:
-            if name and name not in people:
-                people.append(name)
-            for field in changed_fields or []:
-                label = EDITABLE.get(field, field.removesuffix("_id").replace("_", " "))
-                if label not in fields:
-                    fields.append(label)
-        return EditConflict(incident.number, people, fields, to_detail(incident))
 
     def _commit(self, session: Session, incident: Incident, changed: list[str]) -> IncidentDetail:
         number = incident.number  # a failed flush expires the object; keep this for the message

@@ -16,14 +16,18 @@ from app.db.live import watcher_for
 from app.services.context import ServiceContext
 from app.services.feed.dto import ChangeBatch, FeedCursor
 from app.services.feed.reads import ChangeFeed
+from app.services.incidents.commands import IncidentCommands
 from app.services.incidents.reads import IncidentReads
-from tests.helpers import open_incident
+from tests.app.services.war_room.war_room_support import declare_outage
+from tests.helpers import as_actor, open_incident
 from ui.console_context import ConsoleContext
 from ui.live import change_hub
 from ui.live.change_hub import ChangeHub
 from ui.live.live_updates import LiveUpdates
 from ui.main_window import MainWindow
+from ui.notifications import install_notifications
 from ui.task_runner import TaskRunner
+from ui.wallboard import open_wallboard
 
 
 @pytest.fixture(autouse=True)
@@ -71,7 +75,7 @@ def test_a_wake_that_arrives_during_a_poll_polls_once_more(
     hub = ChangeHub(feed, runner, live)
     owner = QObject()
     batches: list[ChangeBatch] = []
-    hub.subscribe(owner, batches.append)
+    hub.subscription(owner, batches.append).start()
     try:
         qtbot.waitUntil(lambda: live.live is True)
         _wait_for_cursor(qtbot, hub)
@@ -93,7 +97,7 @@ def test_a_wake_that_arrives_during_a_poll_polls_once_more(
         hub.stop()
 
 
-def test_the_views_of_a_window_share_one_poll(
+def test_every_view_of_a_console_shares_one_poll_and_leaves_when_closed(
     qtbot: QtBot, console: ConsoleContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     polls: list[FeedCursor] = []
@@ -104,37 +108,74 @@ def test_the_views_of_a_window_share_one_poll(
         return real_since(feed, cursor)
 
     monkeypatch.setattr(ChangeFeed, "since", counted)
-    incident = open_incident(console.services, "Printer on floor 2 jams")
+    outage = declare_outage(console.services)
+    major = outage.incident.id
     window = MainWindow(console)
     qtbot.addWidget(window)
+    install_notifications(window, console)
     with qtbot.waitSignal(window.queue_loaded):
         window.start()
     qtbot.waitUntil(lambda: window.calls.controller.ready)
-    assert console.hub.subscriber_count >= 2  # the queue and the calls, at least
-    detail = IncidentReads(console.services).detail(incident.id)
-    console.commands.edit(incident.id, detail.version, {"title": "Printer jams on every job"})
+    window.editor.load_incident(major)
+    qtbot.waitUntil(lambda: window.editor.incident_id() == major)
+    war_room = window.open_war_room(major)
+    qtbot.waitUntil(lambda: war_room.snapshot is not None)
+    wall = open_wallboard(console, window)
+    qtbot.waitUntil(lambda: wall.snapshot is not None)
+    # The queue, the calls, the editor, the notifications, the war room and the wallboard.
+    assert console.hub.subscriber_count == 6
+    console.hub.poll_now()  # what the set-up wrote is behind the hub now
+    detail = IncidentReads(console.services).detail(major)
+    colleague = IncidentCommands(as_actor(console.services, outage.commander))
+    colleague.edit(major, detail.version, {"title": "Email down: every mailbox"})
     polls.clear()
-    with qtbot.waitSignals([window.queue.changes_applied, window.calls.controller.calls_changed]):
+    with qtbot.waitSignals(
+        [
+            window.queue.changes_applied,
+            window.calls.controller.calls_changed,
+            window.editor.colleague_changes.arrived,
+            war_room.snapshot_applied,
+            wall.snapshot_applied,
+        ]
+    ):
         console.hub.poll_now()
-    assert len(polls) == 1
-    row = window.queue.model.row_for_id(incident.id)
+    assert len(polls) == 1  # one read of the change feed for all of them
+    row = window.queue.model.row_for_id(major)
     assert row is not None
-    assert row.title == "Printer jams on every job"
-    window.close()
-    assert not console.hub.running  # the closed window's views left the hub
+    assert row.title == "Email down: every mailbox"
+    assert window.editor.form.title.text() == "Email down: every mailbox"
+    assert war_room.snapshot is not None
+    assert war_room.snapshot.incident.title == "Email down: every mailbox"
+    war_room.close()
+    wall.close()
+    assert console.hub.subscriber_count == 4
+    window.close()  # the queue, the calls and the editor leave; notifications leave with it
+    assert console.hub.subscriber_count == 1
 
 
 def test_a_cancelled_view_gets_no_more_batches(qtbot: QtBot, console: ConsoleContext) -> None:
     got: list[Any] = []
     owner = QObject()
-    subscription = console.hub.subscribe(owner, got.append)
+    subscription = console.hub.subscription(owner, got.append)
+    subscription.start()
     _wait_for_cursor(qtbot, console.hub)
     open_incident(console.services, "First")
     console.hub.poll_now()
     assert len(got) == 1
-    subscription.cancel()
+    subscription.stop()
     assert not subscription.active
     assert not console.hub.running
     open_incident(console.services, "Second")
     console.hub.poll_now()
     assert len(got) == 1
+
+
+def test_destroying_a_views_owner_takes_it_off_the_hub(
+    qtbot: QtBot, console: ConsoleContext
+) -> None:
+    owner = QObject()
+    console.hub.subscription(owner, lambda _batch: None).start()
+    assert console.hub.running
+    with qtbot.waitSignal(owner.destroyed):
+        owner.deleteLater()
+    assert not console.hub.running
