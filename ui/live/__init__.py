@@ -1,1 +1,2 @@
-"""Live updates across workstations (the watcher bridge) and presence (who else has it open)."""
+"""Live updates across workstations: the change hub every view subscribes to, the watcher bridge
+that wakes it, the offline outbox, and presence (who else has it open)."""

@@ -170,6 +170,19 @@ def test_a_cancelled_view_gets_no_more_batches(qtbot: QtBot, console: ConsoleCon
     assert len(got) == 1
 
 
+def test_without_a_live_watcher_the_safety_timer_still_brings_changes(
+    qtbot: QtBot, console: ConsoleContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(change_hub, "SAFETY_POLL_MS", 50)
+    assert console.live.watcher is None  # nothing wakes this hub but its timer
+    got: list[ChangeBatch] = []
+    console.hub.subscription(QObject(console.hub), got.append).start()
+    _wait_for_cursor(qtbot, console.hub)
+    incident = open_incident(console.services, "Nobody asked the hub to poll")
+    qtbot.waitUntil(lambda: any(incident.id in batch.incident_ids for batch in got))
+    console.hub.stop()
+
+
 def test_destroying_a_views_owner_takes_it_off_the_hub(
     qtbot: QtBot, console: ConsoleContext
 ) -> None:
