@@ -149,6 +149,14 @@ class AlertIntake:
                 0,
                 "A recovery for an alert group that is not open: nothing to record.",
             )
+        if step.action == Action.IGNORE and step.flapping is None:
+            return AlertReceipt(
+                Action.IGNORE.value,
+                incident.number,
+                group.id,
+                group.alert_count,
+                "Already recovered: nothing to record.",
+            )
         return self._update(session, group, incident, notice, route, step, now)
 
     def _open(

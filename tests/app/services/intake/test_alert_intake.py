@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db.engine import Database
-from app.db.models import AlertGroup, Incident, TimelineEvent
+from app.db.models import AlertGroup, ChangeLogEntry, Incident, TimelineEvent
 from app.db.team_roles import AGENT_GROUP
 from app.domain.alerts import AlertMapping, AlertNotice, AlertStatus
 from app.domain.clock import ManualClock
@@ -173,3 +173,18 @@ def test_a_team_login_that_is_no_agent_is_told_what_to_run(team_server: TeamServ
 
     with pytest.raises(PermissionDenied, match=f"calmdesk db add-agent --login {login}"):
         monitoring_actor(team_server.open_as(login))
+
+
+def test_a_repeated_recovery_writes_nothing(db: Database, clock: ManualClock) -> None:
+    intake = _intake(db, clock)
+    intake.receive(_notice(name="Twice"))
+    intake.receive(_notice(AlertStatus.RESOLVED, name="Twice"))
+    with db.read() as session:
+        before = session.scalar(select(func.count()).select_from(ChangeLogEntry))
+
+    again = intake.receive(_notice(AlertStatus.RESOLVED, name="Twice"))
+
+    with db.read() as session:
+        after = session.scalar(select(func.count()).select_from(ChangeLogEntry))
+    assert (again.action, again.note) == ("ignore", "Already recovered: nothing to record.")
+    assert after == before
