@@ -3,6 +3,7 @@ the listen address, the token file, the mapping file (with its line)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,12 @@ def test_a_missing_token_file_is_named(tmp_path: Path, capsys: pytest.CaptureFix
 
     assert main(args) == 1
     assert "nowhere.token: cannot be read" in capsys.readouterr().err
+
+
+def test_without_the_intake_extra_it_says_what_to_install(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as in the console's bundle
+
+    assert main(_serve(tmp_path)) == 1
+    assert "pip install 'calmdesk[intake]'" in capsys.readouterr().err
