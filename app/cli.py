@@ -44,6 +44,7 @@ examples:
   calmdesk export timeline INC0001234 --format json --out timeline.json
   calmdesk import servicenow incident_event_log.csv.xz
   calmdesk import csv other_desk.csv --mapping other_desk.json
+  calmdesk status-page publish --out /var/www/status
   calmdesk report --from 2026-01-01 --to 2026-01-31 --team "Service desk" --format csv
   calmdesk db upgrade --db postgresql://admin@db.example.com/calmdesk
   calmdesk db init-postgres --db postgresql://admin@db.example.com/calmdesk
@@ -123,6 +124,20 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_parsers(export_what, db_option)
     add_import_parser(commands, db_option)
     add_report_parser(commands, db_option)
+    status_page = commands.add_parser(
+        "status-page", help="the public status page", parents=[db_option]
+    )
+    page_commands = status_page.add_subparsers(dest="page_command", metavar="action", required=True)
+    publish = page_commands.add_parser(
+        "publish",
+        help="write index.html, api/v2/summary.json and history.atom",
+        parents=[db_option],
+    )
+    publish.add_argument(
+        "--out",
+        metavar="DIR_OR_URL",
+        help="a folder, or an http(s) PUT / WebDAV address (default: the team's target)",
+    )
     add_intake_parser(commands, db_option)
     return parser
 
@@ -150,7 +165,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from app.services.incidents.reads import IncidentReads
     from app.services.reports.incident_exports import INCIDENT_COLUMNS, incident_records
 
-    only_reads = args.command in ("export", "report") or getattr(args, "db_command", "") == "status"
+    only_reads = (
+        args.command in ("export", "report", "status-page")
+        or getattr(args, "db_command", "") == "status"
+    )
     if only_reads:
         require_existing(settings)
     if args.command == "db" and args.db_command == "status":
@@ -201,6 +219,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         from app.cli_report import run_report
 
         return run_report(ctx, args, out)
+    if args.command == "status-page":
+        return _publish_status_page(ctx, args.out, out)
     if args.command == "export" and args.export_what != "incidents":
         return run_export(ctx, args, out)
     if args.command == "export":
@@ -208,6 +228,21 @@ def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         print(f"Exported {rows} incidents to {args.out}", file=out)
         return 0
     raise AssertionError(f"unhandled command {args.command!r}")
+
+
+def _publish_status_page(ctx: ServiceContext, where: str | None, out: TextIO) -> int:
+    from app.services.status_page.publishing import build, publish_to
+
+    page = build(ctx)
+    target = where or page.settings.target
+    if not target:
+        raise CalmdeskError(
+            "Say where to write the page: --out DIR (or an http(s) address), or set the team's "
+            "target in the console (Supervisor > Status page…)."
+        )
+    publish_to(target, page)
+    print(f"Published the status page to {target} ({len(page.files)} files)", file=out)
+    return 0
 
 
 def _init_postgres(settings: Settings, out: TextIO) -> int:

@@ -452,3 +452,42 @@ class ShiftHandover(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
+
+
+class GoodwillGesture(Base):
+    """A gesture owed to people a major incident kept waiting: an apology, a service credit, a
+    priority callback, an extended deadline (app/domain/goodwill.py)."""
+
+    __tablename__ = "goodwill_gestures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(30))  # apology | service_credit | ...
+    recipient: Mapped[str] = mapped_column(String(20))  # caller | team | department
+    recipient_name: Mapped[str] = mapped_column(String(200))
+    details: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="owed")  # owed | made | dropped
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # made or dropped
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
+
+
+class StatusPageSettings(Base):
+    """The public status page's team settings: one row (id 1)."""
+
+    __tablename__ = "status_page_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(200))
+    public_url: Mapped[str] = mapped_column(Text, default="")
+    target: Mapped[str] = mapped_column(Text, default="")  # a folder, or an http(s) PUT address
+    first_published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))

@@ -69,6 +69,9 @@ TABLE_GRANTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # event (`played`). Cleaning a drill away goes through calmdesk_clean_drill (FUNCTION_GRANTS).
     "drills": (("UPDATE",), ("INSERT",)),
     "shift_handovers": ((), ("INSERT", "UPDATE")),
+    # Anyone in a war room records and settles the gestures owed; a supervisor sets the page up.
+    "goodwill_gestures": (("INSERT", "UPDATE"), ()),
+    "status_page_settings": ((), ("INSERT", "UPDATE")),
     "database_identity": ((), ()),  # read by every console (its outbox); made by its migration
     "alembic_version": ((), ()),
 }

@@ -38,6 +38,8 @@ class Action(StrEnum):
     RUN_DRILL = "start, end or clean away a drill"
     HAND_OVER_SHIFT = "write or acknowledge a shift handover"
     HAND_OVER_COMMAND = "hand over command of a major incident"
+    RECORD_GESTURE = "record a goodwill gesture"
+    SET_UP_STATUS_PAGE = "set up the public status page"
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -62,6 +64,9 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.HAND_OVER_SHIFT: Role.SUPERVISOR,
     # The commander hands over (the service also lets any supervisor do it for them).
     Action.HAND_OVER_COMMAND: Role.AGENT,
+    Action.RECORD_GESTURE: Role.AGENT,
+    # Where the page goes is the team's public face: a supervisor decides it.
+    Action.SET_UP_STATUS_PAGE: Role.SUPERVISOR,
 }
 
 

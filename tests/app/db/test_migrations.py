@@ -41,6 +41,8 @@ from tests.helpers import open_incident
 TABLES = {
     "drills",
     "shift_handovers",
+    "goodwill_gestures",
+    "status_page_settings",
     "incidents",
     "applied_operations",
     "database_identity",
