@@ -3,14 +3,14 @@ sequence ids are handed out at insert time, but transactions commit in their own
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from app.db.engine import Database
+from app.db.engine import Database, open_database
 from app.services.context import ServiceContext
 from app.services.feed.dto import ChangeBatch, FeedCursor
 from app.services.feed.reads import ChangeFeed
@@ -23,6 +23,21 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture(params=["postgres"])
 def db_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def workstation(ctx: ServiceContext) -> Iterator[Callable[[], Database]]:
+    """Each writer on a workstation of its own (a console keeps at most two connections, so
+    concurrent transactions come from several consoles)."""
+    opened: list[Database] = []
+
+    def another() -> Database:
+        opened.append(open_database(ctx.db.engine.url))
+        return opened[-1]
+
+    yield another
+    for database in opened:
+        database.dispose()
 
 
 @contextmanager
@@ -53,14 +68,14 @@ def _drain(feed: ChangeFeed, cursor: FeedCursor) -> tuple[FeedCursor, list[Chang
 
 
 def test_a_transaction_committing_after_a_later_one_is_still_delivered(
-    ctx: ServiceContext,
+    ctx: ServiceContext, workstation: Callable[[], Database]
 ) -> None:
     slow, fast = open_incident(ctx, "Slow writer"), open_incident(ctx, "Fast writer")
     feed = ChangeFeed(ctx.db)
     cursor = feed.head()
-    with _open_transaction(ctx.db) as held:
+    with _open_transaction(workstation()) as held:
         held_id = _log(held, ctx, slow.id)  # takes the lower id, stays uncommitted
-        with _open_transaction(ctx.db) as quick:
+        with _open_transaction(workstation()) as quick:
             quick_id = _log(quick, ctx, fast.id)
         assert quick_id > held_id
         first = feed.since(cursor)  # sees the later id, committed first
@@ -73,14 +88,14 @@ def test_a_transaction_committing_after_a_later_one_is_still_delivered(
 
 
 def test_an_older_transaction_with_a_later_id_does_not_hide_a_younger_one(
-    ctx: ServiceContext,
+    ctx: ServiceContext, workstation: Callable[[], Database]
 ) -> None:
     """The case a plain "id below the oldest running transaction" filter gets wrong: the older
     transaction (smaller xid) writes its change-log row last, and commits first."""
     older, younger = open_incident(ctx, "Older"), open_incident(ctx, "Younger")
     feed = ChangeFeed(ctx.db)
     cursor = feed.head()
-    first_writer, second_writer = ctx.db.writer(), ctx.db.writer()
+    first_writer, second_writer = workstation().writer(), workstation().writer()
     try:
         first_writer.begin()
         first_writer.execute(text("SELECT pg_current_xact_id()"))  # the older transaction
@@ -101,13 +116,13 @@ def test_an_older_transaction_with_a_later_id_does_not_hide_a_younger_one(
 
 
 def test_each_change_is_delivered_once_across_many_interleaved_writers(
-    ctx: ServiceContext,
+    ctx: ServiceContext, workstation: Callable[[], Database]
 ) -> None:
     incidents = [open_incident(ctx, f"Incident {n}") for n in range(6)]
     feed = ChangeFeed(ctx.db)
     cursor = feed.head()
     delivered: list[int] = []
-    sessions = [ctx.db.writer() for _ in incidents]
+    sessions = [workstation().writer() for _ in incidents]
     try:
         for session in sessions:
             session.begin()
