@@ -149,12 +149,26 @@ def test_a_local_file_is_chosen_without_a_server(qtbot: QtBot, tmp_path: Path) -
     _choose(qtbot, dialog.local_choice)
     assert dialog.local_box.isVisible()
     assert not dialog.server_box.isVisible()
+    (tmp_path / "team").mkdir()
     dialog.file.clear()
     qtbot.keyClicks(dialog.file, str(tmp_path / "team" / "calmdesk.sqlite3"))
     with qtbot.waitSignal(dialog.accepted):
         qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
     assert dialog.chosen_url == f"sqlite:///{(tmp_path / 'team' / 'calmdesk.sqlite3').as_posix()}"
     assert "new file" in dialog.result_label.text()
+
+
+def test_a_local_file_in_a_folder_that_does_not_exist_is_refused(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    dialog = _dialog(qtbot, "postgresql+psycopg://pat@db.example.com/calmdesk")
+    _choose(qtbot, dialog.local_choice)
+    dialog.file.clear()
+    qtbot.keyClicks(dialog.file, str(tmp_path / "tema" / "calmdesk.sqlite3"))  # a typo
+    qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "no such folder" in dialog.result_label.text())
+    assert dialog.chosen_url is None
+    assert not (tmp_path / "tema").exists()
 
 
 def test_behind_pgbouncer_the_test_says_so_and_every_second_is_remembered(
