@@ -15,7 +15,7 @@ from app.adapters.secrets import stored_password
 from app.db.connection_name import os_user
 from app.db.engine import Database, check_connection, open_database
 from app.db.migrate import UpgradeReport, head_revision, upgrade
-from app.domain.clock import Clock, SystemClock
+from app.domain.clock import Clock, CorrectedClock, SystemClock
 from app.domain.errors import CalmdeskError, DatabaseUnavailable
 from app.services.admin.identity import identify
 from app.services.admin.local_file_recovery import (
@@ -29,6 +29,7 @@ from app.services.admin.local_file_recovery import (
 )
 from app.services.context import ServiceContext
 from app.services.directory.reads import sign_in
+from app.services.server_time.clock_sync import ClockSync
 from app.settings import Settings
 
 
@@ -98,16 +99,21 @@ def start(
     password: str | None = None,
 ) -> Session:
     """Connect, bring the schema to head (backing up a SQLite file first) and sign in: as
-    `login` when given, else as the database login (PostgreSQL) or the OS user (SQLite)."""
+    `login` when given, else as the database login (PostgreSQL) or the OS user (SQLite).
+
+    The context's clock is `clock` (the workstation's own by default) corrected to the database
+    server's time, measured here once; the console measures again every few minutes."""
     db = connect(settings, password)
+    team_clock = CorrectedClock(clock or SystemClock())
     try:
         with explain_local_file(settings):
             report = upgrade_or_explain(db, settings)
             actor = sign_in(db, login) if login else identify(db, os_login())
+        ClockSync(db, team_clock).sync()
     except Exception:
         db.dispose()
         raise
-    return Session(ServiceContext(db=db, clock=clock or SystemClock(), actor=actor), report)
+    return Session(ServiceContext(db=db, clock=team_clock, actor=actor), report)
 
 
 def upgrade_or_explain(db: Database, settings: Settings) -> UpgradeReport:

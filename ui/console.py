@@ -127,6 +127,7 @@ def _run_window(
     code = app.exec()
     notifications.stop()
     context.offline.stop()
+    context.clock.stop()
     context.hub.stop()
     runner.wait_for_idle()
     session.ctx.db.dispose()

@@ -13,8 +13,10 @@ from app.services.feed.watching import ChangeWatcher
 from app.services.incidents.commands import IncidentCommands
 from app.services.incidents.reads import IncidentReads
 from app.services.offline.outbox import Outbox
+from app.services.server_time.clock_sync import ClockSync
 from app.settings import Settings
 from ui.live.change_hub import ChangeHub
+from ui.live.clock_monitor import ClockMonitor
 from ui.live.live_updates import LiveUpdates
 from ui.live.offline_monitor import OfflineMonitor
 from ui.task_runner import TaskRunner
@@ -37,6 +39,8 @@ class ConsoleContext:
     # Sends calls, notes, ticks and updates through the outbox, which keeps them while the
     # database is unreachable; says where things stand and reconnects.
     offline: OfflineMonitor
+    # Keeps services.clock on the database server's time and says when this computer's is off.
+    clock: ClockMonitor
 
     @classmethod
     def build(
@@ -62,4 +66,5 @@ class ConsoleContext:
             offline=OfflineMonitor(
                 Outbox(services, OutboxStore(settings.data_dir / OUTBOX_FILE)), runner
             ),
+            clock=ClockMonitor(ClockSync(services.db, services.clock), runner),
         )

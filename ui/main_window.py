@@ -229,6 +229,11 @@ class MainWindow(QMainWindow):
         self.agent_label.setAccessibleName("Signed-in agent")
         self.health_label = QLabel("Connecting…")
         self.health_label.setAccessibleName("Connection health")
+        # "This computer's clock is 10 min fast; …": shown only when it is more than 30 s off.
+        self.clock_label = QLabel(self)
+        self.clock_label.setAccessibleName("Clock check")
+        self.clock_label.setVisible(False)
+        self.statusBar().addPermanentWidget(self.clock_label)
         # "Offline since 10:42 · 3 changes waiting": hidden while everything reaches the database.
         self.offline_button = QToolButton(self)
         self.offline_button.setObjectName("offlineStatus")
@@ -239,6 +244,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.offline_button)
         for label in (self.database_label, self.agent_label, self.health_label):
             self.statusBar().addPermanentWidget(label)
+        self._ctx.clock.note_changed.connect(self._on_clock_note_changed)
         offline = self._ctx.offline
         offline.status_changed.connect(self._on_offline_status_changed)
         offline.reconnected.connect(self._on_offline_reconnected)
@@ -270,6 +276,7 @@ class MainWindow(QMainWindow):
         self._ctx.offline.start()
         self.drills.watch.start()
         self.handovers.start()
+        self._ctx.clock.start()
 
     def _on_agents_loaded(self, agents: list[AgentInfo]) -> None:
         me = next((a for a in agents if a.id == self._ctx.services.actor.agent_id), None)
@@ -301,6 +308,14 @@ class MainWindow(QMainWindow):
             self.health_label.setText("○ Offline: showing what was known then")
         elif not self._first_load:
             self.health_label.setText(self.queue.status_text)
+
+    def _on_clock_note_changed(self, note: str) -> None:
+        self.clock_label.setText(f"◷ {note}" if note else "")
+        self.clock_label.setToolTip(
+            "Times on this console come from the database server, so they agree with your "
+            "colleagues'. Ask IT to set this computer's clock to synchronise automatically."
+        )
+        self.clock_label.setVisible(bool(note))
 
     def _on_offline_reconnected(self, report: ReplayReport) -> None:
         self._ctx.hub.poll_now()

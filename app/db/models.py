@@ -227,6 +227,9 @@ class Call(Base):
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
     drill_id: Mapped[int | None] = mapped_column(ForeignKey("drills.id"))
+    # When the agent took it, if the console kept it offline and sent it later (`at` is when
+    # the database recorded it). NULL for a call saved at once.
+    made_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class StatusUpdate(Base):
@@ -245,6 +248,7 @@ class StatusUpdate(Base):
     eta: Mapped[datetime | None] = mapped_column(UtcDateTime)
     next_update_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     final: Mapped[bool] = mapped_column(Boolean, default=False)
+    made_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # written offline, sent later
 
 
 class ChecklistItem(Base):
@@ -270,6 +274,7 @@ class VendorEscalation(Base):
     vendor_eta: Mapped[datetime | None] = mapped_column(UtcDateTime)
     state: Mapped[str] = mapped_column(String(20), default="open")  # open|acknowledged|fixed|closed
     notes: Mapped[str] = mapped_column(Text, default="")
+    escalated_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
     # Edited from the war room by several people: same optimistic check as incidents.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
@@ -290,12 +295,17 @@ class TimelineEvent(Base):
     summary: Mapped[str] = mapped_column(Text)
     details: Mapped[dict[str, object] | None] = mapped_column(JSON)
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    made_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # written offline, sent later
 
 
 class ChangeLogEntry(Base):
     """One row per write, in the writer's transaction: the feed that keeps every view current."""
 
     __tablename__ = "change_log"
+    # "Did this transaction log this row?" (the audit trigger) and "who changed this incident
+    # since I read it?" (an edit conflict) both look up one record's entries (migration 0012).
+    __table_args__ = (Index("ix_change_log_entity", "entity", "entity_id"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
@@ -312,7 +322,8 @@ class ChangeLogEntry(Base):
 
 class Presence(Base):
     """Who has an incident or war room open right now: one heartbeat row per agent and subject.
-    Rows are updated, never deleted (agents may delete nothing); `seen_at` NULL means closed."""
+    Consoles update rows and never delete them (agents may delete nothing); `seen_at` NULL means
+    closed. On PostgreSQL the server prunes closed and day-old rows (migration 0012)."""
 
     __tablename__ = "presence"
     __table_args__ = (Index("ix_presence_subject_seen", "subject", "seen_at"),)

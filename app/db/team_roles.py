@@ -10,9 +10,12 @@ roles of individual agents, each a member of one group.
   the one way anything is deleted.
 - calmdesk_admin is a supervisor whose logins may also create logins (CREATEROLE).
 
-The timeline is append-only for everyone: no group is granted UPDATE or DELETE on it, and a
-trigger refuses both even to the owner. The application's role checks (app.domain.roles) are
-never looser than these grants, so what the console offers the database allows.
+The timeline and posted status updates are append-only for everyone: no group is granted UPDATE
+or DELETE on them, and triggers refuse both even to the owner. Triggers (migration 0012) also make
+an agent's or supervisor's login write history only in its own name and at the server's time;
+owner and admin logins are trusted to bring in history with its own authors and times. The
+application's role checks (app.domain.roles) are never looser than these grants, so what the
+console offers the database allows.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ TABLE_GRANTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "incident_services": (("INSERT",), ()),
     "calls": (("INSERT", "UPDATE"), ()),
     "contacts": (("INSERT", "UPDATE"), ()),
-    "status_updates": (("INSERT", "UPDATE"), ()),
+    "status_updates": (("INSERT",), ()),  # a posted update is final: a correction is a new one
     "checklist_items": (("INSERT", "UPDATE"), ()),
     "vendor_escalations": (("INSERT", "UPDATE"), ()),
     "timeline_events": (("INSERT",), ()),

@@ -58,7 +58,7 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.RESOLVE_MAJOR: Role.SUPERVISOR,  # it restores services, as declaring set them
     Action.LOAD_DEMO: Role.ADMIN,
     Action.MANAGE_AGENTS: Role.ADMIN,
-    Action.IMPORT_DATA: Role.SUPERVISOR,
+    Action.IMPORT_DATA: Role.ADMIN,  # it brings in history with its own authors and times
     Action.WRITE_REVIEW: Role.SUPERVISOR,  # it sets follow-up tasks for other people
     Action.RUN_DRILL: Role.SUPERVISOR,  # it fills the queue with rehearsal incidents
     Action.HAND_OVER_SHIFT: Role.SUPERVISOR,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from app.db.engine import Database
 from app.domain.clock import Clock
@@ -23,5 +24,8 @@ class Actor:
 @dataclass(frozen=True)
 class ServiceContext:
     db: Database
-    clock: Clock
+    clock: Clock  # on a team database, the server's time (app/services/server_time)
     actor: Actor
+    # When the agent made this change, if the console kept it offline and sends it later: it is
+    # stored beside the time the database records it (the `made_at` columns), never instead.
+    made_at: datetime | None = None

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from app.domain.clock import made_offline_note
 from app.services.calls.dto import CallRow
 from app.services.calls.filters import CallFilter, call_matches
 from ui.calls.presentation import VIP_MARK, local_time
@@ -138,7 +139,7 @@ class CallListModel(FrozenRowsModel[CallRow]):
 
     def _display(self, row: CallRow, column: CallColumn) -> str:
         if column == CallColumn.TIME:
-            return local_time(row.at, self._now())
+            return local_time(row.at, self._now()) + made_offline_note(row.made_at, row.at)
         if column == CallColumn.CALLER:
             name = row.caller or "—"
             return f"{name}  {VIP_MARK}" if row.vip else name

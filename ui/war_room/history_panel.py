@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelection, QObject, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from app.domain.clock import made_offline_note
 from app.domain.status_update import local_clock
 from app.services.war_room.dto import StatusUpdateRow
 from ui.war_room.panel import Panel, fit_columns
@@ -23,7 +24,9 @@ def _first_line(text: str) -> str:
 class UpdateHistoryModel(SnapshotRowsModel[StatusUpdateRow]):
     columns = (
         Column[StatusUpdateRow]("#", lambda r: "Final" if r.final else str(r.sequence)),
-        Column[StatusUpdateRow]("Posted", lambda r: local_clock(r.posted_at)),
+        Column[StatusUpdateRow](
+            "Posted", lambda r: local_clock(r.posted_at) + made_offline_note(r.made_at, r.posted_at)
+        ),
         Column[StatusUpdateRow]("To", lambda r: r.audience.short),
         Column[StatusUpdateRow]("By", lambda r: r.author),
         Column[StatusUpdateRow](

@@ -95,6 +95,7 @@ class CallCommands:
                 agent_id=self._ctx.actor.agent_id,
                 # A call logged against a drill's incident is part of the drill.
                 drill_id=incident.drill_id if incident else None,
+                made_at=self._ctx.made_at,
             )
             session.add(call)
             session.flush()

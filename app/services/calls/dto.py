@@ -59,6 +59,7 @@ class CallRow:
     incident_status: Status | None
     incident_major: bool
     agent: str
+    made_at: datetime | None = None  # when it was taken, if it was kept offline and sent later
 
     @property
     def callback_pending(self) -> bool:

@@ -64,6 +64,7 @@ def _to_row(
         incident_status=Status(incident.status) if incident else None,
         incident_major=bool(incident and incident.major),
         agent=agent or "",
+        made_at=call.made_at,
     )
 
 

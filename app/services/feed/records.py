@@ -78,6 +78,7 @@ def record_event(
         summary=summary,
         details=details,
         pinned=pinned,
+        made_at=ctx.made_at,
     )
     session.add(event)
     return event

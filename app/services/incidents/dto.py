@@ -115,8 +115,9 @@ class TimelineEntry:
     at: datetime
     actor: str
     kind: str
-    summary: str
+    summary: str  # with when it was made, if it was made offline and sent later
     pinned: bool
+    made_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

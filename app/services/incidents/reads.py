@@ -32,6 +32,7 @@ from app.db.models import (
     Team,
     TimelineEvent,
 )
+from app.domain.clock import made_offline_note
 from app.domain.lifecycle import HoldReason, Status
 from app.domain.priority import Priority
 from app.services.context import ServiceContext
@@ -196,9 +197,10 @@ class IncidentReads:
                     id=event.id,
                     incident_id=event.incident_id,
                     at=event.at,
+                    made_at=event.made_at,
                     actor=name or "system",
                     kind=event.kind,
-                    summary=event.summary,
+                    summary=event.summary + made_offline_note(event.made_at, event.at),
                     pinned=event.pinned,
                 )
                 for event, name in session.execute(query)

@@ -33,7 +33,6 @@ from typing import Generic, TypeVar, cast
 from app.adapters.outbox_store import CONFLICT, WAITING, Destination, OutboxEntry, OutboxStore
 from app.db.engine import check_connection
 from app.db.identity import database_identity
-from app.domain.clock import FixedClock
 from app.domain.errors import CalmdeskError, DatabaseUnavailable
 from app.services.context import ServiceContext
 from app.services.offline.operations import Change, read_change
@@ -259,10 +258,10 @@ class Outbox:
                 continue  # another agent's change, made on this workstation: theirs to send
             try:
                 change = own if own is not None else read_change(entry.kind, entry.payload)
-                # As of the moment the agent made it: the call's time, the tick's, the update's.
-                result: object = change.apply(
-                    replace(self._ctx, clock=FixedClock(entry.recorded_at))
-                )
+                # Recorded at the database's time; a change that waited (kept while the database
+                # was away) also records the moment the agent made it, beside it.
+                made_at = None if awaiting else entry.recorded_at
+                result: object = change.apply(replace(self._ctx, made_at=made_at))
             except DatabaseUnavailable as exc:
                 self._store.mark_attempt(entry.op_id)
                 self._went_offline(str(exc))

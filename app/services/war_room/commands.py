@@ -133,6 +133,7 @@ class WarRoomCommands:
                 vendor_eta=draft.vendor_eta,
                 state=draft.state.value,
                 notes=draft.notes,
+                escalated_by_id=self._ctx.actor.agent_id,
                 version=1,
             )
             session.add(case)

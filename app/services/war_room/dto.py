@@ -55,6 +55,7 @@ class StatusUpdateRow:
     final: bool
     subject: str
     text: str  # rendered: what the clipboard, e-mail and chat get
+    made_at: datetime | None = None  # when it was written, if it was kept offline and sent later
 
     @property
     def body(self) -> UpdateBody:

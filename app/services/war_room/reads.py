@@ -23,6 +23,7 @@ from app.db.models import (
 )
 from app.domain.cadence import update_interval
 from app.domain.call_rate import calls_per_window
+from app.domain.clock import made_offline_note
 from app.domain.lifecycle import Status
 from app.domain.priority import Priority
 from app.domain.services_state import ServiceState
@@ -165,6 +166,7 @@ def to_update_row(
         final=update.final,
         subject=subject_line(heading),
         text=render_text(heading, body, update.posted_at),
+        made_at=update.made_at,
     )
 
 
@@ -207,9 +209,10 @@ def timeline_rows(session: Session, incident_id: int) -> tuple[TimelineEntry, ..
             id=event.id,
             incident_id=event.incident_id,
             at=event.at,
+            made_at=event.made_at,
             actor=name or "system",
             kind=event.kind,
-            summary=event.summary,
+            summary=event.summary + made_offline_note(event.made_at, event.at),
             pinned=pinned.get(event.id, False),
         )
         for event, name in reversed(events)

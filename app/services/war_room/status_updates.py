@@ -97,7 +97,9 @@ class StatusUpdates:
         it is sent."""
         self._ctx.actor.require(Action.POST_UPDATE)
         now = self._ctx.clock.now()
-        body = checked_body(draft.body, now, final=draft.final)
+        # A change kept offline is judged as of when it was made: its "next update at" was
+        # later than then, and may have passed by the time the database hears of it.
+        body = checked_body(draft.body, self._ctx.made_at or now, final=draft.final)
         with self._ctx.db.write() as session:
             incident = session.get(Incident, incident_id)
             if incident is None:
@@ -218,6 +220,7 @@ def post_in_session(
     due = due_after_post(Priority(incident.priority), interval, now, body, final=final)
     body = replace(body, next_update_at=due)
     update = new_update_record(incident.id, now, ctx.actor.agent_id, audience, body, final)
+    update.made_at = ctx.made_at
     session.add(update)
     session.flush()
     changed = ["next_update_due", "status_updates"]

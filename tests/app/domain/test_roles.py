@@ -25,7 +25,6 @@ SUPERVISOR_ACTIONS = AGENT_ACTIONS | {
     Action.CLOSE,
     Action.DECLARE_MAJOR,
     Action.RESOLVE_MAJOR,
-    Action.IMPORT_DATA,
     Action.WRITE_REVIEW,
     Action.RUN_DRILL,
     Action.HAND_OVER_SHIFT,

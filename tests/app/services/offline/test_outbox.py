@@ -1,5 +1,6 @@
 """The offline outbox on both backends: changes kept while the database is away are replayed in
-order, each exactly once, as of when they were made; refusals become conflicts, never losses."""
+order, each exactly once, recorded at the database's time with when they were made beside it;
+refusals become conflicts, never losses."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from app.services.calls.dto import CallDraft
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput
 from app.services.incidents.commands import IncidentCommands
+from app.services.incidents.reads import IncidentReads
 from app.services.offline.operations import AddNote, LogCall, PostUpdate, TickItem
 from app.services.offline.outbox import Kept, Outbox, Sent
 from app.services.war_room.dto import UpdateDraft
@@ -66,7 +68,7 @@ def test_a_change_goes_straight_to_the_database_when_it_answers(
     assert not outbox.status().offline
 
 
-def test_changes_kept_offline_are_replayed_once_in_order_as_of_when_they_were_made(
+def test_changes_kept_offline_are_replayed_once_in_order_with_when_they_were_made(
     ctx: ServiceContext, clock: ManualClock, tmp_path: Path
 ) -> None:
     outage = declare_outage(ctx)
@@ -99,14 +101,26 @@ def test_changes_kept_offline_are_replayed_once_in_order_as_of_when_they_were_ma
     assert count(ctx, Call, Call.client_uuid.in_(uuids)) == 5
     assert notes_saying(ctx, "Callers told to use Teams") == 1
     with ctx.db.read() as session:
-        call_times = session.scalars(select(Call.at).where(Call.client_uuid.in_(uuids))).all()
+        call_times = session.execute(
+            select(Call.at, Call.made_at).where(Call.client_uuid.in_(uuids))
+        ).all()
+        note_times = session.execute(
+            select(TimelineEvent.at, TimelineEvent.made_at).where(TimelineEvent.kind == "note")
+        ).all()
         ticks = session.scalars(
             select(TimelineEvent.summary)
             .where(TimelineEvent.kind == "checklist")
             .order_by(TimelineEvent.id)
         ).all()
         done_at = session.get(ChecklistItem, item.id)
-    assert set(call_times) == {offline_at}  # when the phone rang, not when the line came back
+    # Recorded when the database heard of them, beside when the phone rang.
+    assert set(call_times) == {(clock.now(), offline_at)}
+    assert note_times == [(clock.now(), offline_at + timedelta(minutes=4))]
+    made = (offline_at + timedelta(minutes=4)).astimezone().strftime("%H:%M")
+    shown = IncidentReads(ctx).timeline(outage.incident.id)
+    assert f"Callers told to use Teams (made {made}, sent when back online)" in [
+        e.summary for e in shown
+    ]
     assert ticks == [  # in the order they were made
         f"Ticked: {item.text}",
         f"Unticked: {item.text} (ticked by Alice Admin)",
