@@ -462,7 +462,8 @@ def test_a_supervisor_login_runs_a_drill_and_cleans_it_away(desk: Desk) -> None:
     add_service(desk.server.db, "Email")
     drills = DrillCommands(desk.sam)
     drill = drills.start(shipped_script("email-outage"), load_runbook("email-outage"))
-    assert drill.incident_id is not None and isinstance(desk.sam.clock, ManualClock)
+    assert drill.incident_id is not None
+    assert isinstance(desk.sam.clock, ManualClock)
     desk.sam.clock.advance(timedelta(minutes=30))
     assert drills.play_due()
     incident = IncidentReads(desk.pat).detail(drill.incident_id)
