@@ -172,8 +172,10 @@ def test_a_silent_line_is_shown_as_offline_and_the_call_is_kept_with_its_time(
     with qtbot.waitSignal(cut_console.offline.reconnected):
         cut_console.offline.try_now()
     with line.direct.read() as session:
-        at = session.scalar(select(Call.at).where(Call.caller_name == "Silent caller"))
-    assert at == taken_at
+        times = session.execute(
+            select(Call.at, Call.made_at).where(Call.caller_name == "Silent caller")
+        ).one()
+    assert tuple(times) == (clock.now(), taken_at)  # recorded then, taken at taken_at
 
 
 def test_a_call_is_on_disk_before_the_form_clears_even_if_the_console_is_killed_right_then(

@@ -191,6 +191,9 @@ def test_a_silent_line_is_declared_offline_and_kept_changes_keep_the_time_they_w
 
     assert len(report.sent) == 2
     with line.direct.read() as session:
-        at = session.scalar(select(Call.at).where(Call.client_uuid == draft.client_uuid))
-    assert at == made_at  # not the time the line came back
+        times = session.execute(
+            select(Call.at, Call.made_at).where(Call.client_uuid == draft.client_uuid)
+        ).one()
+    # Recorded when the line came back, with the time the agent took it beside it.
+    assert tuple(times) == (clock.now(), made_at)
     db.dispose()

@@ -162,5 +162,6 @@ def test_an_outbox_file_from_before_identities_is_read_and_adopted(
 
     assert calls(db, "Legacy caller") == 1
     with db.read() as session:
-        assert session.scalar(select(Call.at).where(Call.client_uuid == draft.client_uuid)) == made
+        made_at = select(Call.made_at).where(Call.client_uuid == draft.client_uuid)
+        assert session.scalar(made_at) == made
     db.dispose()
