@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from app.domain.goodwill import made_and_owed
 from app.domain.review import ReviewDraft, format_minutes
 
 HEADINGS = (
@@ -13,6 +14,7 @@ HEADINGS = (
     "Key events",
     "Communication",
     "Vendor escalations",
+    "Making it right",
     "What went well",
     "What to improve",
     "Action items",
@@ -95,6 +97,27 @@ def review_markdown(draft: ReviewDraft, tz: tzinfo | None = None) -> str:
                 v.state,
             )
             for v in draft.vendors
+        ],
+    )
+    made, owed = made_and_owed(draft.gestures)
+    lines += [
+        "",
+        "## Making it right",
+        "",
+        f"Goodwill gestures to the people affected: {len(made)} made, {len(owed)} still owed.",
+        "",
+    ]
+    lines += _table(
+        ("Gesture", "To whom", "Owner", "Due", "Status"),
+        [
+            (
+                g.kind.label + (f" ({g.details})" if g.details and not g.from_call else ""),
+                g.to_whom,
+                g.owner or "–",
+                g.due_on.isoformat() if g.due_on else "–",
+                g.status.label + (f" {at(g.settled_at)}" if g.settled_at else ""),
+            )
+            for g in (*made, *owed)
         ],
     )
     lines += [

@@ -7,6 +7,8 @@ dropped, with a reason); an owed gesture past its due date is overdue.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -52,3 +54,34 @@ def is_overdue(status: GestureStatus, due_on: date | None, now: datetime) -> boo
 def to_whom(recipient: Recipient, name: str) -> str:
     """'Caller Dana Reyes', 'Department Finance': how a gesture names its people."""
     return f"{recipient.label} {name}".strip()
+
+
+@dataclass(frozen=True)
+class Gesture:
+    """One gesture as the review, the reports and the handover read it. A callback a caller
+    asked for is one too (a priority callback owed to that caller), kept on the call itself."""
+
+    number: str  # the incident
+    kind: GestureKind
+    recipient: Recipient
+    recipient_name: str
+    details: str
+    owner: str
+    due_on: date | None
+    status: GestureStatus
+    settled_at: datetime | None
+    from_call: bool = False
+
+    @property
+    def to_whom(self) -> str:
+        return to_whom(self.recipient, self.recipient_name)
+
+    def overdue(self, now: datetime) -> bool:
+        return is_overdue(self.status, self.due_on, now)
+
+
+def made_and_owed(gestures: Sequence[Gesture]) -> tuple[tuple[Gesture, ...], tuple[Gesture, ...]]:
+    """(made, still owed): dropped ones are neither."""
+    made = tuple(g for g in gestures if g.status == GestureStatus.MADE)
+    owed = tuple(g for g in gestures if g.status == GestureStatus.OWED)
+    return made, owed

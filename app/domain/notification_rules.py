@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from app.domain.cadence import DUE_SOON
+from app.domain.goodwill import GestureStatus, is_overdue
 from app.domain.sla import SlaClockInput, SlaState, read_clock
 
 
@@ -32,6 +33,7 @@ class NoticeKind(StrEnum):
     SURGE = "surge"
     CALLBACKS_DUE = "callbacks_due"
     MANY_AT_ONCE = "many_at_once"
+    GESTURE_OVERDUE = "gesture_overdue"
 
     @property
     def label(self) -> str:
@@ -50,6 +52,7 @@ _LABELS = {
     NoticeKind.SURGE: "Surge of calls (possible major incident)",
     NoticeKind.CALLBACKS_DUE: "Callbacks due after a resolution",
     NoticeKind.MANY_AT_ONCE: "Many incidents at once (an import or the sample): one summary",
+    NoticeKind.GESTURE_OVERDUE: "Goodwill gesture overdue (supervisors)",
 }
 
 # Events rather than states: on the first look at the queue they are history, not news.
@@ -67,6 +70,7 @@ _LOUD = frozenset({NoticeKind.UPDATE_OVERDUE})
 class Me:
     agent_id: int
     team_id: int | None
+    supervisor: bool = False  # supervisors hear of goodwill gestures overdue
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,17 @@ class CallbackFacts:
 
 
 @dataclass(frozen=True)
+class GestureFacts:
+    gesture_id: int
+    incident_id: int
+    number: str
+    what: str  # "Service credit to Department Finance"
+    owner: str
+    status: GestureStatus
+    due_on: date | None
+
+
+@dataclass(frozen=True)
 class Facts:
     """Everything the rules look at, read in one go."""
 
@@ -123,6 +138,7 @@ class Facts:
     vendors: Sequence[VendorFacts] = ()
     surges: Sequence[SurgeFacts] = ()
     callbacks: Sequence[CallbackFacts] = ()
+    gestures: Sequence[GestureFacts] = ()
 
 
 @dataclass(frozen=True)
@@ -285,7 +301,25 @@ def evaluate(facts: Facts, me: Me, now: datetime) -> list[Notice]:
             )
         )
     notices.extend(_callback_notices(facts.callbacks, me, now))
+    if me.supervisor:
+        notices.extend(_gesture_notices(facts.gestures, now))
     return notices
+
+
+def _gesture_notices(gestures: Sequence[GestureFacts], now: datetime) -> Iterable[Notice]:
+    """A supervisor hears once of each goodwill gesture still owed after its due day."""
+    for gesture in gestures:
+        if gesture.due_on is None or not is_overdue(gesture.status, gesture.due_on, now):
+            continue
+        owner = f" ({gesture.owner})" if gesture.owner else ""
+        yield Notice(
+            key=f"gesture_overdue:{gesture.gesture_id}:{gesture.due_on.isoformat()}",
+            kind=NoticeKind.GESTURE_OVERDUE,
+            title=f"Goodwill overdue: {gesture.number}",
+            body=f"{gesture.what}{owner} was due {gesture.due_on:%a %d %b} and is still owed.",
+            at=now,
+            incident_id=gesture.incident_id,
+        )
 
 
 def _callback_notices(

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from app.domain.goodwill import Gesture
+
 # Timeline kinds that are always key events; anything pinned is one too.
 KEY_KINDS = frozenset({"declared_major", "status", "service_state", "vendor", "status_update"})
 
@@ -116,6 +118,7 @@ class ReviewDraft:
     version: int  # of the saved review; 0 while it has never been saved
     saved_at: datetime | None
     saved_by: str
+    gestures: tuple[Gesture, ...] = ()  # goodwill: made, owed and dropped (callbacks too)
 
 
 def eta_changes(etas: Iterable[tuple[datetime, datetime | None]]) -> tuple[EtaChange, ...]:

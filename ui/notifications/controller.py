@@ -24,6 +24,7 @@ from app.adapters.notifications import DesktopMessage, DesktopNotifier, app_icon
 from app.domain.cadence import DUE_SOON
 from app.domain.notification_gate import NotificationGate, NotificationPreferences, Popup
 from app.domain.notification_rules import Me, NotificationLedger, evaluate
+from app.domain.roles import Role
 from app.services.feed.dto import ChangeBatch
 from app.services.feed.notification_facts import NotificationExtras, build_facts, read_extras
 from app.services.incidents.dto import IncidentRow
@@ -154,7 +155,8 @@ class NotificationController(QObject):
     def _on_extras(self, extras: NotificationExtras) -> None:
         now = self._ctx.services.clock.now()
         rows = self._rows()
-        me = Me(self._ctx.services.actor.agent_id, self._team_id())
+        actor = self._ctx.services.actor
+        me = Me(actor.agent_id, self._team_id(), supervisor=actor.role.rank >= Role.SUPERVISOR.rank)
         notices = evaluate(build_facts(rows, extras), me, now)
         if self._bulk_ending:
             self._bulk_ending = False

@@ -17,6 +17,7 @@ from app.domain.lifecycle import OPEN_STATUSES
 from app.domain.notification_rules import (
     CallbackFacts,
     Facts,
+    GestureFacts,
     IncidentFacts,
     SurgeFacts,
     VendorFacts,
@@ -24,6 +25,7 @@ from app.domain.notification_rules import (
 from app.domain.vendor import VendorState
 from app.services.calls.reads import CallReads
 from app.services.context import ServiceContext
+from app.services.goodwill.reads import gesture_rows
 from app.services.incidents.dto import IncidentRow
 
 
@@ -33,6 +35,7 @@ class NotificationExtras:
     vendors: tuple[VendorFacts, ...] = ()
     surges: tuple[SurgeFacts, ...] = ()
     callbacks: tuple[CallbackFacts, ...] = ()
+    gestures: tuple[GestureFacts, ...] = ()
 
 
 def read_extras(ctx: ServiceContext) -> NotificationExtras:
@@ -67,6 +70,19 @@ def read_extras(ctx: ServiceContext) -> NotificationExtras:
                 )
             )
         )
+        gestures = tuple(
+            GestureFacts(
+                gesture_id=r.id,
+                incident_id=r.incident_id,
+                number=r.gesture.number,
+                what=f"{r.gesture.kind.label} to {r.gesture.to_whom}",
+                owner=r.gesture.owner,
+                status=r.gesture.status,
+                due_on=r.gesture.due_on,
+            )
+            for r in gesture_rows(session, ctx.clock.now(), owed_only=True)
+            if r.id is not None
+        )
         agents: dict[int, tuple[int | None, bool]] = {
             call_id: (agent_id, drill_id is not None)
             for call_id, agent_id, drill_id in session.execute(
@@ -92,7 +108,7 @@ def read_extras(ctx: ServiceContext) -> NotificationExtras:
         for c in reads.callbacks_due()
         if c.incident_id is not None
     )
-    return NotificationExtras(roles, vendors, surges, callbacks)
+    return NotificationExtras(roles, vendors, surges, callbacks, gestures)
 
 
 def incident_facts(
@@ -122,4 +138,5 @@ def build_facts(rows: Iterable[IncidentRow], extras: NotificationExtras) -> Fact
         vendors=extras.vendors,
         surges=extras.surges,
         callbacks=extras.callbacks,
+        gestures=extras.gestures,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -15,6 +15,7 @@ from app.domain.sla import SlaClockInput, SlaState, read_clock
 from app.domain.vendor import VendorState
 from app.services.context import ServiceContext
 from app.services.errors import NotFound
+from app.services.goodwill.reads import gesture_rows
 from app.services.handover.dto import (
     CallbackLine,
     GestureLine,
@@ -28,11 +29,20 @@ from app.services.handover.dto import (
 _OPEN = [s.value for s in OPEN_STATUSES]
 
 
-def gestures_owed(session: Session) -> tuple[GestureLine, ...] | None:
-    """Goodwill gestures still owed, for the report. The seam for issue 17's gestures (built
-    separately): until this database keeps them it answers None, and the report says so
-    rather than showing an empty list as if nothing were owed."""
-    return None
+def gestures_owed(session: Session, now: datetime) -> tuple[GestureLine, ...]:
+    """Goodwill gestures still owed on real incidents, for the report. Callbacks owed have
+    their own section, so only the recorded gestures are here; a due day reads as its end."""
+    return tuple(
+        GestureLine(
+            g.number,
+            g.kind.label,
+            g.to_whom,
+            g.owner,
+            None if g.due_on is None else datetime.combine(g.due_on, time(23, 59)).astimezone(),
+        )
+        for g in (r.gesture for r in gesture_rows(session, now, owed_only=True))
+        if not g.from_call
+    )
 
 
 def draw_report(session: Session, now: datetime) -> HandoverReport:
@@ -117,7 +127,7 @@ def draw_report(session: Session, now: datetime) -> HandoverReport:
         breached=tuple(breached),
         at_risk=tuple(at_risk),
         callbacks=callbacks,
-        gestures=gestures_owed(session),
+        gestures=gestures_owed(session, now),
         waiting_on_vendors=vendors,
     )
 

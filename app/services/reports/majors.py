@@ -14,8 +14,9 @@ from typing import Any, ClassVar
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.db.models import Call, Incident, StatusUpdate
+from app.db.models import Call, GoodwillGesture, Incident, StatusUpdate
 from app.domain.cadence import update_interval
+from app.domain.goodwill import GestureStatus
 from app.domain.priority import Priority
 from app.services.feed.records import load_policies
 
@@ -37,6 +38,8 @@ class MajorFigures:
     callers: int
     callbacks_wanted: int
     callbacks_done: int
+    gestures_made: int = 0  # goodwill gestures recorded in the war room (callbacks apart)
+    gestures_owed: int = 0
 
     COLUMNS: ClassVar[tuple[str, ...]] = (
         "number",
@@ -52,6 +55,8 @@ class MajorFigures:
         "callers",
         "callbacks_wanted",
         "callbacks_done",
+        "gestures_made",
+        "gestures_owed",
     )
 
     def row(self) -> tuple[Any, ...]:
@@ -124,6 +129,13 @@ def measure_major(
             ),
         ).where(linked)
     ).one()
+    gestures = dict(
+        session.execute(
+            select(GoodwillGesture.status, func.count(GoodwillGesture.id))
+            .where(GoodwillGesture.incident_id == incident.id)
+            .group_by(GoodwillGesture.status)
+        ).all()
+    )
     return MajorFigures(
         number=incident.number,
         title=incident.title,
@@ -144,4 +156,6 @@ def measure_major(
         callers=int(callers),
         callbacks_wanted=int(wanted),
         callbacks_done=int(done),
+        gestures_made=int(gestures.get(GestureStatus.MADE.value, 0)),
+        gestures_owed=int(gestures.get(GestureStatus.OWED.value, 0)),
     )

@@ -47,6 +47,7 @@ from app.domain.vendor import VendorState, vendor_overdue
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput, NotFound
 from app.services.feed.records import load_policies, locking, record_change, record_event
+from app.services.goodwill.reads import gesture_rows
 from app.services.reports.majors import MajorFigures, measure_major
 from app.services.war_room.reads import timeline_rows, vendor_rows
 
@@ -238,6 +239,9 @@ def _draft(session: Session, incident: Incident) -> ReviewDraft:
         version=review.version if review else 0,
         saved_at=review.updated_at if review else None,
         saved_by=saved_by,
+        gestures=tuple(
+            r.gesture for r in gesture_rows(session, resolved_at, [incident.id], owed_only=False)
+        ),
     )
 
 

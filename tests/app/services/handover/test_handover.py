@@ -4,7 +4,7 @@ In the war room, command is handed over in one action that the timeline records.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from app.adapters.drill_scripts import shipped_script
 from app.adapters.runbooks import load_runbook
 from app.domain.clock import ManualClock
 from app.domain.errors import RuleViolation
+from app.domain.goodwill import GestureKind, Recipient
 from app.domain.lifecycle import HoldReason, Status
 from app.domain.roles import PermissionDenied, Role
 from app.domain.status_update import UpdateBody
@@ -20,6 +21,8 @@ from app.services.calls.dto import CallDraft
 from app.services.context import ServiceContext
 from app.services.drills.commands import DrillCommands
 from app.services.errors import InvalidInput
+from app.services.goodwill.commands import GoodwillCommands
+from app.services.goodwill.dto import GestureDraft
 from app.services.handover.commands import HandoverCommands, HandoverConflict
 from app.services.handover.reads import HandoverReads
 from app.services.incidents.commands import IncidentCommands
@@ -57,6 +60,16 @@ def test_the_report_lists_majors_slas_callbacks_and_vendor_holds_but_no_drill(
             incident_id=outage.incident.id,
         )
     )
+    GoodwillCommands(ctx).add(
+        outage.incident.id,
+        GestureDraft(
+            GestureKind.SERVICE_CREDIT,
+            Recipient.DEPARTMENT,
+            "Finance",
+            outage.commander.agent_id,
+            date(2026, 1, 9),
+        ),
+    )
     DrillCommands(ctx).start(shipped_script("email-outage"), load_runbook("email-outage"))
     clock.advance(timedelta(hours=5))
     DrillCommands(ctx).play_due()  # the drill's callbacks are not owed to anyone real
@@ -69,7 +82,13 @@ def test_the_report_lists_majors_slas_callbacks_and_vendor_holds_but_no_drill(
     assert [(v.number, v.vendor) for v in report.waiting_on_vendors] == [
         (waiting.number, "PlotterCo")
     ]
-    assert report.gestures is None  # no gestures kept yet: the report says so
+    assert report.gestures is not None
+    assert [(g.number, g.kind, g.to_whom, g.owner) for g in report.gestures] == [
+        (outage.incident.number, "Service credit", "Department Finance", "Sam Okafor")
+    ]
+    (credit,) = report.gestures
+    assert credit.due is not None
+    assert credit.due.astimezone().date() == date(2026, 1, 9)
 
 
 def test_a_handover_is_annotated_then_acknowledged_by_someone_else(
