@@ -19,7 +19,19 @@ from pathlib import Path
 from typing import Any
 
 PGBOUNCER = "/usr/sbin/pgbouncer"
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+PG_LIB = Path("/usr/lib/postgresql")  # Debian: one folder per installed major version
+
+
+def _pg_bin() -> Path:
+    """The newest installed PostgreSQL's server programs (15 on this project's machines)."""
+    found = sorted(
+        (folder for folder in PG_LIB.glob("*/bin") if (folder / "initdb").exists()),
+        key=lambda folder: int(folder.parent.name) if folder.parent.name.isdigit() else 0,
+    )
+    return found[-1] if found else PG_LIB / "15" / "bin"
+
+
+PG_BIN = _pg_bin()
 START_SECONDS = 20.0
 
 
