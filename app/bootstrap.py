@@ -113,7 +113,8 @@ def start(
     except Exception:
         db.dispose()
         raise
-    return Session(ServiceContext(db=db, clock=team_clock, actor=actor), report)
+    ctx = ServiceContext(db=db, clock=team_clock, actor=actor, phone_region=settings.phone_region)
+    return Session(ctx, report)
 
 
 def upgrade_or_explain(db: Database, settings: Settings) -> UpgradeReport:

@@ -23,6 +23,12 @@ connection dialog saves it), else site-settings.json (the administrator's), else
 `read_db_url`, for desks behind PgBouncer: where reads go (a PgBouncer entry that logs in as a
 shared read-only role). It applies only with the `db_url` saved beside it in the same file;
 CALMDESK_READ_DB_URL sets it for one run.
+
+`phone_region`: the country (ISO 3166: "GB", "US", "DE") a phone number written without its
+country code belongs to, so "020 7946 0000" and "+44 20 7946 0000" are one caller. From
+CALMDESK_PHONE_REGION, else settings.json, else site-settings.json, else the territory of the
+locale in LC_ALL / LC_CTYPE / LANG ("en_GB.UTF-8" gives GB), else none (then only numbers
+written with their country code are matched across spellings).
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ class Settings:
     live_updates: LiveMode = LiveMode.AUTO
     # Behind PgBouncer: a database entry that reads as a shared read-only role (README.md).
     read_db_url: str | None = None
+    phone_region: str = ""  # ISO 3166 country for numbers without a country code ("GB")
 
     @property
     def backup_dir(self) -> Path:
@@ -152,6 +159,22 @@ def _live_updates(config_dir: Path, env: Mapping[str, str]) -> LiveMode:
     return LiveMode.AUTO
 
 
+def _phone_region(config_dir: Path, env: Mapping[str, str]) -> str:
+    chosen = env.get("CALMDESK_PHONE_REGION")
+    if chosen:
+        return chosen.strip().upper()
+    for config_file in [config_dir / CONFIG_FILE_NAME, *site_settings_files(env)]:
+        region = _saved(config_file).get("phone_region")
+        if isinstance(region, str) and region.strip():
+            return region.strip().upper()
+    for name in ("LC_ALL", "LC_CTYPE", "LANG"):
+        value = env.get(name, "")
+        if value:  # the first one set is the one in force, as for the C library
+            territory = value.split(".", 1)[0].split("@", 1)[0].partition("_")[2]
+            return territory.upper() if len(territory) == 2 and territory.isalpha() else ""
+    return ""
+
+
 def load_settings(env: Mapping[str, str] | None = None, db_url: str | None = None) -> Settings:
     env = os.environ if env is None else env
     data_dir, config_dir, log_dir = _folders(env)
@@ -169,6 +192,7 @@ def load_settings(env: Mapping[str, str] | None = None, db_url: str | None = Non
         db_url=url,
         live_updates=_live_updates(config_dir, env),
         read_db_url=env.get("CALMDESK_READ_DB_URL") or _read_db_url(config_dir, env, url),
+        phone_region=_phone_region(config_dir, env),
     )
 
 

@@ -86,6 +86,12 @@ class Contact(Base):
     location: Mapped[str | None] = mapped_column(String(120))
     vip: Mapped[bool] = mapped_column(Boolean, default=False)
     external_ref: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # The numbers in E.164 (app/domain/phone_numbers.py): how a caller is found by number,
+    # however it was written (migration 0013).
+    phone_e164: Mapped[str | None] = mapped_column(String(20), index=True)
+    mobile: Mapped[str | None] = mapped_column(String(60))
+    mobile_e164: Mapped[str | None] = mapped_column(String(20), index=True)
+    manager: Mapped[str | None] = mapped_column(String(200))
 
 
 # A call saved with a typed caller name finds that caller by lower(name) (migration 0007).

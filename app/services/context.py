@@ -29,3 +29,5 @@ class ServiceContext:
     # When the agent made this change, if the console kept it offline and sends it later: it is
     # stored beside the time the database records it (the `made_at` columns), never instead.
     made_at: datetime | None = None
+    # The country of phone numbers typed without a country code ("GB"): Settings.phone_region.
+    phone_region: str = ""

@@ -32,6 +32,7 @@ from app.domain.lifecycle import HoldReason, Status
 from app.domain.roles import Action, Role
 from app.domain.services_state import ServiceState
 from app.services.context import Actor, ServiceContext
+from app.services.directory.phones import set_phone
 from app.services.feed.records import record_change, record_event
 from app.services.incidents.commands import AffectedService, IncidentCommands, IncidentDraft
 
@@ -195,10 +196,10 @@ def _reference_data(ctx: ServiceContext, rng: random.Random) -> _People:
             contact = Contact(
                 name=f"{first} {last}",
                 email=f"{first}.{last}{n}@example.com".lower(),
-                phone=phone,
                 department=rng.choice(DEPARTMENTS),
                 vip=n % 17 == 0,
             )
+            set_phone(contact, phone, ctx.phone_region)
             session.add(contact)
             session.flush()
             people.contacts.append((contact.id, contact.name, phone))

@@ -34,6 +34,7 @@ from app.services.calls.dto import (
 )
 from app.services.calls.reads import CallReads, call_row, incident_call_count
 from app.services.context import ServiceContext
+from app.services.directory.phones import set_phone
 from app.services.errors import AlreadyCovered, InvalidInput, NotFound
 from app.services.feed.records import record_change, record_event
 from app.services.incidents.commands import AffectedService, IncidentCommands, IncidentDraft
@@ -117,11 +118,11 @@ class CallCommands:
         with self._ctx.db.write() as session:
             contact = Contact(
                 name=name[:CALLER_MAX],
-                phone=draft.phone.strip() or None,
                 email=draft.email.strip() or None,
                 department=draft.department.strip() or None,
                 vip=draft.vip,
             )
+            set_phone(contact, draft.phone, self._ctx.phone_region)
             session.add(contact)
             session.flush()
             record_change(session, self._ctx, "contacts", contact.id, "insert")
@@ -479,11 +480,8 @@ def _resolve_contact(session: Session, ctx: ServiceContext, draft: CallDraft) ->
         return same[0]
     if same:
         return None  # two people share the name: keep the typed name, let the agent pick later
-    contact = Contact(
-        name=draft.caller_name,
-        phone=draft.callback_number or None,
-        vip=False,
-    )
+    contact = Contact(name=draft.caller_name, vip=False)
+    set_phone(contact, draft.callback_number, ctx.phone_region)
     session.add(contact)
     session.flush()
     record_change(session, ctx, "contacts", contact.id, "insert")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Agent, AlertGroup, Call, Contact, Incident, IncidentService, Service
 from app.domain.lifecycle import OPEN_STATUSES, Status
+from app.domain.phone_numbers import normalise_phone
 from app.domain.surge import AlertSignal, CallSignal, SurgeRule, detect_surges, surge_message
 from app.services.calls.dto import (
     ActiveMajor,
@@ -21,6 +22,7 @@ from app.services.calls.dto import (
     SurgeSuggestion,
 )
 from app.services.context import ServiceContext
+from app.services.directory.phones import has_number
 
 CALL_LIST_LIMIT = 5000
 RECENT_PER_CALLER = 3
@@ -183,17 +185,21 @@ class CallReads:
 
     def find_callers(self, text: str, limit: int = CALLER_MATCHES) -> list[CallerCard]:
         """Contacts whose name, phone or e-mail contains `text`, VIPs and exact names first,
-        each with their latest calls and incidents."""
+        each with their latest calls and incidents. A whole number, however it is written
+        ("020 7946 0000", "0044-20-7946-0000"), finds its caller by E.164 first."""
         text = " ".join(text.split())
         if not text:
             return []
         pattern = f"%{_escape_like(text)}%"
         digits = "".join(ch for ch in text if ch.isdigit())
+        e164 = normalise_phone(text, self._ctx.phone_region) or ""
         conditions = [
             Contact.name.ilike(pattern, escape="\\"),
             Contact.email.ilike(pattern, escape="\\"),
             Contact.phone.ilike(pattern, escape="\\"),
         ]
+        if e164:
+            conditions.append(has_number(e164))
         if len(digits) >= 4:  # "7946 1000" finds "+44 20 7946 1000" whatever the spacing
             squeezed = func.replace(func.replace(Contact.phone, " ", ""), "-", "")
             conditions.append(squeezed.like(f"%{digits}%"))
@@ -201,6 +207,7 @@ class CallReads:
             select(Contact)
             .where(or_(*conditions))
             .order_by(
+                *([has_number(e164).desc()] if e164 else []),
                 (func.lower(Contact.name) == text.lower()).desc(),
                 Contact.vip.desc(),
                 Contact.name,
@@ -211,6 +218,21 @@ class CallReads:
         with self._ctx.db.read() as session:
             contacts = list(session.scalars(query))
             return self._cards(session, contacts)
+
+    def callers_by_number(self, number: str) -> list[CallerCard]:
+        """The contacts one of whose numbers is `number` (any spelling, or a `tel:` link),
+        VIPs first: the callers an incoming call may be. Empty when it is no number."""
+        e164 = normalise_phone(number, self._ctx.phone_region)
+        if e164 is None:
+            return []
+        query = (
+            select(Contact)
+            .where(has_number(e164))
+            .order_by(Contact.vip.desc(), Contact.name, Contact.id)
+            .limit(CALLER_MATCHES)
+        )
+        with self._ctx.db.read() as session:
+            return self._cards(session, list(session.scalars(query)))
 
     def caller(self, contact_id: int) -> CallerCard | None:
         with self._ctx.db.read() as session:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from app.db.engine import Database
 from app.db.models import Agent, Contact, Service, Team
 from app.domain.alerts import MONITORING_LOGIN
+from app.domain.phone_numbers import normalise_phone
 from app.domain.roles import Action, Role
 from app.services.context import Actor, ServiceContext
+from app.services.directory.phones import has_number
 from app.services.errors import InvalidInput
 from app.services.feed.records import record_change
 from app.services.incidents.dto import AgentInfo, NamedRef
@@ -70,12 +72,14 @@ class Directory:
 
     def find_contacts(self, text: str, limit: int = 20) -> list[NamedRef]:
         pattern = f"%{text.strip()}%"
+        e164 = normalise_phone(text, self._ctx.phone_region)
         query = (
             select(Contact)
             .where(
                 Contact.name.ilike(pattern)
                 | Contact.email.ilike(pattern)
                 | Contact.phone.ilike(pattern)
+                | (has_number(e164) if e164 else false())
             )
             .order_by(Contact.name)
             .limit(limit)
