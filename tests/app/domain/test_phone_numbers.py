@@ -76,7 +76,8 @@ def test_link_schemes_are_stripped_and_only_numbers_look_like_numbers() -> None:
     assert strip_scheme("Anna Schmidt") == "Anna Schmidt"
     assert looks_like_number("020 7946 0000")
     assert not looks_like_number("7946")
-    assert valid_region("gb") and not valid_region("ZZ")
+    assert valid_region("gb")
+    assert not valid_region("ZZ")
 
 
 def test_an_e164_number_is_shown_the_international_way() -> None:

@@ -54,9 +54,7 @@ def test_a_mobile_number_finds_its_caller_too(london: ServiceContext) -> None:
                 mobile_e164="+447700900123",
             )
         )
-    assert [c.name for c in CallReads(london).callers_by_number("+44 7700 900 123")] == [
-        "Ken Ito"
-    ]
+    assert [c.name for c in CallReads(london).callers_by_number("+44 7700 900 123")] == ["Ken Ito"]
 
 
 def test_without_a_region_only_international_numbers_match_across_spellings(
