@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from app.db.models import Agent, AlertGroup, Call, Contact, Incident, IncidentService, Service
@@ -193,7 +193,7 @@ class CallReads:
         pattern = f"%{_escape_like(text)}%"
         digits = "".join(ch for ch in text if ch.isdigit())
         e164 = normalise_phone(text, self._ctx.phone_region) or ""
-        conditions = [
+        conditions: list[ColumnElement[bool]] = [
             Contact.name.ilike(pattern, escape="\\"),
             Contact.email.ilike(pattern, escape="\\"),
             Contact.phone.ilike(pattern, escape="\\"),
