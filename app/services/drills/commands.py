@@ -273,11 +273,12 @@ class DrillCommands(IncidentWriter):
             drill.ended_by_id = self._ctx.actor.agent_id
             drill.scorecard = score(_facts(session, drill, now)).to_data()
             open_values = [s.value for s in OPEN_STATUSES]
-            for incident in session.scalars(
+            left_open = session.scalars(
                 select(Incident).where(
                     Incident.drill_id == drill.id, Incident.status.in_(open_values)
                 )
-            ):
+            ).all()
+            for incident in left_open:
                 old = Status(incident.status)
                 incident.status = Status.CANCELLED.value
                 incident.closed_at = now

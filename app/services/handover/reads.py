@@ -61,34 +61,30 @@ def draw_report(session: Session, now: datetime) -> HandoverReport:
     breached: list[SlaLine] = []
     at_risk: list[SlaLine] = []
     assignee = aliased(Agent)
-    for incident, name in session.execute(
-        select(Incident, assignee.name)
+    # Only the clock columns, not whole rows: a desk may hold tens of thousands of open incidents.
+    query = (
+        select(
+            Incident.number,
+            Incident.title,
+            Incident.priority,
+            assignee.name,
+            Incident.opened_at,
+            Incident.respond_by,
+            Incident.resolve_by,
+            Incident.acknowledged_at,
+            Incident.resolved_at,
+            Incident.on_hold_since,
+        )
         .outerjoin(assignee, assignee.id == Incident.assignee_id)
         .where(*real_open)
         .order_by(Incident.priority, Incident.number)
-    ):
-        reading = read_clock(
-            SlaClockInput(
-                incident.opened_at,
-                incident.respond_by,
-                incident.resolve_by,
-                incident.acknowledged_at,
-                incident.resolved_at,
-                incident.on_hold_since,
-            ),
-            now,
-        )
-        line = SlaLine(
-            incident.number,
-            incident.title,
-            Priority(incident.priority).short,
-            name or "",
-            as_utc(reading.due),
-        )
-        if reading.state == SlaState.BREACHED:
-            breached.append(line)
-        elif reading.state == SlaState.AT_RISK:
-            at_risk.append(line)
+    )
+    for number, title, priority, name, *clock in session.execute(query):
+        reading = read_clock(SlaClockInput(*clock), now)
+        if reading.state not in (SlaState.BREACHED, SlaState.AT_RISK):
+            continue
+        line = SlaLine(number, title, Priority(priority).short, name or "", as_utc(reading.due))
+        (breached if reading.state == SlaState.BREACHED else at_risk).append(line)
     callbacks = tuple(
         CallbackLine(caller or "an unnamed caller", number or "", as_utc(at))
         for caller, number, at in session.execute(
