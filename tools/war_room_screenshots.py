@@ -46,7 +46,7 @@ def main() -> None:
     app.processEvents()
     window.grab().save(str(DOCS / "war-room.png"))
     clock.advance(timedelta(minutes=17))  # the 09:10 update was missed
-    window.controller.refresh_changes()
+    window.controller.reload()
     window.controller.tick()
     app.processEvents()
     window.grab().save(str(DOCS / "war-room-overdue.png"))

@@ -36,6 +36,7 @@ from ui.live.offline_monitor import offline_text
 from ui.queue.queue_controller import QueueController
 from ui.queue.queue_panel import QueuePanel
 from ui.queue_actions import QueueActions
+from ui.status_page.install import StatusPageActions
 from ui.ui_state import UiState
 from ui.welcome_view import WelcomeView
 
@@ -114,6 +115,9 @@ class MainWindow(QMainWindow):
         self.panel.filters.filter_chosen.connect(self._on_filters_filter_chosen)
         self.drills = install_drills(self, context, self.supervisor_menu, self._show_message)
         self.handovers = ShiftHandovers(context, self, self.supervisor_menu, self._show_message)
+        self.status_page = StatusPageActions(
+            context, self, self.supervisor_menu, self._show_message
+        )
 
     # -- building ----------------------------------------------------------------------------
 
@@ -276,6 +280,7 @@ class MainWindow(QMainWindow):
         self._ctx.offline.start()
         self.drills.watch.start()
         self.handovers.start()
+        self.status_page.start()
         self._ctx.clock.start()
 
     def _on_agents_loaded(self, agents: list[AgentInfo]) -> None:
@@ -524,5 +529,6 @@ class MainWindow(QMainWindow):
         self.calls.stop()
         self.drills.watch.stop()
         self.handovers.stop()
+        self.status_page.stop()
         self.editor.stop()
         super().closeEvent(event)

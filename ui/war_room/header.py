@@ -68,6 +68,11 @@ class WarRoomHeader(QFrame):
         self.countdown_note.setObjectName("countdown_note")
         self.countdown_note.setAccessibleName("Update cadence")
         self.countdown_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.status_page_button = QPushButton("Status page…")
+        self.status_page_button.setAccessibleName("Public status page")
+        self.status_page_button.setToolTip(
+            "Preview and publish the public status page (Ctrl+Shift+U)"
+        )
         self.resolve_button = QPushButton("&Resolve…")
         self.resolve_button.setAccessibleName("Resolve the major incident")
         self.resolve_button.setToolTip("Final update, services back to Operational, children too")
@@ -126,6 +131,7 @@ class WarRoomHeader(QFrame):
         layout.setSpacing(18)
         layout.addLayout(left, 1)
         layout.addLayout(clock)
+        layout.addWidget(self.status_page_button, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
     def show_snapshot(self, snapshot: WarRoomSnapshot, now: datetime) -> None:

@@ -20,8 +20,13 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from app.adapters.delivery_config import config_path
 from app.domain.errors import DatabaseUnavailable
+from app.domain.goodwill import GestureStatus
 from app.services.calls.dto import LoggedCall
+from app.services.directory.reads import Directory
 from app.services.errors import InvalidInput
+from app.services.goodwill.commands import GoodwillCommands
+from app.services.goodwill.dto import GestureRow
+from app.services.incidents.dto import AgentInfo
 from app.services.offline.operations import AddNote, Change, LogCall, TickItem
 from app.services.offline.outbox import OutboxStatus
 from app.services.war_room.commands import WarRoomCommands, linked_call_draft
@@ -37,6 +42,7 @@ from ui.console_context import ConsoleContext
 from ui.live.offline_monitor import kept_message
 from ui.war_room.controller import WarRoomController
 from ui.war_room.dialogs import AddCallDialog, CallersMessageDialog, VendorDialog
+from ui.war_room.gesture_dialog import GestureDialog
 from ui.war_room.panels import WarRoomPanels
 from ui.war_room.resolve_dialog import ResolveDialog, callback_line
 from ui.war_room.update_operations import UpdateOperations
@@ -115,6 +121,8 @@ class WarRoomOperations(QObject):
         p.timeline.note_requested.connect(self.add_note)
         p.timeline.pin_requested.connect(self.set_pinned)
         p.children.link_requested.connect(self.link_child)
+        p.gestures.add_requested.connect(self.add_gesture)
+        p.gestures.settle_requested.connect(self.settle_gesture)
 
     # -- running ------------------------------------------------------------------------------
 
@@ -277,6 +285,43 @@ class WarRoomOperations(QObject):
             )
 
         self._open(dialog, accepted)
+
+    # -- making it right ----------------------------------------------------------------------
+
+    def add_gesture(self) -> None:
+        """Load who may own it (a short read), then open the form."""
+        services, incident_id = self._ctx.services, self.incident_id
+        goodwill = GoodwillCommands(services)
+
+        def open_form(owners: list[AgentInfo]) -> None:
+            today = self._controller.now().astimezone().date()
+            dialog = GestureDialog(owners, today, services.actor.agent_id, self._window)
+
+            def accepted() -> None:
+                draft = dialog.draft()
+                self._run(
+                    lambda: goodwill.add(incident_id, draft),
+                    lambda row: (
+                        f"Recorded: {row.gesture.kind.label.lower()} to {row.gesture.to_whom}."
+                    ),
+                )
+
+            self._open(dialog, accepted)
+
+        self._ctx.runner.submit(lambda: Directory(services).agents(), open_form, self._on_error)
+
+    def settle_gesture(self, row: GestureRow, status: GestureStatus) -> None:
+        goodwill = GoodwillCommands(self._ctx.services)
+        what = f"{row.gesture.kind.label.lower()} to {row.gesture.to_whom}"
+        if row.id is None:
+            call_id = row.call_id or 0
+            self._run(lambda: goodwill.call_back(call_id), lambda _none: f"Called back: {what}.")
+            return
+        gesture_id, version = row.id, row.version
+        self._run(
+            lambda: goodwill.settle(gesture_id, version, status),
+            lambda _row: f"{status.label}: {what}.",
+        )
 
     # -- resolving ----------------------------------------------------------------------------
 

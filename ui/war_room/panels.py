@@ -3,6 +3,7 @@ screen at once and every split can be dragged (and is remembered).
 
     What to tell callers | Status update composer | Call log (+ chart)
     Checklist            |                        | Vendor escalations
+    Making it right      |                        |
     Child incidents      | Update history         | Timeline
 """
 
@@ -21,6 +22,7 @@ from ui.war_room.calls_panel import CallsPanel
 from ui.war_room.checklist_panel import ChecklistPanel
 from ui.war_room.children_panel import ChildrenPanel
 from ui.war_room.composer_panel import ComposerPanel
+from ui.war_room.gestures_panel import GesturesPanel
 from ui.war_room.history_panel import HistoryPanel
 from ui.war_room.pending import NOTHING_WAITING, Waiting
 from ui.war_room.timeline_panel import TimelinePanel
@@ -44,13 +46,19 @@ class WarRoomPanels:
         self.callers = CallersPanel(parent)
         self.checklist = ChecklistPanel(parent)
         self.children = ChildrenPanel(parent)
+        self.gestures = GesturesPanel(parent)
         self.composer = ComposerPanel(clock, parent)
         self.history = HistoryPanel(parent)
         self.calls = CallsPanel(parent)
         self.vendors = VendorsPanel(now, parent)
         self.timeline = TimelinePanel(parent)
         self.left = _splitter(
-            Qt.Orientation.Vertical, "left_column", self.callers, self.checklist, self.children
+            Qt.Orientation.Vertical,
+            "left_column",
+            self.callers,
+            self.checklist,
+            self.gestures,
+            self.children,
         )
         self.middle = _splitter(
             Qt.Orientation.Vertical, "middle_column", self.composer, self.history
@@ -63,7 +71,7 @@ class WarRoomPanels:
         )
         # Designed for 1600x900: sizes are proportions, so other screens share them alike.
         self.columns.setSizes([470, 540, 590])
-        self.left.setSizes([150, 420, 190])
+        self.left.setSizes([140, 280, 210, 130])
         self.middle.setSizes([560, 200])
         self.right.setSizes([250, 150, 360])
         for splitter in (self.left, self.middle, self.right):
@@ -80,6 +88,7 @@ class WarRoomPanels:
         self.callers.show_snapshot(snapshot)
         self.checklist.show_rows(snapshot.checklist, waiting.items)
         self.children.show_children(snapshot.children)
+        self.gestures.show_gestures(snapshot.gestures, now)
         self.composer.show_snapshot(snapshot, now, waiting.rows)
         self.history.show_updates(snapshot.updates, waiting.rows)
         self.calls.show_calls(snapshot.calls, snapshot.call_windows, waiting.rows)

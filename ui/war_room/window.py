@@ -23,6 +23,7 @@ from app.services.war_room.dto import WarRoomSnapshot
 from ui.console_context import ConsoleContext
 from ui.live.presence import PresenceLabel
 from ui.review.review_window import open_review
+from ui.status_page.status_page_dialog import StatusPageDialog, open_status_page
 from ui.war_room.command_prompt import CommandHandovers, CommandPromptStrip
 from ui.war_room.controller import WarRoomController
 from ui.war_room.header import WarRoomHeader
@@ -110,6 +111,9 @@ class WarRoomWindow(QMainWindow):
         self.review_action = self._action(
             "Post-incident review…", "Ctrl+Shift+P", self._on_review_triggered
         )
+        self.status_page_action = self._action(
+            "Public status page…", "Ctrl+Shift+U", self.open_status_page
+        )
         self.close_action = self._action("Close", "Ctrl+W", self.close)
         self.hand_over_action = self._action(
             "Hand over command…", "Ctrl+Shift+H", self._on_hand_over_triggered
@@ -124,6 +128,7 @@ class WarRoomWindow(QMainWindow):
         self.offline_line.show_status(self._ctx.offline.status)
         self.controller.polled.connect(self._on_controller_polled)
         self.header.resolve_button.clicked.connect(self._on_header_resolve_button_clicked)
+        self.header.status_page_button.clicked.connect(self.open_status_page)
         self.operations.finished.connect(self._on_operations_finished)
         self.panels.children.open_requested.connect(self.incident_open_requested)
         self.panels.timeline.filter_changed.connect(self._on_timeline_filter_changed)
@@ -162,6 +167,10 @@ class WarRoomWindow(QMainWindow):
             self._on_review_triggered()
         else:
             self.operations.resolve()
+
+    def open_status_page(self) -> StatusPageDialog:
+        self.status_page_dialog = open_status_page(self._ctx, self)
+        return self.status_page_dialog
 
     def _on_review_triggered(self) -> None:
         if self.snapshot is not None:

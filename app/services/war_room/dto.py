@@ -12,6 +12,7 @@ from app.domain.services_state import ServiceState
 from app.domain.status_update import Audience, UpdateBody
 from app.domain.vendor import VendorState, vendor_overdue
 from app.services.calls.dto import CallRow
+from app.services.goodwill.dto import GestureRow
 from app.services.incidents.dto import IncidentDetail, TimelineEntry
 from app.services.intake.dto import AlertMark
 
@@ -113,6 +114,8 @@ class WarRoomSnapshot:
     update_interval: timedelta | None  # the cadence for this incident's priority
     # The monitoring alerts that opened it or its children, its own first.
     alerts: tuple[AlertMark, ...] = ()
+    # Making it right: goodwill gestures, and the callbacks asked for on its calls.
+    gestures: tuple[GestureRow, ...] = ()
 
     @property
     def checklist_done(self) -> int:

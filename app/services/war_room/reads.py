@@ -32,6 +32,7 @@ from app.domain.vendor import VendorState
 from app.services.calls.reads import CallReads
 from app.services.context import ServiceContext
 from app.services.feed.records import load_policies
+from app.services.goodwill.reads import gesture_rows
 from app.services.incidents.dto import IncidentDetail, TimelineEntry
 from app.services.incidents.reads import incident_detail
 from app.services.intake.reads import alert_marks
@@ -64,6 +65,7 @@ class WarRoomReads:
             policy = load_policies(session)[incident.priority]
             marks = alert_marks(session, [incident_id, *(c.id for c in children)])
             alerts = tuple(marks[i] for i in [incident_id, *(c.id for c in children)] if i in marks)
+            gestures = tuple(gesture_rows(session, now, [incident_id], owed_only=False))
         # The call log is the call-logging service's read (its own short read transaction).
         calls = tuple(CallReads(self._ctx).for_incident(incident_id))
         since = incident.declared_major_at or incident.opened_at
@@ -80,6 +82,7 @@ class WarRoomReads:
             children=children,
             update_interval=update_interval(policy, major=incident.major),
             alerts=alerts,
+            gestures=gestures,
         )
 
 
