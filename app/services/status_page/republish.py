@@ -15,6 +15,7 @@ from app.adapters.status_page_targets import PublishFailed
 from app.domain.status_page import retry_delay
 from app.services.context import ServiceContext
 from app.services.status_page.publishing import PageFiles, build, publish_to
+from app.services.status_page.settings import read_settings
 
 # A change to these means the public page may have changed.
 PUBLIC_ENTITIES = frozenset({"status_updates", "services", "incidents", "status_page_settings"})
@@ -49,6 +50,8 @@ class Republisher:
         """Build the page from the data now and write it to the team's target. Unchanged pages
         are not sent again unless `force`; a failure is counted and gets a retry time."""
         now = self._ctx.clock.now()
+        if not read_settings(self._ctx).configured:
+            return PublishOutcome(False, "", now)  # one small read: most desks publish nothing
         page = build(self._ctx)
         target = page.settings.target
         if not target:

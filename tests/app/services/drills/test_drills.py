@@ -15,9 +15,10 @@ from sqlalchemy import func, select
 from app.adapters.drill_scripts import shipped_script
 from app.adapters.runbooks import load_runbook
 from app.db.engine import open_database
-from app.db.models import Call, Incident, Service, TimelineEvent
+from app.db.models import Call, GoodwillGesture, Incident, Service, TimelineEvent
 from app.domain.clock import ManualClock
 from app.domain.errors import RuleViolation
+from app.domain.goodwill import GestureKind, Recipient
 from app.domain.roles import PermissionDenied, Role
 from app.domain.services_state import ServiceState
 from app.domain.status_update import Audience, UpdateBody
@@ -25,6 +26,8 @@ from app.services.context import ServiceContext
 from app.services.drills.commands import DrillCommands
 from app.services.drills.dto import DrillInfo
 from app.services.drills.reads import DrillReads
+from app.services.goodwill.commands import GoodwillCommands
+from app.services.goodwill.dto import GestureDraft
 from app.services.incidents.commands import AffectedService, IncidentCommands
 from app.services.incidents.reads import IncidentReads
 from app.services.reports.incident_exports import incident_records
@@ -202,6 +205,10 @@ def test_cleaning_away_deletes_what_the_drill_made_and_keeps_the_scorecards(
     first, _ = rehearse(ctx, clock)
     clock.advance(timedelta(days=1))
     second, second_incident = rehearse(ctx, clock)
+    GoodwillCommands(ctx).add(  # a gesture rehearsed too: it goes with the drill's incident
+        second_incident,
+        GestureDraft(GestureKind.APOLOGY, Recipient.TEAM, "Payroll", None, None),
+    )
     commands = DrillCommands(ctx)
     assert commands.clean(first.id) == 1
     assert commands.clean(second.id) == 1
@@ -210,6 +217,7 @@ def test_cleaning_away_deletes_what_the_drill_made_and_keeps_the_scorecards(
         assert session.scalar(select(func.count(Incident.id))) == 0
         assert session.scalar(select(func.count(Call.id))) == 0
         assert session.scalar(select(func.count(TimelineEvent.id))) == 0
+        assert session.scalar(select(func.count(GoodwillGesture.id))) == 0
     view = DrillReads(ctx).scorecard(second.id)
     assert view.runbook_title == "Email outage"
     assert [p.drill_id for p in view.previous] == [first.id]
