@@ -202,7 +202,11 @@ def test_nothing_a_drill_made_reaches_reports_exports_or_the_wallboard(
 def test_cleaning_away_deletes_what_the_drill_made_and_keeps_the_scorecards(
     ctx: ServiceContext, clock: ManualClock, email_service: int
 ) -> None:
-    first, _ = rehearse(ctx, clock)
+    first, first_incident = rehearse(ctx, clock)
+    GoodwillCommands(ctx).add(  # what the team promised in the drill goes with it
+        first_incident,
+        GestureDraft(GestureKind.APOLOGY, Recipient.DEPARTMENT, "Finance", None, None),
+    )
     clock.advance(timedelta(days=1))
     second, second_incident = rehearse(ctx, clock)
     GoodwillCommands(ctx).add(  # a gesture rehearsed too: it goes with the drill's incident
