@@ -44,8 +44,10 @@ typecheck: $(VENV)/.installed-test
 contracts: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
+# One pytest worker per core (pytest-xdist): every test makes its own SQLite file or PostgreSQL
+# database, and the run-wide fixtures (private D-Bus, PgBouncer) start once per worker.
 pytest: $(VENV)/.installed-test
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n auto
 
 # `make bench ARGS="--only team"`: options for python -m bench (see bench/README.md).
 bench: $(VENV)/.installed-test
