@@ -37,28 +37,40 @@ def queue_loads(base: Path, history: Path, repeat: int = 7) -> tuple[list[float]
             ctx.db.dispose()
 
 
-def startups(base: Path, history: Path, home: Path, repeat: int) -> tuple[startup.Run, ...]:
-    """`calmdesk --exit-when-ready` on each file, interleaved, after one warm-up each."""
-    commands = [startup.calmdesk(sqlite_url(path)) for path in (base, history)]
-    for command in commands:
-        startup.run_rss(command, home)
-    runs: tuple[list[startup.Run], list[startup.Run]] = ([], [])
-    for _ in range(repeat):
-        for command, out in zip(commands, runs, strict=True):
-            out.append(startup.run_rss(command, home))
-    return tuple(startup.medians(r) for r in runs)
+def startups(base: Path, history: Path, home: Path, repeat: int) -> dict[str, list[startup.Run]]:
+    """`calmdesk --exit-when-ready` on each file and the bare window, interleaved, after one
+    warm-up each: the runs of "base", "history" and "bare"."""
+    commands = {
+        "bare": startup.bare(),
+        "base": startup.calmdesk(sqlite_url(base)),
+        "history": startup.calmdesk(sqlite_url(history)),
+    }
+    return startup.interleaved(commands, home, repeat)
 
 
 def run(base: Path, history: Path, home: Path, made_seconds: float, repeat: int) -> list[Result]:
     base_load, history_load = queue_loads(base, history)
-    base_start, history_start = startups(base, history, home, repeat)
+    runs = startups(base, history, home, repeat)
+    base_start, history_start, bare = (
+        startup.medians(runs[name]) for name in ("base", "history", "bare")
+    )
     label = f"{HISTORY_ROWS:,} history + {HISTORY_OPEN_ROWS:,} open"
     return [
         Result(
-            f"scale: start-up, ready in ({label})",
-            history_start.reported_ms,
+            f"scale: start-up, spawn to first line ({label})",
+            round(history_start.wall_ms),
             "ms",
-            base_start.reported_ms,
+            round(bare.wall_ms),
+            3.0,
+            "ratio",
+            f"baseline: the bare window; median of {repeat}, spread "
+            f"{startup.spread(runs['history'])}, bare {startup.spread(runs['bare'])}",
+        ),
+        Result(
+            f"scale: start-up vs the 25k open set ({label})",
+            round(history_start.wall_ms),
+            "ms",
+            round(base_start.wall_ms),
             1.5,
             "ratio",
             f"baseline: the 25k open set; {history_start.rows} incidents in the queue",

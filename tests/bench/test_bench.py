@@ -11,7 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from bench import intake_bench, queue_bench, reports_bench, scale_bench
-from bench.__main__ import write_results
+from bench.__main__ import _startup, write_results
 from bench.common import Result
 from bench.data import history_set, import_servicenow_into, scale_set, sqlite_url
 
@@ -52,11 +52,37 @@ def test_the_scale_start_up_runs_the_console_on_both_sets(tmp_path: Path) -> Non
     scale_set(sqlite_url(base), 30)
     history_set(sqlite_url(history), history=100, open_rows=10)
     results = scale_bench.run(base, history, tmp_path / "home", made_seconds=0.5, repeat=1)
-    start_up = results[0]
-    assert start_up.target_kind == "ratio"
-    assert start_up.target == 1.5
-    assert start_up.baseline is not None
-    assert "incidents in the queue" in start_up.note  # the open ones, and any resolved lately
+    from_spawn, against_base = results[0], results[1]
+    assert from_spawn.name.startswith("scale: start-up, spawn to first line")
+    assert (from_spawn.target_kind, from_spawn.target) == ("ratio", 3.0)
+    assert from_spawn.baseline is not None  # the bare window, run in the same rounds
+    assert "spread" in from_spawn.note
+    assert (against_base.target_kind, against_base.target) == ("ratio", 1.5)
+    assert "incidents in the queue" in against_base.note  # the open ones, and any resolved lately
+
+
+@pytest.mark.postgres
+def test_the_start_up_group_times_each_data_set_against_the_bare_window(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    """The same harness for all: spawn to first line, interleaved, medians and spread."""
+    scale = sqlite_url(tmp_path / "scale.sqlite3")
+    scale_set(scale, 30)
+    scale_set(postgres_url, 30)
+    urls = {"25k open, SQLite": scale, "25k open, PostgreSQL": postgres_url}
+    results = {r.name: r for r in _startup(urls, tmp_path / "home", repeat=1)}
+    timed = [f"start-up, spawn to first line ({name})" for name in urls]
+    assert set(timed) <= set(results)
+    for name in timed:
+        assert results[name].baseline is not None
+        assert results[name].baseline > 0
+        assert (results[name].target_kind, results[name].target) == ("ratio", 3.0)
+        assert "spread" in results[name].note
+    assert "30 incidents in the queue" in results[timed[0]].note
+    assert "30 incidents in the queue" in results[timed[1]].note
+    memory = results["memory (peak RSS), 25k open queue loaded"]
+    assert memory.value > 0
+    assert memory.target == 150
 
 
 def test_the_report_metrics_come_out_of_a_small_servicenow_import(
