@@ -18,7 +18,6 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import deadlines
 from app.db.connection_name import application_name, os_user, this_workstation
 from app.db.pool import IdleClosingPool
 from app.domain.errors import DatabaseUnavailable
@@ -90,7 +89,10 @@ def make_engine(
     # logs or puts in an error message can then carry it.
     secret = password if password is not None else parsed.password
     # Every round trip has a deadline (app/db/deadlines.py), the ping when a connection leaves
-    # the pool included: a silent network is declared offline in seconds.
+    # the pool included: a silent network is declared offline in seconds. Imported here: it
+    # loads psycopg, which a console on a SQLite file never needs (start-up, bench/README.md).
+    from app.db import deadlines
+
     connect_args = {**deadlines.connect_args(parsed), **_pooler_safe(parsed, name)}
     if secret:
         connect_args["password"] = str(secret)
@@ -298,6 +300,12 @@ _UNREACHABLE = (
 )
 
 
+def _no_answer() -> str:
+    from app.db.deadlines import NO_ANSWER  # psycopg: only ever for a PostgreSQL URL
+
+    return NO_ANSWER
+
+
 def _explain(url: URL, exc: DBAPIError) -> str:
     where = describe(url)
     message = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
@@ -312,7 +320,7 @@ def _explain(url: URL, exc: DBAPIError) -> str:
         return f"{where}: that database does not exist. Check its name, or ask your administrator."
     if "resolve host" in lowered or "translate host name" in lowered or "not known" in lowered:
         return f"Cannot find the server {url.host!r}. Check the host name in the database URL."
-    if deadlines.NO_ANSWER in lowered:
+    if url.get_backend_name() != "sqlite" and _no_answer() in lowered:
         return f"{where} stopped answering ({message}): the network to it is down or silent."
     if any(sign in lowered for sign in _UNREACHABLE):
         return f"Cannot reach {where}: the server is down or the network is unreachable."

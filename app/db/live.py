@@ -23,7 +23,6 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, Protocol
 
-from app.db.deadlines import DeadlineConnection
 from app.db.engine import Database, describe
 
 log = logging.getLogger(__name__)
@@ -259,6 +258,11 @@ class SqliteFileWatcher(_Thread):
 
 def ping(connection: Any) -> None:
     """A bounded `SELECT 1` on a PostgreSQL connection (app/db/deadlines.py)."""
+    if isinstance(connection, sqlite3.Connection):
+        connection.execute("SELECT 1")
+        return
+    from app.db.deadlines import DeadlineConnection  # psycopg: never loaded for a SQLite file
+
     if isinstance(connection, DeadlineConnection):
         connection.ping()
     else:
