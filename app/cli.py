@@ -50,6 +50,7 @@ examples:
   calmdesk db init-postgres --db postgresql://admin@db.example.com/calmdesk
   calmdesk db restore                         put the last backup of the local file in place
   calmdesk db add-agent --login sam --name "Sam Okafor" --role supervisor --password-prompt
+  calmdesk call --from "+44 20 7946 0000"     an incoming call (also: calmdesk tel:+44...)
   calmdesk intake serve --db postgresql://intake@db/calmdesk --listen 0.0.0.0:9094 \
       --token-file /etc/calmdesk/intake.token --mapping /etc/calmdesk/mapping.toml
 """
@@ -139,7 +140,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="a folder, or an http(s) PUT / WebDAV address (default: the team's target)",
     )
     add_intake_parser(commands, db_option)
+    call = commands.add_parser(
+        "call",
+        help="an incoming call: the console comes to the front with the call form filled",
+        parents=[db_option],
+    )
+    call.add_argument(
+        "--from",
+        dest="from_number",
+        metavar="NUMBER",
+        help="the caller's number, in any spelling, or a tel: / callto: link",
+    )
+    call.add_argument("link", nargs="?", help="a tel: or callto: link (what softphones pass)")
     return parser
+
+
+def incoming_number(args: argparse.Namespace) -> str | None:
+    """The number `calmdesk call` was given (--from, or the link), None for other commands."""
+    if args.command != "call":
+        return None
+    return str(args.from_number or args.link or "").strip()
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -303,9 +323,10 @@ def _add_agent(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> in
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point for the headless commands only (`python -m app.cli ...`)."""
     args = build_parser().parse_args(argv)
-    if args.command is None:
+    if args.command is None or args.command == "call":
         print(
-            "calmdesk: give a command (see --help); `calmdesk` alone opens the console.",
+            "calmdesk: give a command (see --help); `calmdesk` alone opens the console, and "
+            "`calmdesk call` hands an incoming call to it.",
             file=sys.stderr,
         )
         return 2

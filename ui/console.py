@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from app import __version__
 from app.adapters.secrets import PasswordVault
 from app.bootstrap import Session, start
-from app.cli import settings_from
+from app.cli import build_parser, incoming_number, settings_from
 from app.domain.errors import CalmdeskError
 from app.services.admin.local_file_recovery import LocalFileProblem, backup_if_due, sqlite_file
 from app.services.feed.watching import change_watcher
@@ -24,8 +24,10 @@ from app.settings import Settings, load_settings, save_db_url
 from ui.console_context import ConsoleContext
 from ui.crash_log import Restarter, install_crash_reporting
 from ui.icons import app_icon
+from ui.launcher import console_argv
 from ui.main_window import MainWindow
 from ui.notifications import install_notifications
+from ui.single_instance import InstanceServer, instance_name
 from ui.task_runner import TaskRunner
 
 BACKUP_DELAY_MS = 10_000  # after the queue loaded and the first clicks, not during them
@@ -44,8 +46,9 @@ def run_console(args: argparse.Namespace, started: float) -> int:
     runner = TaskRunner(app)
     restarter = Restarter()
     reporter = install_crash_reporting(settings.log_dir, settings.db_url, runner, restarter.request)
+    server = _listen_for_launches(app, args)
     while True:
-        code, switch_to = _run_window(app, args, settings, started, vault, runner)
+        code, switch_to = _run_window(app, args, settings, started, vault, runner, server)
         if switch_to is None:
             if restarter.requested:  # the crash dialog's Restart, once everything shut down
                 restarter.start_again()
@@ -53,6 +56,36 @@ def run_console(args: argparse.Namespace, started: float) -> int:
         save_db_url(settings, switch_to)
         settings = load_settings(db_url=switch_to)
         reporter.set_database(settings.db_url)
+
+
+def _listen_for_launches(app: QApplication, args: argparse.Namespace) -> InstanceServer | None:
+    """Be the user's one console: later launches hand their arguments here (ui/launcher.py)."""
+    if args.exit_when_ready:
+        return None  # a timing run, not a console to keep
+    server = InstanceServer(instance_name(), app)
+    if not server.listen():
+        logging.getLogger(__name__).warning(
+            "Cannot listen on %s: a second launch will open a second console.", server.name
+        )
+        return None
+    return server
+
+
+def _take_launch(window: MainWindow, argv: list[str]) -> None:
+    """A later launch's arguments: an incoming call fills the call form; anything else brings
+    the console to the front."""
+    try:
+        args = build_parser().parse_args(console_argv(argv))
+    except SystemExit:  # arguments argparse refused: the other launch said why on its side
+        args = None
+    number = incoming_number(args) if args is not None else None
+    if number:
+        window.calls.take_incoming(number)
+        return
+    if window.isMinimized():
+        window.showNormal()
+    window.raise_()
+    window.activateWindow()
 
 
 def _open(
@@ -91,6 +124,7 @@ def _run_window(
     started: float,
     vault: PasswordVault,
     runner: TaskRunner,
+    server: InstanceServer | None = None,
 ) -> tuple[int, str | None]:
     """Open the window on `settings`' database; returns the exit code and, when the user chose
     another database, its URL."""
@@ -122,9 +156,21 @@ def _run_window(
     window.database_switch_requested.connect(switch)
     window.show()
     window.start()
+    number = incoming_number(args)
+    if number:
+        window.calls.take_incoming(number)
+        args.from_number = args.link = None  # taken: a switch of database does not repeat it
+
+    def take(argv: list[str]) -> None:
+        _take_launch(window, argv)
+
+    if server is not None:
+        server.arguments.connect(take)
     if not args.exit_when_ready:
         QTimer.singleShot(BACKUP_DELAY_MS, lambda: back_up_if_due(settings, runner))
     code = app.exec()
+    if server is not None:
+        server.arguments.disconnect(take)
     notifications.stop()
     context.offline.stop()
     context.clock.stop()

@@ -1,4 +1,10 @@
-"""The `calmdesk` command: the console window, or a headless command when one is given."""
+"""The `calmdesk` command: the console window, or a headless command when one is given.
+
+One console per user: `calmdesk` or `calmdesk call --from NUMBER` (or a bare `tel:` / `callto:`
+link, as the desktop hands it over) first offers itself to a console already running, which
+comes to the front, and exits 0 once it took it (ui/single_instance.py). Only Qt's core and
+network modules load before that, so a softphone's hand-over is quick.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,34 @@ import sys
 import time
 from collections.abc import Sequence
 
-from app.cli import build_parser, run_command
+LINK_SCHEMES = ("tel:", "callto:")
+
+
+def console_argv(argv: Sequence[str]) -> list[str]:
+    """A bare link ("calmdesk tel:+44...", the .desktop file's %u) is `call` with that link."""
+    argv = list(argv)
+    if len(argv) == 1 and argv[0].lower().startswith(LINK_SCHEMES):
+        return ["call", argv[0]]
+    return argv
+
+
+def _hands_over(argv: Sequence[str]) -> bool:
+    """A launch that a running console can take instead: no command, or an incoming call."""
+    return not argv or argv[0] == "call"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
+    argv = console_argv(sys.argv[1:] if argv is None else argv)
+    if _hands_over(argv) and "-h" not in argv and "--help" not in argv:
+        from ui.single_instance import hand_over, instance_name
+
+        if hand_over(argv, instance_name()):
+            return 0
+    from app.cli import build_parser, run_command
+
     args = build_parser().parse_args(argv)
-    if args.command is not None:
+    if args.command is not None and args.command != "call":
         return run_command(args)
     from ui.display_check import missing_display
 

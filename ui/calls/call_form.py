@@ -35,6 +35,7 @@ from app.services.offline.outbox import OutboxStatus
 from ui.calls.caller_lookup import CallerLookup, looks_like_a_name
 from ui.calls.controller import CallsController
 from ui.calls.form_style import form_style_sheet
+from ui.calls.incoming import IncomingCallFiller
 from ui.calls.matches import MatchesPanel
 from ui.calls.presentation import local_time
 from ui.calls.saving import CallSaver, PendingCall
@@ -65,6 +66,7 @@ class LogCallForm(QWidget):
         )
         self._build()
         self._bind_keys()
+        self.incoming = IncomingCallFiller(self)
         self.caller.picked_changed.connect(self._on_caller_picked_changed)
         self.service.editTextChanged.connect(self._on_service_edit_text_changed)
         self.symptom.textChanged.connect(self._on_symptom_text_changed)
@@ -220,6 +222,20 @@ class LogCallForm(QWidget):
         self.activateWindow()
         self.caller.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.caller.edit.selectAll()
+
+    @property
+    def controller(self) -> CallsController:
+        return self._controller
+
+    def take_incoming(self, number: str) -> None:
+        """A call is ringing from `number`: open the form and fill in who it is."""
+        self.incoming.take(number)
+
+    def show_hint(self, text: str) -> None:
+        self._hint(text)
+
+    def refresh_matches(self) -> None:
+        self._refresh_matches()
 
     def is_blank(self) -> bool:
         return not (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import (
@@ -24,7 +25,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from app.domain.clock import Clock
-from app.services.calls.dto import CallerCard
+from app.services.calls.dto import CallerCard, RecentIncident
 from app.services.calls.reads import CallReads
 from ui.calls.presentation import caller_card_html, caller_line
 from ui.model_index import ModelIndex
@@ -76,6 +77,8 @@ class CallerLookup(QWidget):
         super().__init__(parent)
         self._runner, self._reads, self._clock = runner, reads, clock
         self._picked: CallerCard | None = None
+        self._open: tuple[RecentIncident, ...] = ()  # the picked caller's, when known
+        self._unknown_number = ""  # an incoming call from a number no contact has
         self._token = 0
         self.edit = QLineEdit(self)
         self.edit.setAccessibleName("Caller")
@@ -132,10 +135,14 @@ class CallerLookup(QWidget):
         self.set_caller(self.model.card(self.suggestions.currentIndex().row()))
         return True
 
-    def set_caller(self, card: CallerCard | None) -> None:
+    def set_caller(
+        self, card: CallerCard | None, open_incidents: tuple[RecentIncident, ...] = ()
+    ) -> None:
         self._timer.stop()
         self._token += 1  # any look-up on its way is now stale
         self._picked = card
+        self._open = open_incidents
+        self._unknown_number = ""
         self.edit.setText(card.name if card else "")
         self._hide_suggestions()
         self._show_card()
@@ -143,6 +150,20 @@ class CallerLookup(QWidget):
 
     def clear(self) -> None:
         self.set_caller(None)
+
+    def offer(self, cards: Sequence[CallerCard]) -> None:
+        """Several contacts share the number that is calling: list them, the first highlighted,
+        for the agent to take with Enter or Tab."""
+        self.set_caller(None)
+        self.model.set_cards(cards)
+        self.suggestions.show()
+        self.suggestions.setCurrentIndex(self.model.index(0))
+
+    def unknown_number(self, number: str) -> None:
+        """No contact has the number that is calling: the field waits for the caller's name."""
+        self.set_caller(None)
+        self._unknown_number = number
+        self._show_card()
 
     # -- typing -----------------------------------------------------------------------------
 
@@ -187,7 +208,13 @@ class CallerLookup(QWidget):
     def _show_card(self) -> None:
         picked = self.picked()
         if picked is not None:
-            self.card.setText(caller_card_html(picked, self._clock.now()))
+            self.card.setText(caller_card_html(picked, self._clock.now(), self._open))
+            self.card.show()
+        elif self._unknown_number and not self.text():
+            self.card.setText(
+                f"<b>Unknown number</b> {escape(self._unknown_number)}: type the caller's "
+                "name; they are saved to the contacts with this number."
+            )
             self.card.show()
         elif self.text() and looks_like_a_name(self.text()):
             self.card.setText("New caller: saved to the contacts with this call.")

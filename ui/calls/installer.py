@@ -120,6 +120,10 @@ class CallLogging(QObject):
     def open_form(self) -> None:
         self.form.open_form()
 
+    def take_incoming(self, number: str) -> None:
+        """An incoming call handed over by `calmdesk call --from NUMBER` or a tel: link."""
+        self.form.take_incoming(number)
+
     def show_call_list(self) -> None:
         self.dock.show()
         self.dock.raise_()

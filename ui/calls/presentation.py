@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from app.services.calls.dto import ActiveMajor, CallerCard
+from app.services.calls.dto import ActiveMajor, CallerCard, RecentIncident
 from app.services.calls.filters import OutageMatch
 
 VIP_MARK = "★ VIP"
@@ -28,11 +28,20 @@ def caller_line(card: CallerCard) -> str:
     return " · ".join(parts)
 
 
-def caller_card_html(card: CallerCard, now: datetime) -> str:
-    """The picked caller: who they are, and what they called or opened recently."""
+def caller_card_html(
+    card: CallerCard, now: datetime, open_incidents: tuple[RecentIncident, ...] = ()
+) -> str:
+    """The picked caller: who they are, their open incidents (an incoming call knows them), and
+    what they called or opened recently."""
     vip = f'<b style="color:#b26a00">{VIP_MARK}</b> ' if card.vip else ""
     who = " · ".join(escape(p) for p in (card.department, card.phone, card.email) if p)
     lines = [f"{vip}<b>{escape(card.name)}</b>" + (f" · {who}" if who else "")]
+    if open_incidents:
+        still_open = [
+            f"<b>{escape(i.number)}</b> {escape(i.title)} ({i.status.label})"
+            for i in open_incidents
+        ]
+        lines.append("Open incidents: " + "; ".join(still_open))
     recent = [
         f"{local_time(c.at, now)} {escape(c.service or 'call')}: {escape(c.symptom or '—')}"
         + (f" ({escape(c.incident_number)})" if c.incident_number else "")

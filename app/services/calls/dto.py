@@ -176,3 +176,22 @@ class SurgeSuggestion:
     @property
     def count(self) -> int:
         return len(self.call_ids)
+
+
+@dataclass(frozen=True)
+class IncomingCall:
+    """A ringing number as the call form shows it: who it may be, what they have open, and the
+    service their open incident (or today's call) is about, to match against the outages."""
+
+    number: str  # as the softphone gave it, link scheme removed
+    e164: str | None  # None: not a number Calmdesk can read (see the phone_region setting)
+    display: str  # "+44 20 7946 0000", or the number as given
+    callers: tuple[CallerCard, ...] = ()  # the contacts with this number, VIPs first
+    open_incidents: tuple[RecentIncident, ...] = ()  # the first caller's, newest first
+    service_id: int | None = None
+    service: str = ""
+
+    @property
+    def caller(self) -> CallerCard | None:
+        """The caller, when exactly one contact has this number."""
+        return self.callers[0] if len(self.callers) == 1 else None
