@@ -3,7 +3,8 @@
     python -m bench [--full] [--keep] [--only NAME ...]
 
 --full runs the concurrent writers for 60 s instead of 15 s; --only runs some of the groups
-(import, startup, queue, scale, reports, live, calls, intake, team). `team` starts a private
+(import, startup, queue, scale, reports, live, calls, incoming, intake, team). `team` starts a
+private
 PostgreSQL cluster (max_connections=100) and a PgBouncer of its own: 300 workstations through the
 pooler, 40 direct, 60 s each (--team-seconds); about 6 minutes. `make bench ARGS="--only team"`.
 Data is made once per run in a temporary folder (the ServiceNow import takes ~10 s, ~25 s more
@@ -28,6 +29,7 @@ from time import perf_counter
 
 from bench import (
     calls_bench,
+    incoming_call_bench,
     intake_bench,
     live_propagation,
     queue_bench,
@@ -49,7 +51,18 @@ from bench.data import (
 from bench.servers import ServerUnavailable
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
-GROUPS = ("import", "startup", "queue", "scale", "reports", "live", "calls", "intake", "team")
+GROUPS = (
+    "import",
+    "startup",
+    "queue",
+    "scale",
+    "reports",
+    "live",
+    "calls",
+    "incoming",
+    "intake",
+    "team",
+)
 
 
 def _csv_parse_seconds(path: Path) -> tuple[float, int]:
@@ -185,7 +198,7 @@ def main() -> None:
                 lambda: reports_bench.run(sqlite_url(servicenow), "SQLite", folder),
             )
         small = folder / "small.sqlite3"
-        if only & {"live", "calls"}:
+        if only & {"live", "calls", "incoming"}:
             scale_set(sqlite_url(small), 200)
         if "live" in only:
             step(
@@ -198,6 +211,11 @@ def main() -> None:
             step(
                 "call save (SQLite)",
                 lambda: [calls_bench.save_latency(sqlite_url(small), "SQLite")],
+            )
+        if "incoming" in only:
+            step(
+                "incoming call (SQLite)",
+                lambda: incoming_call_bench.measure(sqlite_url(small), "SQLite", folder),
             )
         wants_server = bool(only & {"reports", "live", "calls", "intake"})
         server = wants_server and postgres_available()

@@ -70,6 +70,29 @@ Name: "{autodesktop}\{#AppName}"; Filename: "{app}\calmdeskw.exe"; WorkingDir: "
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; \
     Flags: unchecked
 
+[Registry]
+; tel: and callto: links (softphones, CTI tools, a number clicked in a browser) open an incoming
+; call in Calmdesk: `calmdeskw.exe tel:+44...` hands it to the running console. Calmdesk is
+; offered as a handler (Settings > Apps > Default apps), never forced over another one.
+Root: HKLM; Subkey: "Software\Classes\Calmdesk.Call"; ValueType: string; ValueName: ""; \
+    ValueData: "Calmdesk incoming call"; Flags: uninsdeletekey
+Root: HKLM; Subkey: "Software\Classes\Calmdesk.Call"; ValueType: string; ValueName: "URL Protocol"; \
+    ValueData: ""
+Root: HKLM; Subkey: "Software\Classes\Calmdesk.Call\DefaultIcon"; ValueType: string; ValueName: ""; \
+    ValueData: "{app}\calmdeskw.exe,0"
+Root: HKLM; Subkey: "Software\Classes\Calmdesk.Call\shell\open\command"; ValueType: string; \
+    ValueName: ""; ValueData: """{app}\calmdeskw.exe"" ""%1"""
+Root: HKLM; Subkey: "Software\Calmdesk\Capabilities"; ValueType: string; \
+    ValueName: "ApplicationName"; ValueData: "{#AppName}"; Flags: uninsdeletekey
+Root: HKLM; Subkey: "Software\Calmdesk\Capabilities"; ValueType: string; \
+    ValueName: "ApplicationDescription"; ValueData: "Incoming calls open the caller in Calmdesk"
+Root: HKLM; Subkey: "Software\Calmdesk\Capabilities\URLAssociations"; ValueType: string; \
+    ValueName: "tel"; ValueData: "Calmdesk.Call"
+Root: HKLM; Subkey: "Software\Calmdesk\Capabilities\URLAssociations"; ValueType: string; \
+    ValueName: "callto"; ValueData: "Calmdesk.Call"
+Root: HKLM; Subkey: "Software\RegisteredApplications"; ValueType: string; ValueName: "Calmdesk"; \
+    ValueData: "Software\Calmdesk\Capabilities"; Flags: uninsdeletevalue
+
 [Run]
 Filename: "{app}\calmdeskw.exe"; Description: "{cm:LaunchProgram,{#AppName}}"; \
     Flags: nowait postinstall skipifsilent
