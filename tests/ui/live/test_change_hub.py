@@ -122,8 +122,9 @@ def test_every_view_of_a_console_shares_one_poll_and_leaves_when_closed(
     qtbot.waitUntil(lambda: war_room.snapshot is not None)
     wall = open_wallboard(console, window)
     qtbot.waitUntil(lambda: wall.snapshot is not None)
-    # The queue, the calls, the editor, the notifications, the war room and the wallboard.
-    assert console.hub.subscriber_count == 6
+    # The queue, the calls, the editor, the notifications, the status page's publisher, the war
+    # room and the wallboard.
+    assert console.hub.subscriber_count == 7
     console.hub.poll_now()  # what the set-up wrote is behind the hub now
     detail = IncidentReads(console.services).detail(major)
     colleague = IncidentCommands(as_actor(console.services, outage.commander))
@@ -148,8 +149,8 @@ def test_every_view_of_a_console_shares_one_poll_and_leaves_when_closed(
     assert war_room.snapshot.incident.title == "Email down: every mailbox"
     war_room.close()
     wall.close()
-    assert console.hub.subscriber_count == 4
-    window.close()  # the queue, the calls and the editor leave; notifications leave with it
+    assert console.hub.subscriber_count == 5
+    window.close()  # the queue, the calls, the editor and the publisher leave
     assert console.hub.subscriber_count == 1
 
 
