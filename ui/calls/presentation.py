@@ -49,12 +49,15 @@ def caller_card_html(
     ]
     if recent:
         lines.append("Recent calls: " + "; ".join(recent))
+    shown = {i.id for i in open_incidents}
     incidents = [
-        f"{escape(i.number)} {escape(i.title)} ({i.status.label})" for i in card.recent_incidents
+        f"{escape(i.number)} {escape(i.title)} ({i.status.label})"
+        for i in card.recent_incidents
+        if i.id not in shown
     ]
     if incidents:
         lines.append("Incidents: " + "; ".join(incidents))
-    if not recent and not incidents:
+    if not recent and not incidents and not open_incidents:
         lines.append("No earlier calls or incidents.")
     return "<br>".join(lines)
 
