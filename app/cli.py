@@ -258,7 +258,7 @@ def _publish_status_page(ctx: ServiceContext, where: str | None, out: TextIO) ->
     if not target:
         raise CalmdeskError(
             "Say where to write the page: --out DIR (or an http(s) address), or set the team's "
-            "target in the console (Supervisor > Status page…)."
+            "target in the console (Supervisor > Public status page…)."
         )
     publish_to(target, page)
     print(f"Published the status page to {target} ({len(page.files)} files)", file=out)

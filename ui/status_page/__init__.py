@@ -1,2 +1,2 @@
-"""The public status page in the console: its settings and preview (Supervisor > Status page…,
-and the war room's Status page…), and re-publishing it after each change."""
+"""The public status page in the console: its settings and preview (Supervisor > Public status
+page…, and the war room's Status page…), and re-publishing it after each change."""

@@ -1,5 +1,5 @@
-"""The status page in the main window: Supervisor > Status page…, and the publisher that keeps
-the published page current while the console is open."""
+"""The status page in the main window: Supervisor > Public status page…, and the publisher that
+keeps the published page current while the console is open."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Supervisor > Status page…: the page's name, public address and target, a preview of exactly
-what will be published, and Publish. The preview comes first: nothing leaves the building until
-someone has looked at it."""
+"""Supervisor > Public status page…: the page's name, public address and target, a preview of
+exactly what will be published, and Publish. The preview comes first: nothing leaves the building
+until someone has looked at it."""
 
 from __future__ import annotations
 
