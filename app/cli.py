@@ -18,6 +18,7 @@ from app import __version__
 from app.adapters.tabular_export import FORMATS
 from app.bootstrap import connect, os_login, require_existing, start
 from app.cli_data import add_export_parsers, add_import_parser
+from app.cli_directory import add_directory_parser
 from app.cli_intake import add_intake_parser
 from app.cli_report import add_report_parser
 from app.db.migrate import current_revision, head_revision
@@ -51,6 +52,7 @@ examples:
   calmdesk db restore                         put the last backup of the local file in place
   calmdesk db add-agent --login sam --name "Sam Okafor" --role supervisor --password-prompt
   calmdesk call --from "+44 20 7946 0000"     an incoming call (also: calmdesk tel:+44...)
+  calmdesk directory sync --csv people.csv     callers from the directory (--ldap URL, --vcard)
   calmdesk intake serve --db postgresql://intake@db/calmdesk --listen 0.0.0.0:9094 \
       --token-file /etc/calmdesk/intake.token --mapping /etc/calmdesk/mapping.toml
 """
@@ -140,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a folder, or an http(s) PUT / WebDAV address (default: the team's target)",
     )
     add_intake_parser(commands, db_option)
+    add_directory_parser(commands, db_option)
     call = commands.add_parser(
         "call",
         help="an incoming call: the console comes to the front with the call form filled",
@@ -235,6 +238,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         return 0
     if args.command == "import":
         return run_import(ctx, args, out)
+    if args.command == "directory":
+        from app.cli_directory import run_directory
+
+        return run_directory(ctx, args, settings, out)
     if args.command == "report":
         from app.cli_report import run_report
 

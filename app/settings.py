@@ -175,6 +175,17 @@ def _phone_region(config_dir: Path, env: Mapping[str, str]) -> str:
     return ""
 
 
+def directory_config(settings: Settings, env: Mapping[str, str] | None = None) -> dict[str, object]:
+    """The "directory" section (LDAP sync settings: README.md, "Directory sync"), from the
+    user's settings.json, else the machine's site-settings.json."""
+    env = os.environ if env is None else env
+    for config_file in [settings.config_file, *site_settings_files(env)]:
+        section = _saved(config_file).get("directory")
+        if isinstance(section, dict):
+            return section
+    return {}
+
+
 def load_settings(env: Mapping[str, str] | None = None, db_url: str | None = None) -> Settings:
     env = os.environ if env is None else env
     data_dir, config_dir, log_dir = _folders(env)

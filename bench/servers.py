@@ -246,3 +246,78 @@ def _as_postgres_user(folder: Path) -> dict[str, Any]:
     for child in folder.iterdir():
         shutil.chown(child, "postgres", "postgres")
     return {"user": "postgres", "group": "postgres", "extra_groups": []}
+
+
+SLAPD = Path("/usr/sbin/slapd")
+LDAP_SCHEMAS = ("core", "cosine", "inetorgperson")
+
+
+class OpenLdap:
+    """A private OpenLDAP server (Debian's slapd) for the directory sync tests: its own
+    slapd.conf and database in `folder`, a free port on 127.0.0.1, run as the current user in
+    the foreground (no system service, the machine's own configuration untouched). `suffix`'s
+    root entry exists; `rootdn` logs in with `password`."""
+
+    def __init__(
+        self, folder: Path, suffix: str = "dc=example,dc=org", password: str = "secret"
+    ) -> None:
+        slapd = shutil.which("slapd") or (str(SLAPD) if SLAPD.exists() else None)
+        if slapd is None:
+            raise ServerUnavailable("slapd is not installed (Debian: apt-get install slapd)")
+        self.folder, self.suffix, self.password = folder, suffix, password
+        self.rootdn = f"cn=admin,{suffix}"
+        data = folder / "data"
+        data.mkdir(parents=True, exist_ok=True)
+        schemas = "\n".join(f"include /etc/ldap/schema/{name}.schema" for name in LDAP_SCHEMAS)
+        config = folder / "slapd.conf"
+        config.write_text(
+            f"{schemas}\n"
+            f"pidfile {folder / 'slapd.pid'}\n"
+            f"argsfile {folder / 'slapd.args'}\n"
+            "modulepath /usr/lib/ldap\nmoduleload back_mdb\n"
+            "database mdb\nmaxsize 10485760\n"
+            f'suffix "{suffix}"\nrootdn "{self.rootdn}"\nrootpw {password}\n'
+            f"directory {data}\n",
+            encoding="utf-8",
+        )
+        self.port = free_port()
+        self.url = f"ldap://127.0.0.1:{self.port}"
+        log = folder / "slapd.log"
+        with log.open("wb") as out:
+            # -d keeps it in the foreground (a child of ours, stopped with it); 0: no debug output
+            self._process = subprocess.Popen(
+                [slapd, "-f", str(config), "-h", f"{self.url}/", "-d", "0"],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            _wait_for_port(self.port, self._process, log)
+        except ServerUnavailable:
+            self.stop()
+            raise
+        domain = suffix.split(",")[0].split("=")[1]
+        self.add(
+            f"dn: {suffix}\nobjectClass: dcObject\nobjectClass: organization\n"
+            f"dc: {domain}\no: {domain}\n"
+        )
+
+    def add(self, ldif: str) -> None:
+        """Load entries with ldapadd, as the root DN."""
+        ldapadd = shutil.which("ldapadd")
+        if ldapadd is None:
+            raise ServerUnavailable("ldapadd is not installed (Debian: apt-get install ldap-utils)")
+        subprocess.run(
+            [ldapadd, "-x", "-H", self.url, "-D", self.rootdn, "-w", self.password],
+            input=ldif.encode(),
+            check=True,
+            capture_output=True,
+        )
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
