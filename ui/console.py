@@ -64,8 +64,8 @@ def _listen_for_launches(app: QApplication, args: argparse.Namespace) -> Instanc
         return None  # a timing run, not a console to keep
     server = InstanceServer(instance_name(), app)
     if not server.listen():
-        logging.getLogger(__name__).warning(
-            "Cannot listen on %s: a second launch will open a second console.", server.name
+        logging.getLogger(__name__).info(
+            "Another console listens on %s: later launches go to that one.", server.name
         )
         return None
     return server

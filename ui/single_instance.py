@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 HANDOVER_TIMEOUT_MS = 2000
+PROBE_TIMEOUT_MS = 500
 MAX_MESSAGE = 64 * 1024
 ACK = b"ok\n"
 
@@ -72,8 +73,16 @@ class InstanceServer(QObject):
         self._buffers: dict[QLocalSocket, bytes] = {}
 
     def listen(self) -> bool:
-        """Start listening. A socket left behind by a console that crashed is cleared first
-        (the caller has checked that no console answers on it)."""
+        """Start listening. A socket left behind by a console that crashed is cleared first;
+        one a running console answers on is left to it (False: this console is a second one,
+        started with other options such as --db)."""
+        # Asked first: on Unix, listening with UserAccessOption replaces the socket file even
+        # while another console listens on it.
+        probe = QLocalSocket()
+        probe.connectToServer(self.name)
+        if probe.waitForConnected(PROBE_TIMEOUT_MS):
+            probe.disconnectFromServer()
+            return False
         if self._server.listen(self.name):
             return True
         QLocalServer.removeServer(self.name)

@@ -187,3 +187,21 @@ def test_with_no_console_running_nobody_takes_the_call(tmp_path: Path) -> None:
     assert not hand_over(
         ["call", "--from", "+442079460000"], instance_name({"CALMDESK_HOME": str(tmp_path)}), 500
     )
+
+
+def test_a_second_server_leaves_the_running_consoles_socket_alone(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    name = instance_name({"CALMDESK_HOME": str(tmp_path)})
+    first = InstanceServer(name)
+    assert first.listen()
+    second = InstanceServer(name)
+    try:
+        assert not second.listen()  # a console opened on another --db does not take over
+        with qtbot.waitSignal(first.arguments) as handed:
+            code = _launch(qtbot, ["call", "--from", "+442079460000"], tmp_path)
+    finally:
+        second.close()
+        first.close()
+    assert code == 0, (tmp_path / "launch.err").read_text()
+    assert handed.args[0] == ["call", "--from", "+442079460000"]
