@@ -25,14 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from app.db.open_statuses import OPEN_INCIDENTS_SQL
 from app.db.types import UtcDateTime
-from app.domain.lifecycle import OPEN_STATUSES
-
-# The open statuses in one fixed order. The queue's read repeats this IN list literally: SQLite
-# and PostgreSQL use a partial index only when they can see that the query's condition is the
-# index's own, which they cannot with bound parameters or another order.
-OPEN_STATUS_VALUES = tuple(sorted(s.value for s in OPEN_STATUSES))
-OPEN_INCIDENTS_SQL = "status IN ({})".format(", ".join(f"'{v}'" for v in OPEN_STATUS_VALUES))
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

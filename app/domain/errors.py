@@ -6,7 +6,12 @@ class CalmdeskError(Exception):
 
 
 class RuleViolation(CalmdeskError):
-    """A domain rule refused the request (an illegal transition, a missing reason...)."""
+    """A domain rule refused the request (an illegal transition, a missing reason...). `field`
+    names what the person must fill in to satisfy it, when one thing does (the resolution)."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class DatabaseUnavailable(CalmdeskError):

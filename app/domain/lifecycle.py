@@ -81,9 +81,15 @@ def check_transition(
     if target not in TRANSITIONS[current]:
         raise RuleViolation(_refusal(current, target))
     if target == Status.ON_HOLD and hold_reason is None:
-        raise RuleViolation("Say why the incident goes on hold: awaiting caller, vendor or change.")
+        raise RuleViolation(
+            "Say why the incident goes on hold: awaiting caller, vendor or change.",
+            field="hold_reason",
+        )
     if target == Status.RESOLVED and not (resolution or "").strip():
-        raise RuleViolation("Write a resolution before resolving: what fixed it, in a sentence.")
+        raise RuleViolation(
+            "Write a resolution before resolving: what fixed it, in a sentence.",
+            field="resolution",
+        )
 
 
 def _refusal(current: Status, target: Status) -> str:

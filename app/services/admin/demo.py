@@ -35,6 +35,7 @@ from app.services.context import Actor, ServiceContext
 from app.services.directory.phones import set_phone
 from app.services.feed.records import record_change, record_event
 from app.services.incidents.commands import AffectedService, IncidentCommands, IncidentDraft
+from app.services.incidents.unit_of_work import IncidentUnitOfWork
 
 SEED = 20261126
 ORDINARY_INCIDENTS = 200
@@ -434,15 +435,4 @@ def _outage_records(
             "Escalated to Microsoft 365 support (MS-2611-48213)",
             at=escalated,
         )
-        outage.version += 1
-        outage.updated_at = now
-        session.flush()
-        record_change(
-            session,
-            ctx,
-            "incidents",
-            outage_id,
-            "update",
-            version=outage.version,
-            fields=["calls", "checklist", "status_updates"],
-        )
+        IncidentUnitOfWork(ctx, session).bump(outage, ["calls", "checklist", "status_updates"])

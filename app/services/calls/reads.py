@@ -10,7 +10,8 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from app.db.models import Agent, AlertGroup, Call, Contact, Incident, IncidentService, Service
-from app.domain.lifecycle import OPEN_STATUSES, Status
+from app.db.open_statuses import is_open
+from app.domain.lifecycle import Status
 from app.domain.phone_numbers import normalise_phone
 from app.domain.surge import AlertSignal, CallSignal, SurgeRule, detect_surges, surge_message
 from app.services.calls.dto import (
@@ -27,7 +28,6 @@ from app.services.directory.phones import has_number
 CALL_LIST_LIMIT = 5000
 RECENT_PER_CALLER = 3
 CALLER_MATCHES = 6
-_OPEN = [s.value for s in OPEN_STATUSES]
 _DONE = [Status.RESOLVED.value, Status.CLOSED.value]
 
 
@@ -86,7 +86,7 @@ def incident_call_count(session: Session, incident_id: int) -> int:
 def covered_service_ids(session: Session) -> set[int]:
     """Services an open major incident covers: its own service and its affected services."""
     majors = select(Incident.id, Incident.service_id).where(
-        Incident.major.is_(True), Incident.status.in_(_OPEN), Incident.drill_id.is_(None)
+        Incident.major.is_(True), is_open(Incident.status), Incident.drill_id.is_(None)
     )
     covered: set[int] = set()
     major_ids = []
@@ -109,7 +109,7 @@ def covering_major(
     affected one), the first declared: its id, number, that service's name, its commander."""
     # A drill's major incident never covers a real outage's calls.
     open_major = and_(
-        Incident.major.is_(True), Incident.status.in_(_OPEN), Incident.drill_id.is_(None)
+        Incident.major.is_(True), is_open(Incident.status), Incident.drill_id.is_(None)
     )
     own = select(Incident.id, Incident.service_id).where(
         open_major, Incident.service_id.in_(service_ids)
@@ -299,7 +299,7 @@ class CallReads:
         )
         query = (
             select(Incident, calls)
-            .where(Incident.major.is_(True), Incident.status.in_(_OPEN))
+            .where(Incident.major.is_(True), is_open(Incident.status))
             .order_by(Incident.declared_major_at.desc(), Incident.id.desc())
         )
         with self._ctx.db.read() as session:
@@ -372,7 +372,7 @@ class CallReads:
             .where(
                 AlertGroup.current_key.is_not(None),
                 AlertGroup.service_id.is_not(None),
-                Incident.status.in_(_OPEN),
+                is_open(Incident.status),
                 or_(AlertGroup.state == "firing", AlertGroup.last_firing_at >= start),
             )
         )

@@ -26,6 +26,7 @@ from app.db.models import (
     VendorEscalation,
 )
 from app.db.models import Service as ServiceRow
+from app.db.open_statuses import is_open
 from app.domain.cadence import update_interval
 from app.domain.clock import as_utc
 from app.domain.drill_scorecard import DrillFacts, StepFact, UpdateFact, score
@@ -37,16 +38,18 @@ from app.domain.drill_script import (
     event_time,
 )
 from app.domain.errors import RuleViolation
-from app.domain.lifecycle import OPEN_STATUSES, Status
+from app.domain.lifecycle import Status
 from app.domain.priority import Priority
 from app.domain.roles import Action
 from app.domain.runbook import Runbook
 from app.domain.vendor import VendorState
+from app.services.context import ServiceContext
 from app.services.drills.dto import DrillInfo, PlayedEvent
 from app.services.drills.reads import drill_info, script_of
 from app.services.errors import NotFound
 from app.services.feed.records import load_policies, locking, record_change, record_event
-from app.services.incidents.unit_of_work import IncidentDraft, IncidentWriter
+from app.services.incidents.opening import IncidentDraft, insert_incident
+from app.services.incidents.unit_of_work import IncidentUnitOfWork
 
 # What cleaning a drill away deletes, on SQLite. On PostgreSQL the same steps run inside
 # calmdesk_clean_drill (migration 0009), with the owner's rights, since no login may delete.
@@ -77,7 +80,10 @@ class _Due:
     count: int
 
 
-class DrillCommands(IncidentWriter):
+class DrillCommands:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
     # -- starting ------------------------------------------------------------------------------
 
     def start(self, source: ScriptSource, runbook: Runbook) -> DrillInfo:
@@ -112,7 +118,8 @@ class DrillCommands(IncidentWriter):
             )
             session.add(drill)
             session.flush()
-            incident = self._insert(session, self._first_report(session, script, drill.id))
+            draft = self._first_report(session, script, drill.id)
+            incident = insert_incident(IncidentUnitOfWork(self._ctx, session), draft)
             incident.runbook_key = runbook.key  # declaring it major offers this runbook
             drill.incident_id = incident.id
             self._note(
@@ -272,11 +279,9 @@ class DrillCommands(IncidentWriter):
             drill.ended_at = now
             drill.ended_by_id = self._ctx.actor.agent_id
             drill.scorecard = score(_facts(session, drill, now)).to_data()
-            open_values = [s.value for s in OPEN_STATUSES]
+            uow = IncidentUnitOfWork(self._ctx, session)
             left_open = session.scalars(
-                select(Incident).where(
-                    Incident.drill_id == drill.id, Incident.status.in_(open_values)
-                )
+                select(Incident).where(Incident.drill_id == drill.id, is_open(Incident.status))
             ).all()
             for incident in left_open:
                 old = Status(incident.status)
@@ -291,7 +296,7 @@ class DrillCommands(IncidentWriter):
                     now,
                     {"from": old.value, "to": Status.CANCELLED.value, "hold_reason": None},
                 )
-                self._commit(session, incident, ["status"])
+                uow.bump(incident, ["status"])
             record_change(session, self._ctx, "drills", drill.id, "update", fields=["ended_at"])
             session.flush()
             return drill_info(session, drill, script_of(drill))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from app.db.models import Call, Incident, VendorEscalation
-from app.domain.lifecycle import OPEN_STATUSES
+from app.db.open_statuses import is_open
 from app.domain.notification_rules import (
     CallbackFacts,
     Facts,
@@ -40,14 +40,13 @@ class NotificationExtras:
 
 def read_extras(ctx: ServiceContext) -> NotificationExtras:
     """Commanders and comms leads of open majors, waiting vendor cases, surges, callbacks."""
-    open_values = [s.value for s in OPEN_STATUSES]
     waiting = [s.value for s in VendorState if s.waiting]
     with ctx.db.read() as session:
         roles = {
             incident_id: (commander, comms)
             for incident_id, commander, comms in session.execute(
                 select(Incident.id, Incident.commander_id, Incident.comms_lead_id).where(
-                    Incident.major.is_(True), Incident.status.in_(open_values)
+                    Incident.major.is_(True), is_open(Incident.status)
                 )
             )
         }
@@ -66,7 +65,7 @@ def read_extras(ctx: ServiceContext) -> NotificationExtras:
                 .where(
                     VendorEscalation.state.in_(waiting),
                     VendorEscalation.vendor_eta.is_not(None),
-                    Incident.status.in_(open_values),
+                    is_open(Incident.status),
                 )
             )
         )

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from app.db.models import Agent, Call, Incident, ShiftHandover, VendorEscalation
+from app.db.open_statuses import is_open
 from app.domain.clock import as_utc
-from app.domain.lifecycle import OPEN_STATUSES, HoldReason
+from app.domain.lifecycle import HoldReason
 from app.domain.priority import Priority
 from app.domain.sla import SlaClockInput, SlaState, read_clock
 from app.domain.vendor import VendorState
@@ -25,8 +26,6 @@ from app.services.handover.dto import (
     SlaLine,
     VendorLine,
 )
-
-_OPEN = [s.value for s in OPEN_STATUSES]
 
 
 def gestures_owed(session: Session, now: datetime) -> tuple[GestureLine, ...]:
@@ -47,7 +46,7 @@ def gestures_owed(session: Session, now: datetime) -> tuple[GestureLine, ...]:
 
 def draw_report(session: Session, now: datetime) -> HandoverReport:
     """What the incoming supervisor must know now. Drills are left out."""
-    real_open = (Incident.status.in_(_OPEN), Incident.drill_id.is_(None))
+    real_open = (is_open(Incident.status), Incident.drill_id.is_(None))
     commander = aliased(Agent)
     majors = tuple(
         MajorLine(number, title, name or "", due and as_utc(due))

@@ -1,76 +1,92 @@
-"""Changing incidents: open, edit, assign, move through the lifecycle, declare major, link, note.
+"""Changing incidents: open, save (edit, assign and move together), declare major, link, note.
 
-Every public method is one transaction that checks the actor's role and the record's version,
-and writes the timeline and the change log along with the change. Declaring and linking live in
-incident_majors.py, the shared transaction steps in incident_writes.py.
+Every public method is one transaction: it checks the actor's role, loads the incident with its
+version checked, applies its steps (changes.py, majors.py), and saves once, writing the timeline
+and the change log along with the change (unit_of_work.py). Anything refused on the way leaves
+nothing written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import timedelta
+from collections.abc import Mapping, Sequence
 
-from sqlalchemy.orm import Session
-
-from app.db.models import Agent, Contact, Incident
-from app.db.models import Service as ServiceRow
-from app.domain.lifecycle import HoldReason, Status, check_transition
-from app.domain.priority import Priority
+from app.db.models import Incident
+from app.domain.lifecycle import HoldReason, Status
 from app.domain.roles import Action
-from app.domain.sla import due_times, resume_after_hold
+from app.domain.runbook import Runbook
+from app.services.context import ServiceContext
 from app.services.errors import InvalidInput, NotFound
-from app.services.feed.records import load_matrix, load_policies, record_change, record_event
-from app.services.incidents.dto import IncidentDetail
-from app.services.incidents.fields import EDITABLE, validated
-from app.services.incidents.majors import AffectedService, MajorIncidentCommands
+from app.services.incidents.changes import (
+    apply_assignment,
+    apply_edits,
+    apply_move,
+    check_editable,
+)
+from app.services.incidents.dto import Assignment, IncidentChanges, IncidentDetail, StatusMove
+from app.services.incidents.majors import (
+    MAJOR_FIELDS,
+    AffectedService,
+    MajorRoles,
+    check_uncovered,
+    declare,
+    link,
+)
+from app.services.incidents.opening import IncidentDraft, insert_incident
 from app.services.incidents.reads import to_detail
-from app.services.incidents.unit_of_work import IncidentDraft, team_of
+from app.services.incidents.unit_of_work import IncidentUnitOfWork, incident_change
 from app.services.offline.receipts import earlier_result, record_receipt
 
 __all__ = ["AffectedService", "IncidentCommands", "IncidentDraft", "checked_note"]
 
 
-class IncidentCommands(MajorIncidentCommands):
-    # -- creating and editing -------------------------------------------------------------
+class IncidentCommands:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    # -- opening and saving -----------------------------------------------------------------
 
     def open(self, draft: IncidentDraft) -> IncidentDetail:
         self._ctx.actor.require(Action.OPEN_INCIDENT)
-        with self._ctx.db.write() as session:
-            return to_detail(self._insert(session, draft))
+        with incident_change(self._ctx) as uow:
+            return to_detail(insert_incident(uow, draft))
+
+    def save(
+        self, incident_id: int, expected_version: int, changes: IncidentChanges
+    ) -> IncidentDetail:
+        """The editor's save: plain fields, then the assignment, then a status move, in one
+        transaction with one version check and one new version. A step refused (a field, an
+        illegal move, a missing resolution) or a colleague's newer version leaves the incident
+        exactly as it was. Resolving takes the resolution from the move (or the fields)."""
+        fields, move = dict(changes.fields), changes.move
+        if fields:
+            self._ctx.actor.require(Action.EDIT_INCIDENT)
+            check_editable(fields)
+        if changes.assignment is not None:
+            self._ctx.actor.require(Action.ASSIGN)
+        if move is not None:
+            self._require_move(move.target)
+            if move.target == Status.RESOLVED and "resolution" in fields:
+                typed = fields.pop("resolution")  # the move writes it
+                if move.resolution is None:
+                    move = StatusMove(move.target, move.hold_reason, str(typed or ""))
+        with incident_change(self._ctx) as uow:
+            incident = uow.load(incident_id, expected_version)
+            changed = apply_edits(uow, incident, fields) if fields else []
+            if changes.assignment is not None:
+                changed += apply_assignment(uow, incident, changes.assignment)
+            if move is not None:
+                changed += apply_move(uow, incident, move)
+            return _saved(uow, incident, changed)
 
     def edit(
         self, incident_id: int, expected_version: int, changes: Mapping[str, object]
     ) -> IncidentDetail:
         """Change plain fields. Changing impact or urgency re-derives priority and SLA due times."""
         self._ctx.actor.require(Action.EDIT_INCIDENT)
-        unknown = set(changes) - set(EDITABLE)
-        if unknown:
-            raise InvalidInput(
-                sorted(unknown)[0], f"These fields cannot be edited: {sorted(unknown)}"
-            )
-        with self._ctx.db.write() as session:
-            incident = self._load(session, incident_id, expected_version)
-            changed = []
-            for field, value in changes.items():
-                value = validated(field, value)
-                _check_reference(session, field, value)
-                if getattr(incident, field) != value:
-                    setattr(incident, field, value)
-                    changed.append(field)
-            if not changed:
-                return to_detail(incident)
-            if {"impact", "urgency"} & set(changed):
-                self._rederive_priority(session, incident)
-            labels = ", ".join(EDITABLE[f] for f in changed)
-            record_event(
-                session,
-                self._ctx,
-                incident,
-                "edited",
-                f"Changed {labels}",
-                {"fields": changed},
-            )
-            return self._commit(session, incident, changed)
+        check_editable(changes)
+        with incident_change(self._ctx) as uow:
+            incident = uow.load(incident_id, expected_version)
+            return _saved(uow, incident, apply_edits(uow, incident, changes))
 
     def assign(
         self,
@@ -81,35 +97,10 @@ class IncidentCommands(MajorIncidentCommands):
         team_id: int | None = None,
     ) -> IncidentDetail:
         self._ctx.actor.require(Action.ASSIGN)
-        with self._ctx.db.write() as session:
-            incident = self._load(session, incident_id, expected_version)
-            team = team_id if team_id is not None else team_of(session, assignee_id)
-            if assignee_id is not None and session.get(Agent, assignee_id) is None:
-                raise InvalidInput("assignee_id", "That agent does not exist.")
-            changed = []
-            if incident.assignee_id != assignee_id:
-                incident.assignee_id = assignee_id
-                changed.append("assignee_id")
-            if team is not None and incident.team_id != team:
-                incident.team_id = team
-                changed.append("team_id")
-            if not changed:
-                return to_detail(incident)
-            session.flush()
-            session.refresh(incident)
-            who = incident.assignee.name if incident.assignee else "nobody"
-            team_name = f" ({incident.team.name})" if incident.team else ""
-            record_event(
-                session,
-                self._ctx,
-                incident,
-                "assigned",
-                f"Assigned to {who}{team_name}",
-                {"assignee_id": assignee_id, "team_id": incident.team_id},
-            )
-            return self._commit(session, incident, changed)
-
-    # -- lifecycle ------------------------------------------------------------------------
+        with incident_change(self._ctx) as uow:
+            incident = uow.load(incident_id, expected_version)
+            changed = apply_assignment(uow, incident, Assignment(assignee_id, team_id))
+            return _saved(uow, incident, changed)
 
     def transition(
         self,
@@ -120,73 +111,60 @@ class IncidentCommands(MajorIncidentCommands):
         hold_reason: HoldReason | None = None,
         resolution: str | None = None,
     ) -> IncidentDetail:
-        self._ctx.actor.require(Action.CLOSE if target == Status.CLOSED else Action.TRANSITION)
-        with self._ctx.db.write() as session:
-            incident = self._load(session, incident_id, expected_version)
-            self.move_within(
-                session, incident, target, hold_reason=hold_reason, resolution=resolution
-            )
-            return self._commit(session, incident, ["status"])
+        self._require_move(target)
+        with incident_change(self._ctx) as uow:
+            incident = uow.load(incident_id, expected_version)
+            apply_move(uow, incident, StatusMove(target, hold_reason, resolution))
+            return uow.save(incident, ["status"])
 
-    def move_within(
+    # -- major incidents and links ----------------------------------------------------------
+
+    def declare_major(
         self,
-        session: Session,
-        incident: Incident,
-        target: Status,
+        incident_id: int,
+        expected_version: int,
         *,
-        hold_reason: HoldReason | None = None,
-        resolution: str | None = None,
-    ) -> None:
-        """The lifecycle step itself, with its timeline event, inside a caller's transaction
-        (which commits it with `_commit`): for services that move an incident as part of a
-        bigger change, such as the alert intake resolving an incident monitoring says recovered.
-        The caller has checked the actor's role."""
-        now = self._ctx.clock.now()
-        current = Status(incident.status)
-        resolution = resolution if resolution is not None else incident.resolution
-        check_transition(current, target, hold_reason=hold_reason, resolution=resolution)
-        if current == Status.ON_HOLD and incident.on_hold_since is not None:
-            paused = now - incident.on_hold_since
-            incident.resolve_by = resume_after_hold(
-                incident.resolve_by, incident.on_hold_since, now
-            )
-            incident.paused_seconds += int(paused.total_seconds())
-            incident.on_hold_since = None
-            incident.hold_reason = None
-        # Cancelling is not a response to the caller: it leaves the response clock alone.
-        if target not in (Status.NEW, Status.CANCELLED) and incident.acknowledged_at is None:
-            incident.acknowledged_at = now
-        if target == Status.ON_HOLD:
-            assert hold_reason is not None
-            incident.on_hold_since = now
-            incident.hold_reason = hold_reason.value
-        elif target == Status.RESOLVED:
-            incident.resolved_at = now
-            incident.resolution = (resolution or "").strip()
-            incident.next_update_due = None
-        elif target == Status.IN_PROGRESS and current == Status.RESOLVED:
-            incident.resolved_at = None
-            if incident.major:
-                self._restart_cadence(session, incident, now)
-        elif target == Status.CLOSED:
-            incident.closed_at = now
-        elif target == Status.CANCELLED:
-            incident.closed_at = now
-            incident.next_update_due = None
-        incident.status = target.value
-        reason = f" ({hold_reason.label})" if hold_reason and target == Status.ON_HOLD else ""
-        record_event(
-            session,
-            self._ctx,
-            incident,
-            "status",
-            f"{current.label} → {target.label}{reason}",
-            {
-                "from": current.value,
-                "to": target.value,
-                "hold_reason": hold_reason.value if hold_reason else None,
-            },
-        )
+        commander_id: int,
+        comms_lead_id: int | None = None,
+        affected: Sequence[AffectedService] = (),
+        runbook: Runbook | None = None,
+    ) -> IncidentDetail:
+        """Make an incident major: roles, affected services, a checklist, and an update cadence."""
+        self._ctx.actor.require(Action.DECLARE_MAJOR)
+        with incident_change(self._ctx) as uow:
+            incident = uow.load(incident_id, expected_version)
+            declare(uow, incident, MajorRoles(commander_id, comms_lead_id), affected, runbook)
+            return uow.save(incident, MAJOR_FIELDS)
+
+    def open_major(
+        self,
+        draft: IncidentDraft,
+        *,
+        commander_id: int,
+        affected: Sequence[AffectedService],
+        runbook: Runbook | None = None,
+    ) -> IncidentDetail:
+        """Open an incident and declare it major in one transaction, unless an open major
+        incident already covers one of the `affected` services: then nothing is written and
+        AlreadyCovered names it (majors.check_uncovered)."""
+        self._ctx.actor.require(Action.OPEN_INCIDENT)
+        self._ctx.actor.require(Action.DECLARE_MAJOR)
+        with incident_change(self._ctx) as uow:
+            check_uncovered(uow, [item.service_id for item in affected])
+            incident = insert_incident(uow, draft)
+            declare(uow, incident, MajorRoles(commander_id), affected, runbook)
+            return uow.save(incident, MAJOR_FIELDS)
+
+    def link_to_parent(
+        self, child_id: int, expected_version: int, parent_id: int | None
+    ) -> IncidentDetail:
+        """Link a child incident to its parent (usually a major incident), or unlink it."""
+        self._ctx.actor.require(Action.LINK)
+        with incident_change(self._ctx) as uow:
+            child = uow.load(child_id, expected_version)
+            return _saved(uow, child, link(uow, child, parent_id))
+
+    # -- notes ------------------------------------------------------------------------------
 
     def add_note(
         self, incident_id: int, text: str, *, pinned: bool = False, op_id: str | None = None
@@ -196,51 +174,20 @@ class IncidentCommands(MajorIncidentCommands):
         it is sent."""
         self._ctx.actor.require(Action.ADD_NOTE)
         text = checked_note(text)
-        with self._ctx.db.write() as session:
-            if (receipt := earlier_result(session, op_id)) is not None:
+        with incident_change(self._ctx) as uow:
+            if (receipt := earlier_result(uow.session, op_id)) is not None:
                 return receipt.result_id or 0
-            incident = session.get(Incident, incident_id)
+            incident = uow.session.get(Incident, incident_id)
             if incident is None:
                 raise NotFound(f"Incident {incident_id} no longer exists.")
-            event = record_event(session, self._ctx, incident, "note", text, pinned=pinned)
-            session.flush()
-            record_receipt(session, self._ctx, op_id, "note", event.id)
-            record_change(
-                session,
-                self._ctx,
-                "incidents",
-                incident.id,
-                "note",
-                version=incident.version,
-                fields=["timeline"],
-            )
+            event = uow.event(incident, "note", text, pinned=pinned)
+            uow.session.flush()
+            record_receipt(uow.session, self._ctx, op_id, "note", event.id)
+            uow.record(incident, "note", ["timeline"])
             return event.id
 
-    def _rederive_priority(self, session: Session, incident: Incident) -> None:
-        priority = load_matrix(session).priority(incident.impact, incident.urgency)
-        if priority == incident.priority:
-            return
-        old = Priority(incident.priority)
-        incident.priority = int(priority)
-        policy = load_policies(session)[priority]
-        due = due_times(incident.opened_at, policy, timedelta(seconds=incident.paused_seconds))
-        incident.respond_by, incident.resolve_by = due.respond_by, due.resolve_by
-        if incident.major:
-            self._restart_cadence(session, incident, self._ctx.clock.now())
-        record_event(
-            session,
-            self._ctx,
-            incident,
-            "priority",
-            f"Priority {old.label} → {priority.label}",
-            {"from": int(old), "to": int(priority)},
-        )
-
-
-_REFERENCES: dict[str, tuple[type[ServiceRow] | type[Contact], str]] = {
-    "service_id": (ServiceRow, "That service no longer exists; pick another."),
-    "caller_id": (Contact, "That caller no longer exists; pick another."),
-}
+    def _require_move(self, target: Status) -> None:
+        self._ctx.actor.require(Action.CLOSE if target == Status.CLOSED else Action.TRANSITION)
 
 
 def checked_note(text: str) -> str:
@@ -251,8 +198,6 @@ def checked_note(text: str) -> str:
     return text
 
 
-def _check_reference(session: Session, field: str, value: object) -> None:
-    if field in _REFERENCES and value is not None:
-        model, message = _REFERENCES[field]
-        if not isinstance(value, int) or session.get(model, value) is None:
-            raise InvalidInput(field, message)
+def _saved(uow: IncidentUnitOfWork, incident: Incident, changed: list[str]) -> IncidentDetail:
+    """A new version when anything changed; the incident as it is when nothing did."""
+    return uow.save(incident, changed) if changed else to_detail(incident)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
@@ -136,6 +137,38 @@ class NamedRef:
 
     id: int
     name: str
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Who an incident goes to. Without a team, the assignee's own team."""
+
+    assignee_id: int | None
+    team_id: int | None = None
+
+
+@dataclass(frozen=True)
+class StatusMove:
+    """A move through the lifecycle. `resolution` is for Resolved: None keeps the one in the
+    fields being saved alongside, or else the incident's own."""
+
+    target: Status
+    hold_reason: HoldReason | None = None
+    resolution: str | None = None
+
+
+@dataclass(frozen=True)
+class IncidentChanges:
+    """Everything one save of an incident changes, written together or not at all: plain fields
+    (see app.services.incidents.fields.EDITABLE), the assignment, and a status move."""
+
+    fields: Mapping[str, object] = field(default_factory=dict)
+    assignment: Assignment | None = None
+    move: StatusMove | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.fields and self.assignment is None and self.move is None
 
 
 def _sla_input(incident: IncidentRow | IncidentDetail) -> SlaClockInput:

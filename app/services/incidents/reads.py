@@ -7,12 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    BindParameter,
-    ColumnElement,
     CompoundSelect,
     Row,
     Select,
-    bindparam,
     func,
     or_,
     select,
@@ -21,7 +18,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from app.db.models import (
-    OPEN_STATUS_VALUES,
     Agent,
     AlertGroup,
     Call,
@@ -32,6 +28,7 @@ from app.db.models import (
     Team,
     TimelineEvent,
 )
+from app.db.open_statuses import is_open
 from app.domain.clock import made_offline_note
 from app.domain.lifecycle import HoldReason, Status
 from app.domain.priority import Priority
@@ -99,15 +96,11 @@ def queue_query(
     statistics present (anyone may run ANALYZE on the file), SQLite plans that OR as a scan of
     every incident ever held (440 ms at a million), while each half keeps its own index: the open
     ones their partial index, the recently resolved ones ix_incidents_resolved_at."""
-    # Written into the SQL, not bound: that is how the database sees ix_incidents_open applies.
-    open_values: BindParameter[str] = bindparam(
-        "open", OPEN_STATUS_VALUES, expanding=True, literal_execute=True
-    )
-    still_open = _row_query().where(Incident.status.in_(open_values))
+    still_open = _row_query().where(is_open(Incident.status))
     if resolved_since is None:
         return still_open
     recently_resolved = _row_query().where(
-        Incident.resolved_at >= resolved_since, Incident.status.not_in(OPEN_STATUS_VALUES)
+        Incident.resolved_at >= resolved_since, ~is_open(Incident.status)
     )
     return union_all(still_open, recently_resolved)
 
@@ -153,7 +146,7 @@ class IncidentReads:
     def queue_rows(self, resolved_since: datetime | None = None) -> list[IncidentRow]:
         """Every open incident, and those resolved since `resolved_since` ("Resolved today")."""
         query = queue_query(resolved_since)
-        in_queue: ColumnElement[bool] = Incident.status.in_(OPEN_STATUS_VALUES)
+        in_queue = is_open(Incident.status)
         if resolved_since is not None:
             in_queue = or_(in_queue, Incident.resolved_at >= resolved_since)
         alerts = select(AlertGroup).join(Incident, Incident.id == AlertGroup.incident_id)

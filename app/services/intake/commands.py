@@ -36,9 +36,12 @@ from app.domain.lifecycle import Status
 from app.domain.roles import Action as RoleAction
 from app.domain.roles import PermissionDenied, Role
 from app.services.context import Actor, ServiceContext
-from app.services.feed.records import locking, record_change, record_event
-from app.services.incidents.commands import IncidentCommands, IncidentDraft
+from app.services.feed.records import locking, record_event
+from app.services.incidents.changes import apply_move
+from app.services.incidents.dto import StatusMove
 from app.services.incidents.fields import TITLE_MAX
+from app.services.incidents.opening import IncidentDraft, insert_incident
+from app.services.incidents.unit_of_work import IncidentUnitOfWork
 from app.services.intake.dto import AlertReceipt
 
 RECOVERED_NOTE = "Monitoring reports recovered"
@@ -96,7 +99,6 @@ class AlertIntake:
     def __init__(self, ctx: ServiceContext, mapping: AlertMapping) -> None:
         self._ctx = ctx
         self._mapping = mapping
-        self._incidents = IncidentCommands(ctx)
 
     def receive(self, notice: AlertNotice) -> AlertReceipt:
         """Apply one notification; returns once it is committed."""
@@ -171,8 +173,8 @@ class AlertIntake:
         service_id = None
         if route.service:
             service_id = session.scalar(select(Service.id).where(Service.name == route.service))
-        incident = self._incidents._insert(
-            session,
+        incident = insert_incident(
+            IncidentUnitOfWork(self._ctx, session),
             IncidentDraft(
                 title=_title(notice, route.service),
                 impact=route.impact,
@@ -225,6 +227,7 @@ class AlertIntake:
         step: Step,
         now: datetime,
     ) -> AlertReceipt:
+        uow = IncidentUnitOfWork(self._ctx, session)
         name = group.alert_name
         lines: list[str] = []
         group.updated_at = now
@@ -263,7 +266,7 @@ class AlertIntake:
             if not quiet:
                 lines.append(f"{RECOVERED_NOTE}: {name}")
                 if route.resolve_on_recovery and incident.status not in _CLOSED:
-                    moved = self._resolve(session, incident, name)
+                    moved = _resolve(uow, incident, name)
         elif step.action == Action.REFIRED:
             after = ""
             if group.recovered_at is not None:
@@ -274,35 +277,16 @@ class AlertIntake:
             if not quiet:
                 lines.append(f"Monitoring reports {name} firing again{after}")
                 if incident.status == Status.RESOLVED.value:
-                    self._incidents.move_within(session, incident, Status.IN_PROGRESS)
+                    apply_move(uow, incident, StatusMove(Status.IN_PROGRESS))
                     moved = True
         for line in lines:
             self._event(session, incident, group, line)
         if moved:
-            self._incidents._commit(session, incident, ["status"])
+            uow.bump(incident, ["status"])
         else:
-            fields = ["alerts", "timeline"] if lines else ["alerts"]
-            record_change(
-                session,
-                self._ctx,
-                "incidents",
-                incident.id,
-                "note",
-                version=incident.version,
-                fields=fields,
-            )
+            uow.record(incident, "note", ["alerts", "timeline"] if lines else ["alerts"])
         note = "counted quietly: the group is flapping" if quiet else "; ".join(lines)
         return AlertReceipt(step.action.value, incident.number, group.id, group.alert_count, note)
-
-    def _resolve(self, session: Session, incident: Incident, name: str) -> bool:
-        if incident.status == Status.RESOLVED.value:
-            return False
-        if incident.status == Status.NEW.value:
-            self._incidents.move_within(session, incident, Status.IN_PROGRESS)
-        self._incidents.move_within(
-            session, incident, Status.RESOLVED, resolution=f"{RECOVERED_NOTE}: {name}."
-        )
-        return True
 
     def _event(self, session: Session, incident: Incident, group: AlertGroup, text: str) -> None:
         record_event(
@@ -313,6 +297,16 @@ class AlertIntake:
             text,
             {"alert_group": group.id, "state": group.state, "count": group.alert_count},
         )
+
+
+def _resolve(uow: IncidentUnitOfWork, incident: Incident, name: str) -> bool:
+    if incident.status == Status.RESOLVED.value:
+        return False
+    if incident.status == Status.NEW.value:
+        apply_move(uow, incident, StatusMove(Status.IN_PROGRESS))
+    resolved = StatusMove(Status.RESOLVED, resolution=f"{RECOVERED_NOTE}: {name}.")
+    apply_move(uow, incident, resolved)
+    return True
 
 
 def _alerts(count: int) -> str:

@@ -16,8 +16,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.db.models import Agent, Call, Incident, Team
+from app.db.open_statuses import is_open
 from app.domain.cadence import DUE_SOON, format_countdown, time_to_next_update
-from app.domain.lifecycle import OPEN_STATUSES
 from app.domain.priority import Priority
 from app.domain.sla import SlaClockInput, SlaState, read_clock
 from app.services.context import ServiceContext
@@ -25,9 +25,8 @@ from app.services.context import ServiceContext
 CALLS_WINDOW = timedelta(hours=1)
 NO_TEAM = "No team"
 
-_OPEN_VALUES = sorted(s.value for s in OPEN_STATUSES)
 # The real counts: what a drill made is left out of every number on the wall.
-_OPEN = and_(Incident.status.in_(_OPEN_VALUES), Incident.drill_id.is_(None))
+_OPEN = and_(is_open(Incident.status), Incident.drill_id.is_(None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +169,7 @@ def _majors(session: Session) -> tuple[MajorIncidentSummary, ...]:
     child = aliased(Incident)
     calls = select(func.count(Call.id)).where(Call.incident_id == Incident.id)
     linked = select(func.count(child.id)).where(
-        child.parent_id == Incident.id, child.status.in_(_OPEN_VALUES)
+        child.parent_id == Incident.id, is_open(child.status)
     )
     query = (
         select(

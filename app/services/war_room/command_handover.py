@@ -8,13 +8,16 @@ from app.domain.command_handover import BRIEF_MAX
 from app.domain.errors import RuleViolation
 from app.domain.lifecycle import Status
 from app.domain.roles import Action, may
+from app.services.context import ServiceContext
 from app.services.errors import InvalidInput
-from app.services.feed.records import record_event
 from app.services.incidents.dto import IncidentDetail
-from app.services.incidents.unit_of_work import IncidentWriter
+from app.services.incidents.unit_of_work import incident_change
 
 
-class CommandHandover(IncidentWriter):
+class CommandHandover:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
     def hand_over(
         self, incident_id: int, expected_version: int, incoming_id: int, brief: str
     ) -> IncidentDetail:
@@ -28,8 +31,9 @@ class CommandHandover(IncidentWriter):
             )
         if len(brief) > BRIEF_MAX:
             raise InvalidInput("brief", f"Keep the brief under {BRIEF_MAX} characters.")
-        with self._ctx.db.write() as session:
-            incident = self._load(session, incident_id, expected_version)
+        with incident_change(self._ctx) as uow:
+            session = uow.session
+            incident = uow.load(incident_id, expected_version)
             if not incident.major or not Status(incident.status).is_open:
                 raise RuleViolation(f"{incident.number} is not an open major incident.")
             if incident.commander_id != actor.agent_id and not may(
@@ -45,13 +49,11 @@ class CommandHandover(IncidentWriter):
             was = outgoing.name if outgoing else "nobody"
             incident.commander_id = incoming.id
             incident.commander_since = self._ctx.clock.now()
-            record_event(
-                session,
-                self._ctx,
+            uow.event(
                 incident,
                 "commander_handover",
                 f"Command handed over: {was} → {incoming.name}. Brief: {brief}",
                 {"from": outgoing.id if outgoing else None, "to": incoming.id, "brief": brief},
                 pinned=True,
             )
-            return self._commit(session, incident, ["commander_id", "commander_since"])
+            return uow.save(incident, ["commander_id", "commander_since"])

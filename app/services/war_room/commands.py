@@ -29,6 +29,7 @@ from app.services.feed.records import record_change, record_event
 from app.services.incidents.commands import IncidentCommands
 from app.services.incidents.dto import IncidentDetail
 from app.services.incidents.reads import IncidentReads
+from app.services.incidents.unit_of_work import IncidentUnitOfWork
 from app.services.offline.receipts import earlier_result, record_receipt
 from app.services.war_room.dto import (
     ChecklistRow,
@@ -268,15 +269,7 @@ class WarRoomCommands:
     ) -> None:
         if entity is not None and entity_id is not None:
             record_change(session, self._ctx, entity, entity_id, action)
-        record_change(
-            session,
-            self._ctx,
-            "incidents",
-            incident.id,
-            "update",
-            version=incident.version,
-            fields=fields,
-        )
+        IncidentUnitOfWork(self._ctx, session).record(incident, "update", fields)
 
 
 def linked_call_draft(incident_id: int, draft: WarRoomCallDraft) -> CallDraft:

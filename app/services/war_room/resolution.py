@@ -23,21 +23,24 @@ from app.db.models import (
     StatusUpdate,
     VendorEscalation,
 )
+from app.db.open_statuses import is_open
 from app.domain.cadence import update_interval
 from app.domain.call_rate import calls_per_window
 from app.domain.errors import RuleViolation
-from app.domain.lifecycle import Status, check_transition
+from app.domain.lifecycle import Status
 from app.domain.priority import Priority
 from app.domain.roles import Action
 from app.domain.services_state import ServiceState
-from app.domain.sla import resume_after_hold
 from app.domain.status_update import late_updates
 from app.domain.vendor import VendorState, vendor_overdue
 from app.services.calls.reads import CallReads
 from app.services.context import ServiceContext
-from app.services.errors import EditConflict, InvalidInput, NotFound
+from app.services.errors import InvalidInput
 from app.services.feed.records import load_policies, locking, record_change, record_event
-from app.services.incidents.reads import IncidentReads, to_detail
+from app.services.incidents.changes import apply_move
+from app.services.incidents.dto import StatusMove
+from app.services.incidents.reads import IncidentReads
+from app.services.incidents.unit_of_work import IncidentUnitOfWork, incident_change
 from app.services.war_room.dto import ResolutionDraft, ResolvedMajor
 from app.services.war_room.status_updates import checked_body, post_in_session
 
@@ -61,39 +64,25 @@ class MajorResolution:
         if len(resolution) > RESOLUTION_MAX:
             raise InvalidInput("resolution", "The resolution is too long; keep it short.")
         body = checked_body(draft.final_update, now, final=True)
-        with self._ctx.db.write() as session:
-            incident = self._load(session, incident_id, expected_version)
-            final = post_in_session(
-                self._ctx, session, incident, draft.audience, body, final=True, bump=False
-            )
-            self._resolve(session, incident, resolution, now, note="")
-            restored = self._restore_services(session, incident)
+        with incident_change(self._ctx) as uow:
+            incident = _open_major(uow, incident_id, expected_version)
+            final = post_in_session(uow, incident, draft.audience, body, final=True, bump=False)
+            _resolve(uow, incident, resolution)
+            restored = self._restore_services(uow.session, incident)
+            session = uow.session
             child_ids = list(
                 session.scalars(select(Incident.id).where(Incident.parent_id == incident.id))
             )
-            resolved, left = self._resolve_children(session, incident, resolution, now, draft)
+            resolved, left = _resolve_children(uow, incident, resolution, draft)
             review = self._review_data(session, incident, draft, now, restored, resolved)
-            record_event(
-                session,
-                self._ctx,
+            uow.event(
                 incident,
                 "review_data",
                 "Facts recorded for the post-incident review",
                 review,
                 pinned=True,
             )
-            incident.updated_at = now
-            incident.version += 1
-            session.flush()
-            record_change(
-                session,
-                self._ctx,
-                "incidents",
-                incident.id,
-                "update",
-                version=incident.version,
-                fields=["status", "resolution", "next_update_due", "services", "children"],
-            )
+            uow.bump(incident, ["status", "resolution", "next_update_due", "services", "children"])
         # The callback list is read after the commit, by the call-logging service's own read.
         reads = CallReads(self._ctx)
         callers = [c for i in [incident_id, *child_ids] for c in reads.for_incident(i)]
@@ -110,61 +99,6 @@ class MajorResolution:
         )
 
     # -- steps --------------------------------------------------------------------------------
-
-    def _load(self, session: Session, incident_id: int, expected_version: int) -> Incident:
-        incident = session.scalar(
-            locking(session, select(Incident).where(Incident.id == incident_id))
-        )
-        if incident is None:
-            raise NotFound(f"Incident {incident_id} no longer exists.")
-        if incident.version != expected_version:
-            raise EditConflict(incident.number, [], ["the incident"], to_detail(incident))
-        if not incident.major:
-            raise RuleViolation(f"{incident.number} is not a major incident.")
-        status = Status(incident.status)
-        if not status.is_open:
-            raise RuleViolation(f"{incident.number} is already {status.label.lower()}.")
-        return incident
-
-    def _resolve(
-        self, session: Session, incident: Incident, resolution: str, now: datetime, note: str
-    ) -> None:
-        """Move one incident to Resolved, through In progress when it is still New, keeping the
-        SLA clock's hold accounting exactly as a normal status change would."""
-        current = Status(incident.status)
-        if current == Status.NEW:
-            check_transition(current, Status.IN_PROGRESS)
-            incident.status = Status.IN_PROGRESS.value
-            self._status_event(session, incident, current, Status.IN_PROGRESS, "")
-            current = Status.IN_PROGRESS
-        check_transition(current, Status.RESOLVED, resolution=resolution)
-        if current == Status.ON_HOLD and incident.on_hold_since is not None:
-            paused = now - incident.on_hold_since
-            incident.resolve_by = resume_after_hold(
-                incident.resolve_by, incident.on_hold_since, now
-            )
-            incident.paused_seconds += int(paused.total_seconds())
-            incident.on_hold_since = None
-            incident.hold_reason = None
-        if incident.acknowledged_at is None:
-            incident.acknowledged_at = now
-        incident.resolved_at = now
-        incident.resolution = resolution
-        incident.next_update_due = None
-        incident.status = Status.RESOLVED.value
-        self._status_event(session, incident, current, Status.RESOLVED, note)
-
-    def _status_event(
-        self, session: Session, incident: Incident, old: Status, new: Status, note: str
-    ) -> None:
-        record_event(
-            session,
-            self._ctx,
-            incident,
-            "status",
-            f"{old.label} → {new.label}{note}",
-            {"from": old.value, "to": new.value, "hold_reason": None},
-        )
 
     def _restore_services(self, session: Session, incident: Incident) -> tuple[str, ...]:
         """Back to Operational, except a service another open major incident still affects."""
@@ -186,7 +120,7 @@ class MajorResolution:
                     Incident.id != incident.id,
                     Incident.major.is_(True),
                     Incident.drill_id.is_(None),
-                    Incident.status.in_([s.value for s in Status if s.is_open]),
+                    is_open(Incident.status),
                 )
                 .limit(1)
             )
@@ -212,36 +146,6 @@ class MajorResolution:
             )
             record_change(session, self._ctx, "services", service.id, "update", fields=["state"])
         return tuple(restored)
-
-    def _resolve_children(
-        self,
-        session: Session,
-        incident: Incident,
-        resolution: str,
-        now: datetime,
-        draft: ResolutionDraft,
-    ) -> tuple[list[tuple[int, str]], tuple[str, ...]]:
-        query = select(Incident).where(Incident.parent_id == incident.id).order_by(Incident.id)
-        children = [c for c in session.scalars(locking(session, query)) if Status(c.status).is_open]
-        if not draft.resolve_children:
-            return [], tuple(c.number for c in children)
-        resolved = []
-        for child in children:
-            self._resolve(session, child, resolution, now, note=f" with {incident.number}")
-            child.updated_at = now
-            child.version += 1
-            session.flush()
-            record_change(
-                session,
-                self._ctx,
-                "incidents",
-                child.id,
-                "update",
-                version=child.version,
-                fields=["status", "resolution"],
-            )
-            resolved.append((child.id, child.number))
-        return resolved, ()
 
     def _review_data(
         self,
@@ -314,6 +218,40 @@ class MajorResolution:
                 for v in vendors
             ],
         }
+
+
+def _open_major(uow: IncidentUnitOfWork, incident_id: int, expected_version: int) -> Incident:
+    incident = uow.load(incident_id, expected_version)
+    if not incident.major:
+        raise RuleViolation(f"{incident.number} is not a major incident.")
+    status = Status(incident.status)
+    if not status.is_open:
+        raise RuleViolation(f"{incident.number} is already {status.label.lower()}.")
+    return incident
+
+
+def _resolve(uow: IncidentUnitOfWork, incident: Incident, resolution: str, note: str = "") -> None:
+    """Move one incident to Resolved, through In progress when it is still New: the same
+    status moves, hold accounting and timeline lines as the editor's."""
+    if Status(incident.status) == Status.NEW:
+        apply_move(uow, incident, StatusMove(Status.IN_PROGRESS))
+    apply_move(uow, incident, StatusMove(Status.RESOLVED, resolution=resolution), note=note)
+
+
+def _resolve_children(
+    uow: IncidentUnitOfWork, incident: Incident, resolution: str, draft: ResolutionDraft
+) -> tuple[list[tuple[int, str]], tuple[str, ...]]:
+    query = select(Incident).where(Incident.parent_id == incident.id).order_by(Incident.id)
+    found = uow.session.scalars(locking(uow.session, query))
+    children = [c for c in found if Status(c.status).is_open]
+    if not draft.resolve_children:
+        return [], tuple(c.number for c in children)
+    resolved = []
+    for child in children:
+        _resolve(uow, child, resolution, note=f" with {incident.number}")
+        uow.bump(child, ["status", "resolution"])
+        resolved.append((child.id, child.number))
+    return resolved, ()
 
 
 def _iso(moment: datetime | None) -> str | None:

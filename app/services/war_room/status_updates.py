@@ -47,7 +47,8 @@ from app.domain.status_update import (
 )
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput, NotFound
-from app.services.feed.records import load_policies, record_change, record_event
+from app.services.feed.records import load_policies, record_change
+from app.services.incidents.unit_of_work import IncidentUnitOfWork, incident_change
 from app.services.offline.receipts import earlier_result, record_receipt
 from app.services.war_room.dto import (
     DeliveryReport,
@@ -100,11 +101,11 @@ class StatusUpdates:
         # A change kept offline is judged as of when it was made: its "next update at" was
         # later than then, and may have passed by the time the database hears of it.
         body = checked_body(draft.body, self._ctx.made_at or now, final=draft.final)
-        with self._ctx.db.write() as session:
-            incident = session.get(Incident, incident_id)
+        with incident_change(self._ctx) as uow:
+            incident = uow.session.get(Incident, incident_id)
             if incident is None:
                 raise NotFound(f"Incident {incident_id} no longer exists.")
-            if (receipt := earlier_result(session, op_id)) is not None and receipt.result_id:
+            if (receipt := earlier_result(uow.session, op_id)) is not None and receipt.result_id:
                 earlier = self._load(receipt.result_id).update
                 return PostedUpdate(earlier, incident.next_update_due, incident.version)
             if not Status(incident.status).is_open:
@@ -113,8 +114,8 @@ class StatusUpdates:
                     f"{incident.number} is {Status(incident.status).label.lower()}; "
                     "reopen it before posting more updates.",
                 )
-            row = post_in_session(self._ctx, session, incident, draft.audience, body, draft.final)
-            record_receipt(session, self._ctx, op_id, "status_update", row.id)
+            row = post_in_session(uow, incident, draft.audience, body, draft.final)
+            record_receipt(uow.session, self._ctx, op_id, "status_update", row.id)
             return PostedUpdate(row, incident.next_update_due, incident.version)
 
     # -- delivery -----------------------------------------------------------------------------
@@ -155,35 +156,25 @@ class StatusUpdates:
         return DeliveryResult(target.name, True, "Delivered")
 
     def _record_deliveries(self, update_id: int, results: Sequence[DeliveryResult]) -> None:
-        with self._ctx.db.write() as session:
-            update = session.get(StatusUpdate, update_id)
-            incident = session.get(Incident, update.incident_id) if update else None
+        with incident_change(self._ctx) as uow:
+            update = uow.session.get(StatusUpdate, update_id)
+            incident = uow.session.get(Incident, update.incident_id) if update else None
             if update is None or incident is None:
                 return
-            sequence = _sequence(session, update)
+            sequence = _sequence(uow.session, update)
             for result in results:
                 summary = (
                     f"Update {sequence} sent to {result.target}"
                     if result.delivered
                     else f"Update {sequence} not sent to {result.target}: {result.message}"
                 )
-                record_event(
-                    session,
-                    self._ctx,
+                uow.event(
                     incident,
                     "delivery",
                     summary,
                     {"update_id": update_id, "target": result.target, "ok": result.delivered},
                 )
-            record_change(
-                session,
-                self._ctx,
-                "incidents",
-                incident.id,
-                "update",
-                version=incident.version,
-                fields=["timeline"],
-            )
+            uow.record(incident, "update", ["timeline"])
 
     def _load(self, update_id: int) -> _Loaded:
         with self._ctx.db.read() as session:
@@ -203,8 +194,7 @@ class StatusUpdates:
 
 
 def post_in_session(
-    ctx: ServiceContext,
-    session: Session,
+    uow: IncidentUnitOfWork,
     incident: Incident,
     audience: Audience,
     body: UpdateBody,
@@ -214,6 +204,7 @@ def post_in_session(
 ) -> StatusUpdateRow:
     """Record an update in the caller's transaction (posting, and resolving's final update).
     `bump=False` leaves the incident's version to a caller that changes more of it."""
+    ctx, session = uow.ctx, uow.session
     now = ctx.clock.now()
     policy = load_policies(session)[Priority(incident.priority)]
     interval = update_interval(policy, major=incident.major)
@@ -233,9 +224,7 @@ def post_in_session(
             changed.append(field)
     sequence = _sequence(session, update)
     kind = "Final update" if final else f"Update {sequence}"
-    record_event(
-        session,
-        ctx,
+    uow.event(
         incident,
         "status_update",
         f"{kind} to {audience.short.lower()}: {_first_line(body)}",
@@ -244,18 +233,7 @@ def post_in_session(
     )
     record_change(session, ctx, "status_updates", update.id, "insert")
     if bump:
-        incident.updated_at = now
-        incident.version += 1
-        session.flush()
-        record_change(
-            session,
-            ctx,
-            "incidents",
-            incident.id,
-            "update",
-            version=incident.version,
-            fields=changed,
-        )
+        uow.bump(incident, changed)
     author = session.get(Agent, ctx.actor.agent_id)
     return to_update_row(update, author.name if author else "", sequence, incident)
 

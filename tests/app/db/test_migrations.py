@@ -28,7 +28,8 @@ from app.db.migrate import (
     head_revision,
     upgrade,
 )
-from app.db.models import OPEN_STATUS_VALUES, Base, Counter, PriorityMatrixCell, SlaPolicyRow
+from app.db.models import Base, Counter, PriorityMatrixCell, SlaPolicyRow
+from app.db.open_statuses import OPEN_STATUS_VALUES
 from app.domain.clock import ManualClock
 from app.domain.priority import DEFAULT_MATRIX
 from app.domain.sla import DEFAULT_POLICIES
