@@ -52,7 +52,7 @@ class CallbackPanel(QWidget):
             return
         commands = self._controller.commands
         self._controller.runner.submit(
-            lambda: [commands.mark_called_back(call_id) for call_id in ids],
+            lambda: commands.mark_all_called_back(ids),
             self._on_marked,
             self._on_error,
         )

@@ -107,27 +107,18 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
 )
 
 
-def after_write(
-    saved: FormValues,
-    current: FormValues,
-    submitted: FormValues,
-    base: FormValues,
-    *,
-    partial: bool,
-) -> FormValues:
+def after_write(saved: FormValues, current: FormValues, submitted: FormValues) -> FormValues:
     """What the form shows once a write came back.
 
     `saved` is the incident as written, `current` the form now, `submitted` the form when the
-    write started, `base` what the edits were made against. Anything typed while the write was
-    on its way stays; so does an edit a failed later step left unsaved (`partial`). Every other
-    field shows the saved value, so a colleague's change to a field this person left alone
-    appears instead of being sent back on the next save.
+    write started. Anything typed while the write was on its way stays. Every other field shows
+    the saved value, so a colleague's change to a field this person left alone appears instead
+    of being sent back on the next save.
     """
     merged: dict[str, Any] = {}  # the fields of FormValues, each taken from one of them
     for group in _GROUPS:
-        now, sent, was = (tuple(getattr(v, f) for f in group) for v in (current, submitted, base))
-        keep = now != sent or (partial and now != was)
-        source = current if keep else saved
+        typed_since = any(getattr(current, f) != getattr(submitted, f) for f in group)
+        source = current if typed_since else saved
         for field in group:
             merged[field] = getattr(source, field)
     return FormValues(**merged)

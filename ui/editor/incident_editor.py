@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import CalmdeskError, DatabaseUnavailable
+from app.domain.errors import CalmdeskError, DatabaseUnavailable, RuleViolation
 from app.domain.lifecycle import HoldReason, Status
 from app.services.directory.reference import ReferenceReads
 from app.services.errors import EditConflict, InvalidInput
-from app.services.incidents.dto import IncidentDetail, IncidentRow, TimelineEntry
+from app.services.incidents.dto import IncidentDetail, IncidentRow, StatusMove, TimelineEntry
 from app.services.incidents.presence import incident_subject
 from ui.console_context import ConsoleContext
 from ui.editor.banners import ConflictBanner, MessageBanner, conflict_message
@@ -38,7 +38,7 @@ from ui.editor.form_values import FormValues, after_write
 from ui.editor.header import IncidentHeader
 from ui.editor.incident_form import IncidentForm
 from ui.editor.notes_panel import NotesPanel
-from ui.editor.saving import EditorWrites, StatusMove, WriteResult
+from ui.editor.saving import EditorWrites
 from ui.editor.status_buttons import StatusButtons
 from ui.editor.timeline_model import local_time
 from ui.live.presence import PresenceLabel
@@ -257,8 +257,8 @@ class IncidentEditor(QWidget):
     def _show_error(self, error: CalmdeskError) -> None:
         if isinstance(error, EditConflict):
             self._show_conflict(error)
-        elif isinstance(error, InvalidInput) and self.form.show_error(error.field, str(error)):
-            widget = self.form.field_widget(error.field)
+        elif (field := _field_of(error)) is not None and self.form.show_error(field, str(error)):
+            widget = self.form.field_widget(field)
             if widget is not None:
                 widget.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
@@ -297,16 +297,20 @@ class IncidentEditor(QWidget):
             self.saved_label.setText("Nothing to save.")
             return
         self._retry = self._save_on
-        self._submit(lambda: self._writes.update(base.id, base.version, edits, assignment), values)
+        self._submit(lambda: self._writes.save(base.id, base.version, edits, assignment), values)
 
     def _move_on(self, base: IncidentDetail, target: Status, reason: HoldReason | None) -> None:
+        """Save the pending edits and move the status, in one write; the service says why not."""
         values = self.form.values()
-        move = StatusMove(target, reason, values.resolution)
+        resolution = values.resolution if target == Status.RESOLVED else None
+        move = StatusMove(target, reason, resolution)
         edits, assignment = values.edits_since(self._base), values.assignment_since(self._base)
         self._retry = lambda newer: self._move_on(newer, target, reason)
-        self._submit(lambda: self._writes.move(base, edits, assignment, move), values)
+        self._submit(
+            lambda: self._writes.save(base.id, base.version, edits, assignment, move), values
+        )
 
-    def _submit(self, job: Callable[[], WriteResult], submitted: FormValues) -> None:
+    def _submit(self, job: Callable[[], IncidentDetail], submitted: FormValues) -> None:
         if self._writing:
             return  # one write at a time; the buttons are off meanwhile
         self.form.clear_errors()
@@ -320,29 +324,20 @@ class IncidentEditor(QWidget):
             partial(self._on_write_failed, token),
         )
 
-    def _on_write_done(self, token: int, submitted: FormValues, result: WriteResult) -> None:
+    def _on_write_done(self, token: int, submitted: FormValues, detail: IncidentDetail) -> None:
         self._set_busy(False)
-        detail = result.detail
         if token == self._form_token:
-            shown = after_write(
-                FormValues.from_detail(detail),
-                self.form.values(),
-                submitted,
-                self._base,
-                partial=result.error is not None,
-            )
-            self._loaded, self._base = detail, FormValues.from_detail(detail)
+            saved = FormValues.from_detail(detail)
+            shown = after_write(saved, self.form.values(), submitted)
+            self._loaded, self._base = detail, saved
             names = {"service": detail.service, "assignee": detail.assignee, "team": detail.team}
             self.form.set_values(shown, names)
             self._show_header(detail)
-            if result.error is None:
-                self._conflict, self._retry = None, None
+            self._conflict, self._retry = None, None
             self.notes.show_incident(detail.id, number=detail.number)
         at = local_time(self._ctx.services.clock.now())
         self.saved_label.setText(f"Saved {detail.number} at {at:%H:%M}.")
         self.incident_saved.emit(detail.id)
-        if result.error is not None:  # an earlier step was written, a later one was not
-            self._write_error(token, result.error)
 
     def _on_write_failed(self, token: int, error: CalmdeskError) -> None:
         self._set_busy(False)
@@ -459,6 +454,13 @@ class IncidentEditor(QWidget):
         self.message_banner.show_message(
             f"The lists of services, agents and teams could not be read: {error}"
         )
+
+
+def _field_of(error: CalmdeskError) -> str | None:
+    """The form field a refusal is about (a missing resolution, a caller not found), if any."""
+    if isinstance(error, (InvalidInput, RuleViolation)):
+        return error.field
+    return None
 
 
 def _rule() -> QFrame:

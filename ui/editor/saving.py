@@ -1,37 +1,20 @@
 """The editor's writes, as plain functions the task runner calls off the UI thread.
 
-A save can take more than one use case (open then assign; edit then assign then transition),
-each its own transaction. When a later step fails after an earlier one was written, the result
-says so, so the editor moves onto the new version and keeps the unsaved part in the form.
+Each is one service call and one transaction: opening an incident (with its assignee), or saving
+one (fields, assignment and a status move together). Either all of it is written or none of it;
+the service's refusal, a field's error or a colleague's newer version comes back as the error,
+and the form keeps everything typed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 
-from app.domain.errors import CalmdeskError, RuleViolation
-from app.domain.lifecycle import HoldReason, Status, check_transition
 from app.services.directory.reads import Directory
 from app.services.errors import InvalidInput
 from app.services.incidents.commands import IncidentCommands, IncidentDraft
-from app.services.incidents.dto import IncidentDetail
+from app.services.incidents.dto import Assignment, IncidentChanges, IncidentDetail, StatusMove
 from ui.editor.form_values import CallerLookup, FormValues
-
-Step = Callable[[int], IncidentDetail]  # takes the expected version
-
-
-@dataclass(frozen=True)
-class WriteResult:
-    detail: IncidentDetail
-    error: CalmdeskError | None = None  # a later step failed after `detail` was written
-
-
-@dataclass(frozen=True)
-class StatusMove:
-    target: Status
-    hold_reason: HoldReason | None = None
-    resolution: str = ""
 
 
 class EditorWrites:
@@ -39,87 +22,40 @@ class EditorWrites:
         self._commands = commands
         self._directory = directory
 
-    def create(self, values: FormValues) -> WriteResult:
-        caller = self._caller_id(values.caller)
-        detail = self._commands.open(
+    def create(self, values: FormValues) -> IncidentDetail:
+        return self._commands.open(
             IncidentDraft(
                 title=values.title,
                 impact=values.impact,
                 urgency=values.urgency,
                 description=values.description,
                 service_id=values.service_id,
-                caller_id=caller,
+                caller_id=self._caller_id(values.caller),
                 channel=values.channel,
+                assignee_id=values.assignee_id,
+                team_id=values.team_id,
             )
         )
-        steps = []
-        if values.assignee_id is not None or values.team_id is not None:
-            steps.append(self._assign(detail.id, (values.assignee_id, values.team_id)))
-        return _run(detail, steps)
 
-    def update(
+    def save(
         self,
         incident_id: int,
         version: int,
         edits: Mapping[str, object],
         assignment: tuple[int | None, int | None] | None,
-    ) -> WriteResult:
-        return _run_from(version, self._edit_steps(incident_id, edits, assignment))
-
-    def move(
-        self,
-        base: IncidentDetail,
-        edits: Mapping[str, object],
-        assignment: tuple[int | None, int | None] | None,
-        move: StatusMove,
-    ) -> WriteResult:
-        """Save pending edits, then move the status: one click for "fix the text and resolve"."""
-        resolving = move.target == Status.RESOLVED
-        try:
-            check_transition(
-                base.status, move.target, hold_reason=move.hold_reason, resolution=move.resolution
-            )
-        except RuleViolation as exc:
-            if resolving and not move.resolution.strip():
-                raise InvalidInput("resolution", str(exc)) from None
-            raise
-        if resolving:  # the transition writes the resolution itself
-            edits = {k: v for k, v in edits.items() if k != "resolution"}
-        steps = self._edit_steps(base.id, edits, assignment)
-        steps.append(
-            lambda version: self._commands.transition(
-                base.id,
-                version,
-                move.target,
-                hold_reason=move.hold_reason,
-                resolution=move.resolution if resolving else None,
-            )
+        move: StatusMove | None = None,
+    ) -> IncidentDetail:
+        """Pending edits and assignment, and a status move if one was clicked: "fix the text
+        and resolve" is one click and one write."""
+        fields = dict(edits)
+        if "caller_id" in fields:
+            fields["caller_id"] = self._caller_id(fields["caller_id"])
+        changes = IncidentChanges(
+            fields=fields,
+            assignment=Assignment(*assignment) if assignment is not None else None,
+            move=move,
         )
-        return _run_from(base.version, steps)
-
-    # -- helpers ------------------------------------------------------------------------------
-
-    def _edit_steps(
-        self,
-        incident_id: int,
-        edits: Mapping[str, object],
-        assignment: tuple[int | None, int | None] | None,
-    ) -> list[Step]:
-        steps: list[Step] = []
-        if edits:
-            resolved = dict(edits)
-            if "caller_id" in resolved:
-                resolved["caller_id"] = self._caller_id(resolved["caller_id"])
-            steps.append(lambda version: self._commands.edit(incident_id, version, resolved))
-        if assignment is not None:
-            steps.append(self._assign(incident_id, assignment))
-        return steps
-
-    def _assign(self, incident_id: int, assignment: tuple[int | None, int | None]) -> Step:
-        assignee_id, team_id = assignment
-        return lambda version: self._commands.assign(
-            incident_id, version, assignee_id=assignee_id, team_id=team_id
-        )
+        return self._commands.save(incident_id, version, changes)
 
     def _caller_id(self, caller: object) -> int | None:
         """A typed caller name becomes a contact id when exactly one contact has that name."""
@@ -139,20 +75,3 @@ class EditorWrites:
             "caller_id",
             f"No caller is called “{caller.text}”. Pick one from the list, or leave it empty.",
         )
-
-
-def _run(first: IncidentDetail, steps: list[Step]) -> WriteResult:
-    detail = first
-    for step in steps:
-        try:
-            detail = step(detail.version)
-        except CalmdeskError as exc:
-            return WriteResult(detail, exc)
-    return WriteResult(detail)
-
-
-def _run_from(version: int, steps: list[Step]) -> WriteResult:
-    if not steps:
-        raise ValueError("nothing to write")  # the editor does not submit an empty save
-    first = steps[0](version)  # nothing written yet: its error goes straight to the editor
-    return _run(first, steps[1:])

@@ -41,6 +41,7 @@ from app.services.incidents.commands import AffectedService, IncidentCommands, I
 from app.services.incidents.dto import IncidentDetail
 from app.services.incidents.fields import CHANNELS
 from app.services.incidents.reads import IncidentReads
+from app.services.incidents.unit_of_work import IncidentUnitOfWork, incident_change
 
 CALLER_MAX = 200
 NUMBER_MAX = 60
@@ -183,15 +184,7 @@ class CallCommands:
             summary,
             {"call_ids": [c.id for c in calls]},
         )
-        record_change(
-            session,
-            self._ctx,
-            "incidents",
-            incident.id,
-            "update",
-            version=incident.version,
-            fields=["calls"],
-        )
+        IncidentUnitOfWork(self._ctx, session).record(incident, "update", ["calls"])
 
     def _note_moved(self, session: Session, call: Call, to: Incident) -> None:
         old = session.get(Incident, call.incident_id)
@@ -206,9 +199,7 @@ class CallCommands:
             f"Call from {who} moved to {to.number}",
             {"call_ids": [call.id], "to": to.id},
         )
-        record_change(
-            session, self._ctx, "incidents", old.id, "update", version=old.version, fields=["calls"]
-        )
+        IncidentUnitOfWork(self._ctx, session).record(old, "update", ["calls"])
 
     # -- new incidents ---------------------------------------------------------------------
 
@@ -294,41 +285,38 @@ class CallCommands:
 
     def mark_called_back(self, call_id: int) -> CallRow:
         """Record that the caller was called back; the incident's timeline says who and when."""
+        return self.mark_all_called_back([call_id])[0]
+
+    def mark_all_called_back(self, call_ids: Sequence[int]) -> list[CallRow]:
+        """The same for a selection of callers, in one transaction: when one of them cannot be
+        marked (the call is gone, or no callback was asked for), none is."""
         self._ctx.actor.require(Action.LOG_CALL)
-        with self._ctx.db.write() as session:
-            call = session.get(Call, call_id)
-            if call is None:
-                raise NotFound("That call no longer exists; reload the callback list.")
-            if not call.callback_wanted:
-                raise RuleViolation("This caller did not ask for a callback.")
-            if call.callback_done_at is not None:
-                return call_row(session, call.id)  # a colleague (or a double click) did it
-            call.callback_done_at = self._ctx.clock.now()
-            record_change(
-                session, self._ctx, "calls", call.id, "update", fields=["callback_done_at"]
+        with incident_change(self._ctx) as uow:
+            return [self._mark_called_back(uow, call_id) for call_id in call_ids]
+
+    def _mark_called_back(self, uow: IncidentUnitOfWork, call_id: int) -> CallRow:
+        session = uow.session
+        call = session.get(Call, call_id)
+        if call is None:
+            raise NotFound("That call no longer exists; reload the callback list.")
+        if not call.callback_wanted:
+            raise RuleViolation(f"{call.caller_name or 'This caller'} did not ask for a callback.")
+        if call.callback_done_at is not None:
+            return call_row(session, call.id)  # a colleague (or a double click) did it
+        call.callback_done_at = self._ctx.clock.now()
+        record_change(session, self._ctx, "calls", call.id, "update", fields=["callback_done_at"])
+        incident = session.get(Incident, call.incident_id) if call.incident_id else None
+        if incident is not None:
+            number = f" on {call.callback_number}" if call.callback_number else ""
+            uow.event(
+                incident,
+                "callback",
+                f"Called back {call.caller_name or 'the caller'}{number}",
+                {"call_id": call.id},
             )
-            incident = session.get(Incident, call.incident_id) if call.incident_id else None
-            if incident is not None:
-                number = f" on {call.callback_number}" if call.callback_number else ""
-                record_event(
-                    session,
-                    self._ctx,
-                    incident,
-                    "callback",
-                    f"Called back {call.caller_name or 'the caller'}{number}",
-                    {"call_id": call.id},
-                )
-                record_change(
-                    session,
-                    self._ctx,
-                    "incidents",
-                    incident.id,
-                    "update",
-                    version=incident.version,
-                    fields=["callbacks"],
-                )
-            session.flush()
-            return call_row(session, call.id)
+            uow.record(incident, "update", ["callbacks"])
+        session.flush()
+        return call_row(session, call.id)
 
 
 def draft_from_call(

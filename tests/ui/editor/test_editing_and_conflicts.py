@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.db.models import Agent
 from app.domain.lifecycle import Status
 from app.services.context import ServiceContext
 from app.services.incidents.commands import IncidentCommands
@@ -150,3 +151,26 @@ def test_reapplying_a_move_the_colleague_made_illegal_explains_why_and_keeps_the
     qtbot.mouseClick(editor.conflict_banner.discard, Qt.MouseButton.LeftButton)
     assert "Cancelled" in editor.meta.text()
     assert not any(editor.status_buttons.button(s).isVisible() for s in Status if s != Status.NEW)
+
+
+def test_a_save_refused_half_way_writes_none_of_it(
+    qtbot: QtBot, editor: IncidentEditor, ctx: ServiceContext, seed: Seed
+) -> None:
+    incident = _load(editor, ctx)
+    _retitle(qtbot, editor, "Finance cannot save to S:")
+    choose(qtbot, editor.form.urgency, "1")
+    editor.form.assignee.setFocus()
+    qtbot.keyClicks(editor.form.assignee, "Priya")
+    qtbot.keyClick(editor.form.assignee, Qt.Key.Key_Return)
+    with ctx.db.write() as session:  # she leaves while the form is open: the title is fine,
+        session.delete(session.get(Agent, seed.priya.agent_id))  # the assignment is not
+    reads = IncidentReads(ctx)
+    before = (reads.detail(incident.id), reads.timeline(incident.id))
+
+    with qtbot.assertNotEmitted(editor.incident_saved):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+
+    assert editor.form.error_text("assignee_id") == "That agent does not exist."
+    assert (reads.detail(incident.id), reads.timeline(incident.id)) == before
+    assert editor.form.title.text() == "Finance cannot save to S:"  # kept, to save again
+    assert editor.has_unsaved_changes()

@@ -32,14 +32,5 @@ def test_after_a_save_the_form_shows_what_was_saved_but_keeps_later_typing() -> 
     submitted = replace(BASE, title="VPN down ", urgency=1)
     current = replace(submitted, description="typed while saving")
     saved = replace(BASE, title="VPN down", urgency=1, impact=1)  # a colleague set impact
-    shown = after_write(saved, current, submitted, BASE, partial=False)
+    shown = after_write(saved, current, submitted)
     assert shown == replace(saved, description="typed while saving")
-
-
-def test_after_a_partial_save_the_unsaved_edits_stay() -> None:
-    submitted = current = replace(BASE, title="VPN drops", assignee_id=5)
-    saved = replace(BASE, title="VPN drops", impact=1)  # the edit went, the assignment did not
-    shown = after_write(saved, current, submitted, BASE, partial=True)
-    assert shown.impact == 1  # theirs shows
-    assert shown.edits_since(saved) == {}
-    assert shown.assignment_since(saved) == (5, 2)  # still to save

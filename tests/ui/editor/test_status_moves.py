@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 from app.domain.lifecycle import HoldReason, Status
 from app.domain.roles import Role
 from app.services.context import ServiceContext
+from app.services.incidents.commands import IncidentCommands
 from app.services.incidents.reads import IncidentReads
 from tests.helpers import add_agent, as_actor, open_incident
 from tests.ui.editor.conftest import Seed, choose, show_editor
@@ -79,7 +80,8 @@ def test_resolving_without_a_resolution_is_refused_under_the_resolution_field(
     )
     assert editor.form.resolution.hasFocus()
     assert editor.form.title.text() == "Payroll export fails at month end"  # kept, unsaved
-    assert IncidentReads(ctx).detail(incident_id).status == Status.IN_PROGRESS
+    stored = IncidentReads(ctx).detail(incident_id)
+    assert (stored.status, stored.title) == (Status.IN_PROGRESS, "Payroll export fails")
 
     qtbot.keyClicks(editor.form.resolution, "Restarted the export service.")
     assert editor.form.error_text("resolution") == ""
@@ -108,3 +110,40 @@ def test_an_agent_sees_close_but_cannot_use_it(
     assert not close.isEnabled()
     assert "supervisor" in close.toolTip()
     assert IncidentReads(ctx).detail(incident_id).status == Status.RESOLVED
+
+
+def test_edits_and_a_move_refused_for_a_colleagues_change_write_nothing_then_go_together(
+    qtbot: QtBot, editor: IncidentEditor, ctx: ServiceContext, seed: Seed
+) -> None:
+    incident_id = _loaded(editor, ctx)
+    _move(qtbot, editor, Status.IN_PROGRESS)
+    reads = IncidentReads(ctx)
+    seen = reads.detail(incident_id)
+    colleague = as_actor(ctx, add_agent(ctx.db, "bob.marsh", "Bob Marsh"))
+    IncidentCommands(colleague).edit(incident_id, seen.version, {"urgency": 1})
+    before = (reads.detail(incident_id), reads.timeline(incident_id))
+    qtbot.keyClicks(editor.form.title, " at month end")
+    editor.form.assignee.setFocus()
+    qtbot.keyClicks(editor.form.assignee, "Priya")
+    qtbot.keyClick(editor.form.assignee, Qt.Key.Key_Return)
+    qtbot.keyClicks(editor.form.resolution, "Restarted the export service.")
+
+    with qtbot.assertNotEmitted(editor.incident_saved):
+        qtbot.mouseClick(editor.status_buttons.button(Status.RESOLVED), Qt.MouseButton.LeftButton)
+
+    assert "Bob Marsh changed urgency" in editor.conflict_banner.message.text()
+    assert (reads.detail(incident_id), reads.timeline(incident_id)) == before  # none of it
+    assert editor.form.title.text() == "Payroll export fails at month end"  # all still typed
+
+    with qtbot.waitSignal(editor.incident_saved):
+        qtbot.mouseClick(editor.conflict_banner.reapply, Qt.MouseButton.LeftButton)
+
+    detail = reads.detail(incident_id)
+    assert detail.version == before[0].version + 1  # one write for the whole click
+    assert (detail.title, detail.assignee, detail.status, detail.urgency) == (
+        "Payroll export fails at month end",
+        "Priya Nair",
+        Status.RESOLVED,
+        1,
+    )
+    assert detail.resolution == "Restarted the export service."

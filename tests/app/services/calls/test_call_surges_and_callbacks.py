@@ -230,3 +230,31 @@ def test_declaring_from_a_surge_with_monitoring_links_the_alerts_incident_as_a_c
     assert child.parent_id == declared.incident.id
     assert declared.outcome.calls == 3
     assert CallReads(ctx).surges() == []
+
+
+def test_marking_a_selection_called_back_is_all_of_them_or_none(
+    ctx: ServiceContext, clock: ManualClock
+) -> None:
+    vpn = add_service(ctx.db, "VPN")
+    incident = IncidentCommands(ctx).open(IncidentDraft(title="VPN drops", service_id=vpn))
+    rosa = _log(ctx, vpn, caller_name="Rosa", callback_wanted=True, incident_id=incident.id)
+    ken = _log(ctx, vpn, caller_name="Ken", callback_wanted=True, callback_number="2")
+    quiet = _log(ctx, vpn, caller_name="Quiet", incident_id=incident.id)
+    reads = CallReads(ctx)
+    timeline = IncidentReads(ctx).timeline(incident.id)
+
+    with pytest.raises(RuleViolation, match="Quiet did not ask for a callback"):
+        CallCommands(ctx).mark_all_called_back([rosa, ken, quiet])
+
+    assert {r.caller for r in reads.rows() if r.callback_pending} == {"Rosa", "Ken"}
+    assert IncidentReads(ctx).timeline(incident.id) == timeline
+
+    clock.advance(timedelta(minutes=3))
+    done = CallCommands(ctx).mark_all_called_back([rosa, ken])
+
+    assert [(r.caller, r.callback_done_at) for r in done] == [
+        ("Rosa", clock.now()),
+        ("Ken", clock.now()),
+    ]
+    assert not any(r.callback_pending for r in reads.rows())
+    assert IncidentReads(ctx).timeline(incident.id)[-1].summary == "Called back Rosa"
