@@ -1,9 +1,10 @@
 """Logging calls: save a call (once, however often it is submitted), link calls to incidents,
 open an incident from a call, declare a major incident from a surge, and call people back.
 
-Every public method checks the actor's role and is one transaction (the composed ones, such as
-"new incident from a call", are a few, each safe to repeat). Linking a call writes the incident's
-timeline and records a change for the incident, so the queue's Calls column updates everywhere.
+Every public method checks the actor's role and is one transaction, the composed ones too ("log
+this call as a new incident" saves the call, opens the incident and links them, or does none of
+it). Linking a call writes the incident's timeline and records a change for the incident, so the
+queue's Calls column updates everywhere.
 """
 
 from __future__ import annotations
@@ -36,10 +37,11 @@ from app.services.calls.reads import CallReads, call_row, incident_call_count
 from app.services.context import ServiceContext
 from app.services.directory.phones import set_phone
 from app.services.errors import AlreadyCovered, InvalidInput, NotFound
-from app.services.feed.records import record_change, record_event
-from app.services.incidents.commands import AffectedService, IncidentCommands, IncidentDraft
+from app.services.feed.records import locking, record_change
 from app.services.incidents.dto import IncidentDetail
 from app.services.incidents.fields import CHANNELS
+from app.services.incidents.majors import AffectedService, MajorRoles, link, open_major
+from app.services.incidents.opening import IncidentDraft, insert_incident
 from app.services.incidents.reads import IncidentReads
 from app.services.incidents.unit_of_work import IncidentUnitOfWork, incident_change
 
@@ -63,48 +65,58 @@ class CallCommands:
         if linking:
             self._ctx.actor.require(Action.LINK)
         try:
-            return self._insert_call(draft, linking)
+            # No look-up of the client_uuid first and no savepoint around the insert: the unique
+            # key catches a repeat, and each round trip saved is latency an agent feels on a
+            # team server.
+            with incident_change(self._ctx) as uow:
+                incident = _linkable_incident(uow.session, draft) if linking else None
+                call = self._add_call(uow, draft, incident)
+                return self._logged(uow.session, call, created=True)
         except IntegrityError:
             # The draft was saved before (a retry, or Enter pressed twice): its client_uuid is
             # taken. The failed transaction wrote nothing; return the call saved the first time.
-            with self._ctx.db.read() as session:
-                existing = _by_uuid(session, draft.client_uuid)
-                if existing is None:
-                    raise
-                return self._logged(session, existing, created=False)
+            earlier = self._earlier(draft.client_uuid)
+            if earlier is None:
+                raise
+            return earlier
 
-    def _insert_call(self, draft: CallDraft, linking: bool) -> LoggedCall:
-        # No look-up of the client_uuid first and no savepoint around the insert: the unique key
-        # catches a repeat, and each round trip saved is latency an agent feels on a team server.
-        with self._ctx.db.write() as session:
-            incident = _linkable_incident(session, draft) if linking else None
-            contact = _resolve_contact(session, self._ctx, draft)
-            callback_number = draft.callback_number
-            if draft.callback_wanted and not callback_number and contact and contact.phone:
-                callback_number = contact.phone
-            call = Call(
-                client_uuid=draft.client_uuid,
-                at=self._ctx.clock.now(),
-                contact_id=contact.id if contact else None,
-                caller_name=contact.name if contact else draft.caller_name,
-                channel=draft.channel,
-                service_id=draft.service_id,
-                symptom=draft.symptom,
-                callback_wanted=draft.callback_wanted,
-                callback_number=callback_number or None,
-                callback_done_at=None,
-                incident_id=incident.id if incident else None,
-                agent_id=self._ctx.actor.agent_id,
-                # A call logged against a drill's incident is part of the drill.
-                drill_id=incident.drill_id if incident else None,
-                made_at=self._ctx.made_at,
-            )
-            session.add(call)
-            session.flush()
-            record_change(session, self._ctx, "calls", call.id, "insert")
-            if incident is not None:
-                self._note_linked(session, incident, [call])
-            return self._logged(session, call, created=True)
+    def _add_call(
+        self, uow: IncidentUnitOfWork, draft: CallDraft, incident: Incident | None
+    ) -> Call:
+        session = uow.session
+        contact = _resolve_contact(session, self._ctx, draft)
+        callback_number = draft.callback_number
+        if draft.callback_wanted and not callback_number and contact and contact.phone:
+            callback_number = contact.phone
+        call = Call(
+            client_uuid=draft.client_uuid,
+            at=self._ctx.clock.now(),
+            contact_id=contact.id if contact else None,
+            caller_name=contact.name if contact else draft.caller_name,
+            channel=draft.channel,
+            service_id=draft.service_id,
+            symptom=draft.symptom,
+            callback_wanted=draft.callback_wanted,
+            callback_number=callback_number or None,
+            callback_done_at=None,
+            incident_id=incident.id if incident else None,
+            agent_id=self._ctx.actor.agent_id,
+            # A call logged against a drill's incident is part of the drill.
+            drill_id=incident.drill_id if incident else None,
+            made_at=self._ctx.made_at,
+        )
+        session.add(call)
+        session.flush()
+        record_change(session, self._ctx, "calls", call.id, "insert")
+        if incident is not None:
+            self._note_linked(uow, incident, [call])
+        return call
+
+    def _earlier(self, client_uuid: str) -> LoggedCall | None:
+        """The call saved before with this save key, if one was."""
+        with self._ctx.db.read() as session:
+            existing = _by_uuid(session, client_uuid)
+            return self._logged(session, existing, created=False) if existing else None
 
     def _logged(self, session: Session, call: Call, *, created: bool) -> LoggedCall:
         count = incident_call_count(session, call.incident_id) if call.incident_id else None
@@ -138,37 +150,43 @@ class CallCommands:
         """Link calls (one or a selection) to an open incident. Calls linked elsewhere move, and
         both incidents' timelines say so."""
         self._ctx.actor.require(Action.LINK)
-        wanted = sorted(set(call_ids))
-        if not wanted:
+        if not call_ids:
             raise InvalidInput("calls", "Select the calls to link first.")
-        with self._ctx.db.write() as session:
-            incident = session.get(Incident, incident_id)
+        with incident_change(self._ctx) as uow:
+            incident = uow.session.get(Incident, incident_id)
             if incident is None:
                 raise NotFound(f"Incident {incident_id} no longer exists.")
-            _check_open(incident)
-            calls = list(session.scalars(select(Call).where(Call.id.in_(wanted)).order_by(Call.at)))
-            if len(calls) != len(wanted):
-                raise NotFound("Some of those calls no longer exist; reload the call list.")
-            moving = [c for c in calls if c.incident_id != incident.id]
-            for call in moving:
-                if call.incident_id is not None:
-                    self._note_moved(session, call, incident)
-                call.incident_id = incident.id
-                record_change(
-                    session, self._ctx, "calls", call.id, "update", fields=["incident_id"]
-                )
-            session.flush()
-            if moving:
-                self._note_linked(session, incident, moving)
-            return LinkOutcome(
-                incident.id, incident.number, len(moving), incident_call_count(session, incident.id)
-            )
+            return self._link(uow, call_ids, incident)
 
     def link_calls_by_number(self, call_ids: Sequence[int], number: str) -> LinkOutcome:
         incident_id = _incident_id_by_number(self._ctx, number)
         return self.link_calls(call_ids, incident_id)
 
-    def _note_linked(self, session: Session, incident: Incident, calls: Sequence[Call]) -> None:
+    def _link(
+        self, uow: IncidentUnitOfWork, call_ids: Sequence[int], incident: Incident
+    ) -> LinkOutcome:
+        session = uow.session
+        _check_open(incident)
+        wanted = sorted(set(call_ids))
+        calls = list(session.scalars(select(Call).where(Call.id.in_(wanted)).order_by(Call.at)))
+        if len(calls) != len(wanted):
+            raise NotFound("Some of those calls no longer exist; reload the call list.")
+        moving = [c for c in calls if c.incident_id != incident.id]
+        for call in moving:
+            if call.incident_id is not None:
+                self._note_moved(uow, call, incident)
+            call.incident_id = incident.id
+            record_change(session, self._ctx, "calls", call.id, "update", fields=["incident_id"])
+        session.flush()
+        if moving:
+            self._note_linked(uow, incident, moving)
+        return LinkOutcome(
+            incident.id, incident.number, len(moving), incident_call_count(session, incident.id)
+        )
+
+    def _note_linked(
+        self, uow: IncidentUnitOfWork, incident: Incident, calls: Sequence[Call]
+    ) -> None:
         if len(calls) == 1:
             call = calls[0]
             who = call.caller_name or "an unnamed caller"
@@ -176,30 +194,21 @@ class CallCommands:
             summary = f"Call from {who} linked{what}"
         else:
             summary = f"{len(calls)} calls linked"
-        record_event(
-            session,
-            self._ctx,
-            incident,
-            "call",
-            summary,
-            {"call_ids": [c.id for c in calls]},
-        )
-        IncidentUnitOfWork(self._ctx, session).record(incident, "update", ["calls"])
+        uow.event(incident, "call", summary, {"call_ids": [c.id for c in calls]})
+        uow.record(incident, "update", ["calls"])
 
-    def _note_moved(self, session: Session, call: Call, to: Incident) -> None:
-        old = session.get(Incident, call.incident_id)
+    def _note_moved(self, uow: IncidentUnitOfWork, call: Call, to: Incident) -> None:
+        old = uow.session.get(Incident, call.incident_id)
         if old is None:
             return
         who = call.caller_name or "an unnamed caller"
-        record_event(
-            session,
-            self._ctx,
+        uow.event(
             old,
             "call",
             f"Call from {who} moved to {to.number}",
             {"call_ids": [call.id], "to": to.id},
         )
-        IncidentUnitOfWork(self._ctx, session).record(old, "update", ["calls"])
+        uow.record(old, "update", ["calls"])
 
     # -- new incidents ---------------------------------------------------------------------
 
@@ -207,79 +216,93 @@ class CallCommands:
         self, call_id: int, *, impact: int = Impact.MEDIUM, urgency: int = Urgency.MEDIUM
     ) -> IncidentDetail:
         """Open an incident prefilled from the call (title, service, caller, channel, what they
-        see, the callback number) and link the call to it."""
+        see, the callback number) and link the call to it, in one transaction."""
         self._ctx.actor.require(Action.OPEN_INCIDENT)
         self._ctx.actor.require(Action.LINK)
-        reads = CallReads(self._ctx)
-        found = reads.rows_by_id([call_id])
-        if not found:
-            raise NotFound("That call no longer exists; reload the call list.")
-        call = found[0]
-        if call.incident_id is not None:
+        with incident_change(self._ctx) as uow:
+            session = uow.session
+            call = session.scalar(locking(session, select(Call).where(Call.id == call_id)))
+            if call is None:
+                raise NotFound("That call no longer exists; reload the call list.")
+            return self._open_from(uow, call, impact, urgency)
+
+    def _open_from(
+        self, uow: IncidentUnitOfWork, call: Call, impact: int, urgency: int
+    ) -> IncidentDetail:
+        row = call_row(uow.session, call.id)
+        if row.incident_id is not None:
             raise RuleViolation(
-                f"This call is already linked to {call.incident_number}; "
+                f"This call is already linked to {row.incident_number}; "
                 "open that incident instead, or link the call elsewhere from the call list."
             )
-        incident = IncidentCommands(self._ctx).open(draft_from_call(call, impact, urgency))
-        self.link_calls([call.id], incident.id)
-        return IncidentReads(self._ctx).detail(incident.id)
+        incident = insert_incident(uow, draft_from_call(row, impact, urgency))
+        self._link(uow, [call.id], incident)
+        return uow.detail(incident)
 
     def log_call_as_new_incident(
         self, draft: CallDraft, *, impact: int = Impact.MEDIUM, urgency: int = Urgency.MEDIUM
     ) -> tuple[LoggedCall, IncidentDetail]:
-        """Save the call and open an incident from it. Safe to repeat: a draft saved before
-        returns the incident its call was linked to."""
+        """Save the call and open an incident from it, in one transaction. Safe to repeat: a
+        draft saved before returns the incident its call was linked to (or opens one for it,
+        when it was saved as a call alone, e.g. while the database was away)."""
+        self._ctx.actor.require(Action.LOG_CALL)
         self._ctx.actor.require(Action.OPEN_INCIDENT)
-        logged = self.log_call(replace(draft, incident_id=None, incident_number=""))
-        if not logged.created and logged.call.incident_id is not None:
-            return logged, IncidentReads(self._ctx).detail(logged.call.incident_id)
-        detail = self.new_incident_from_call(logged.call.id, impact=impact, urgency=urgency)
-        fresh = CallReads(self._ctx).rows_by_id([logged.call.id])[0]
-        return LoggedCall(fresh, logged.created, 1), detail
+        self._ctx.actor.require(Action.LINK)
+        draft = checked_call_draft(replace(draft, incident_id=None, incident_number=""))
+        try:
+            with incident_change(self._ctx) as uow:
+                call = self._add_call(uow, draft, None)
+                detail = self._open_from(uow, call, impact, urgency)
+                return self._logged(uow.session, call, created=True), detail
+        except IntegrityError:
+            earlier = self._earlier(draft.client_uuid)
+            if earlier is None:
+                raise
+        if earlier.call.incident_id is not None:
+            return earlier, IncidentReads(self._ctx).detail(earlier.call.incident_id)
+        detail = self.new_incident_from_call(earlier.call.id, impact=impact, urgency=urgency)
+        fresh = CallReads(self._ctx).rows_by_id([earlier.call.id])[0]
+        return LoggedCall(fresh, False, 1), detail
 
     def declare_major_from_surge(
         self, service_id: int, call_ids: Sequence[int], alert_incident_ids: Sequence[int] = ()
     ) -> SurgeDeclared:
-        """One click on a surge suggestion: open a major incident for the service (the person
-        clicking commands it), mark the service as partly out, and link the surge's calls, and
-        as children the incidents monitoring opened for it. When a colleague declared one for
-        the service first (even a moment ago, from another workstation's banner), they are
-        linked to theirs instead: one outage, one major."""
+        """One click on a surge suggestion, one transaction: open a major incident for the
+        service (the person clicking commands it), mark the service as partly out, and link the
+        surge's calls, and as children the incidents monitoring opened for it. When a colleague
+        declared one for the service first (even a moment ago, from another workstation's
+        banner), they are linked to theirs instead: one outage, one major."""
         self._ctx.actor.require(Action.DECLARE_MAJOR)
         self._ctx.actor.require(Action.OPEN_INCIDENT)
         self._ctx.actor.require(Action.LINK)
         calls = CallReads(self._ctx).rows_by_id(call_ids)
         if not calls:
             raise InvalidInput("calls", "The calls of that surge no longer exist.")
-        with self._ctx.db.read() as session:
+        runbook = load_runbook(SURGE_RUNBOOK)
+        ids = [c.id for c in calls]
+        with incident_change(self._ctx) as uow:
+            session = uow.session
             service = session.get(Service, service_id)
             if service is None:
                 raise NotFound("That service no longer exists.")
-            service_name = service.name
-        try:
-            major = IncidentCommands(self._ctx).open_major(
-                surge_draft(service_id, service_name, calls),
-                commander_id=self._ctx.actor.agent_id,
-                affected=[AffectedService(service_id, ServiceState.PARTIAL_OUTAGE)],
-                runbook=load_runbook(SURGE_RUNBOOK),
-            )
-        except AlreadyCovered as covered:
-            outcome = self.link_calls([c.id for c in calls], covered.major_id)
-            self._adopt(alert_incident_ids, covered.major_id)
-            detail = IncidentReads(self._ctx).detail(covered.major_id)
-            return SurgeDeclared(detail, outcome, declared_by=covered.commander or "a colleague")
-        outcome = self.link_calls([c.id for c in calls], major.id)
-        self._adopt(alert_incident_ids, major.id)
-        return SurgeDeclared(IncidentReads(self._ctx).detail(major.id), outcome)
-
-    def _adopt(self, incident_ids: Sequence[int], major_id: int) -> None:
-        """Link the surge's monitoring incidents under the major one, those still open and
-        without a parent (nobody has filed them elsewhere meanwhile)."""
-        reads, commands = IncidentReads(self._ctx), IncidentCommands(self._ctx)
-        for incident_id in incident_ids:
-            child = reads.detail(incident_id)
-            if child.status.is_open and child.parent_id is None and not child.major:
-                commands.link_to_parent(child.id, child.version, major_id)
+            try:
+                major = open_major(
+                    uow,
+                    surge_draft(service_id, service.name, calls),
+                    MajorRoles(self._ctx.actor.agent_id),
+                    [AffectedService(service_id, ServiceState.PARTIAL_OUTAGE)],
+                    runbook,
+                )
+            except AlreadyCovered as covered:
+                theirs = session.get(Incident, covered.major_id)
+                assert theirs is not None  # it was just found, under the services' lock
+                outcome = self._link(uow, ids, theirs)
+                _adopt(uow, alert_incident_ids, theirs.id)
+                by = covered.commander or "a colleague"
+                return SurgeDeclared(uow.detail(theirs), outcome, declared_by=by)
+            outcome = self._link(uow, ids, major)
+            _adopt(uow, alert_incident_ids, major.id)
+            return SurgeDeclared(uow.detail(major), outcome)
 
     # -- callbacks -------------------------------------------------------------------------
 
@@ -317,6 +340,16 @@ class CallCommands:
             uow.record(incident, "update", ["callbacks"])
         session.flush()
         return call_row(session, call.id)
+
+
+def _adopt(uow: IncidentUnitOfWork, incident_ids: Sequence[int], major_id: int) -> None:
+    """Link the surge's monitoring incidents under the major one, those still open and without
+    a parent (nobody has filed them elsewhere meanwhile)."""
+    session = uow.session
+    query = select(Incident).where(Incident.id.in_(incident_ids)).order_by(Incident.id)
+    for child in session.scalars(locking(session, query)):
+        if Status(child.status).is_open and child.parent_id is None and not child.major:
+            uow.bump(child, link(uow, child, major_id))
 
 
 def draft_from_call(

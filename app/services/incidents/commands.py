@@ -27,9 +27,9 @@ from app.services.incidents.majors import (
     MAJOR_FIELDS,
     AffectedService,
     MajorRoles,
-    check_uncovered,
     declare,
     link,
+    open_major,
 )
 from app.services.incidents.opening import IncidentDraft, insert_incident
 from app.services.incidents.reads import to_detail
@@ -150,10 +150,8 @@ class IncidentCommands:
         self._ctx.actor.require(Action.OPEN_INCIDENT)
         self._ctx.actor.require(Action.DECLARE_MAJOR)
         with incident_change(self._ctx) as uow:
-            check_uncovered(uow, [item.service_id for item in affected])
-            incident = insert_incident(uow, draft)
-            declare(uow, incident, MajorRoles(commander_id), affected, runbook)
-            return uow.save(incident, MAJOR_FIELDS)
+            roles = MajorRoles(commander_id)
+            return uow.detail(open_major(uow, draft, roles, affected, runbook))
 
     def link_to_parent(
         self, child_id: int, expected_version: int, parent_id: int | None

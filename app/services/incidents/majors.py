@@ -20,6 +20,7 @@ from app.services.calls.reads import covering_major
 from app.services.errors import AlreadyCovered, InvalidInput, NotFound
 from app.services.feed.records import locking, record_change
 from app.services.incidents.changes import restart_cadence
+from app.services.incidents.opening import IncidentDraft, insert_incident
 from app.services.incidents.unit_of_work import IncidentUnitOfWork
 
 MAJOR_FIELDS = ["major", "commander_id", "comms_lead_id"]
@@ -48,6 +49,22 @@ def check_uncovered(uow: IncidentUnitOfWork, service_ids: Sequence[int]) -> None
     covering = covering_major(session, wanted)
     if covering is not None:
         raise AlreadyCovered(*covering)
+
+
+def open_major(
+    uow: IncidentUnitOfWork,
+    draft: IncidentDraft,
+    roles: MajorRoles,
+    affected: Sequence[AffectedService],
+    runbook: Runbook | None,
+) -> Incident:
+    """Open an incident and declare it major, with a new version, unless an open major incident
+    already covers one of the `affected` services (AlreadyCovered, before anything is written)."""
+    check_uncovered(uow, [item.service_id for item in affected])
+    incident = insert_incident(uow, draft)
+    declare(uow, incident, roles, affected, runbook)
+    uow.bump(incident, MAJOR_FIELDS)
+    return incident
 
 
 def declare(

@@ -82,6 +82,10 @@ class IncidentUnitOfWork:
     def save(self, incident: Incident, fields: Iterable[str]) -> IncidentDetail:
         """`bump`, then the incident as it now stands."""
         self.bump(incident, fields)
+        return self.detail(incident)
+
+    def detail(self, incident: Incident) -> IncidentDetail:
+        """The incident as this transaction has it now, names and all."""
         self.session.flush()
         self.session.refresh(incident)
         return incident_detail(self.session, incident.id)
