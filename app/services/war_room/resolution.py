@@ -65,11 +65,11 @@ class MajorResolution:
             raise InvalidInput("resolution", "The resolution is too long; keep it short.")
         body = checked_body(draft.final_update, now, final=True)
         with incident_change(self._ctx) as uow:
+            session = uow.session
             incident = _open_major(uow, incident_id, expected_version)
             final = post_in_session(uow, incident, draft.audience, body, final=True, bump=False)
             _resolve(uow, incident, resolution)
-            restored = self._restore_services(uow.session, incident)
-            session = uow.session
+            restored = self._restore_services(session, incident)
             child_ids = list(
                 session.scalars(select(Incident.id).where(Incident.parent_id == incident.id))
             )
