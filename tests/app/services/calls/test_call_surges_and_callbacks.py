@@ -258,3 +258,25 @@ def test_marking_a_selection_called_back_is_all_of_them_or_none(
     ]
     assert not any(r.callback_pending for r in reads.rows())
     assert IncidentReads(ctx).timeline(incident.id)[-1].summary == "Called back Rosa"
+
+
+def test_declaring_from_a_surge_adopts_monitoring_incidents_still_open_in_the_same_write(
+    ctx: ServiceContext, clock: ManualClock
+) -> None:
+    printing = add_service(ctx.db, "Printing")
+    commands = IncidentCommands(ctx)
+    alerted = commands.open(IncidentDraft(title="PrinterDown", service_id=printing))
+    gone = commands.open(IncidentDraft(title="PrinterJam", service_id=printing))
+    commands.transition(gone.id, gone.version, Status.CANCELLED)
+    _calls_every(ctx, clock, printing, 5, step=1)
+    [surge] = CallReads(ctx).surges()
+
+    declared = CallCommands(ctx).declare_major_from_surge(
+        surge.service_id, surge.call_ids, [alerted.id, gone.id]
+    )
+
+    reads = IncidentReads(ctx)
+    child = reads.detail(alerted.id)
+    assert (child.parent_id, child.version) == (declared.incident.id, alerted.version + 1)
+    assert reads.detail(gone.id).parent_id is None  # cancelled: left alone
+    assert reads.timeline(alerted.id)[-1].summary == f"Linked to {declared.incident.number}"
