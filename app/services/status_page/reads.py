@@ -14,8 +14,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import ChangeLogEntry, Incident, IncidentService, Service, StatusUpdate
+from app.db.open_statuses import is_open
 from app.domain.clock import as_utc
-from app.domain.lifecycle import OPEN_STATUSES
+from app.domain.lifecycle import Status
 from app.domain.services_state import ServiceState
 from app.domain.status_page import (
     RESOLVED_WINDOW,
@@ -27,8 +28,6 @@ from app.domain.status_page import (
 )
 from app.domain.status_update import Audience
 from app.services.status_page.settings import PageSettings
-
-_OPEN = [s.value for s in OPEN_STATUSES]
 
 
 def read_facts(session: Session, settings: PageSettings, now: datetime) -> PageFacts:
@@ -48,7 +47,7 @@ def read_facts(session: Session, settings: PageSettings, now: datetime) -> PageF
         .where(
             Incident.major.is_(True),
             Incident.drill_id.is_(None),
-            or_(Incident.status.in_(_OPEN), Incident.resolved_at >= now - RESOLVED_WINDOW),
+            or_(is_open(Incident.status), Incident.resolved_at >= now - RESOLVED_WINDOW),
         )
         .order_by(Incident.id)
     ).all()
@@ -99,7 +98,7 @@ def _incident(session: Session, incident: Incident) -> PublicIncident:
         service_ids.add(incident.service_id)
     declared = as_utc(incident.declared_major_at or incident.opened_at)
     resolved = None
-    if incident.status not in _OPEN:
+    if not Status(incident.status).is_open:
         resolved = _utc(incident.resolved_at or incident.closed_at)
     moments = [declared, *(u.posted_at for u in updates)]
     if resolved is not None:
