@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 
 import pytest
@@ -207,8 +208,28 @@ def test_a_misbehaving_notification_service_falls_back_without_a_crash_or_a_free
     behaviour: str,
     says: str,
 ) -> None:
-    console = ConsoleContext.build(load_settings(), sqlite_ctx, TaskRunner())  # real threads
+    runner = TaskRunner()  # real worker threads: the UI thread must not wait for the service
+    console = ConsoleContext.build(load_settings(), sqlite_ctx, runner)
     window, controller = _window(qtbot, console)
+    try:
+        _falls_back(qtbot, window, controller, notification_server, behaviour, says)
+    finally:
+        # Let the workers finish and collect this console here, on the UI thread: its timers
+        # must not be destroyed by a worker thread's garbage collection in a later test.
+        window.close()
+        runner.wait_for_idle()
+        del window, controller, console
+        gc.collect()
+
+
+def _falls_back(
+    qtbot: QtBot,
+    window: MainWindow,
+    controller: NotificationController,
+    notification_server: NotificationServer,
+    behaviour: str,
+    says: str,
+) -> None:
     controller.notifier = DesktopNotifier(deadline=0.5)
     with qtbot.waitSignal(window.queue.loaded):
         window.start()
