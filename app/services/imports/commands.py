@@ -5,12 +5,13 @@ and a re-import of the same file updates incidents instead of duplicating them."
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 from app.adapters.csv_mapping import ColumnMapping, MappedReader, MappingError
 from app.adapters.import_files import CsvSource, ImportFileError
-from app.adapters.import_records import ImportedIncident
+from app.adapters.import_records import ImportedIncident, RejectedRow
 from app.adapters.mapping_check import FilePreview, read_preview
 from app.adapters.servicenow_log import NotAServiceNowLog, ServiceNowReader
 from app.domain.roles import Action
@@ -32,6 +33,15 @@ def _numbered(source: CsvSource, header: list[str]) -> Iterator[tuple[int, list[
         yield source.line, values
 
 
+class _Reader(Protocol):
+    """What both importers read a file with: incidents out of numbered rows, and a tally."""
+
+    rows_read: int
+    rejected: list[RejectedRow]
+
+    def incidents(self, rows: Iterator[tuple[int, list[str]]]) -> Iterator[ImportedIncident]: ...
+
+
 def import_servicenow(
     ctx: ServiceContext,
     path: Path,
@@ -40,24 +50,14 @@ def import_servicenow(
     cancelled: Cancelled | None = None,
 ) -> ImportReport:
     """Import a ServiceNow incident event log (`.csv` or `.csv.xz`)."""
-    ctx.actor.require(Action.IMPORT_DATA)
-    started = time.perf_counter()
-    with _open(path) as source:
+
+    def reader_for(header: list[str]) -> _Reader:
         try:
-            header = _header(source)
-            reader = ServiceNowReader(header)
+            return ServiceNowReader(header)
         except NotAServiceNowLog as exc:
             raise InvalidInput("file", f"{path.name}: {exc}") from exc
-        tally = _run(ctx, source, reader.incidents(_numbered(source, header)), progress, cancelled)
-        return ImportReport(
-            source=path.name,
-            rows_read=reader.rows_read,
-            incidents_created=tally[0],
-            incidents_updated=tally[1],
-            events_added=tally[2],
-            rejected=tuple(reader.rejected),
-            seconds=time.perf_counter() - started,
-        )
+
+    return _import(ctx, path, reader_for, progress, cancelled)
 
 
 def import_csv(
@@ -69,14 +69,28 @@ def import_csv(
     cancelled: Cancelled | None = None,
 ) -> ImportReport:
     """Import one incident per row from any CSV, reading columns as `mapping` says."""
+
+    def reader_for(header: list[str]) -> _Reader:
+        try:
+            return MappedReader(mapping, header)
+        except MappingError as exc:
+            raise InvalidInput("mapping", f"{path.name}: {exc}") from exc
+
+    return _import(ctx, path, reader_for, progress, cancelled)
+
+
+def _import(
+    ctx: ServiceContext,
+    path: Path,
+    reader_for: Callable[[list[str]], _Reader],
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> ImportReport:
     ctx.actor.require(Action.IMPORT_DATA)
     started = time.perf_counter()
     with _open(path) as source:
-        try:
-            header = _header(source)
-            reader = MappedReader(mapping, header)
-        except MappingError as exc:
-            raise InvalidInput("mapping", f"{path.name}: {exc}") from exc
+        header = _header(source)
+        reader = reader_for(header)
         tally = _run(ctx, source, reader.incidents(_numbered(source, header)), progress, cancelled)
         return ImportReport(
             source=path.name,

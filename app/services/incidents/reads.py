@@ -178,25 +178,10 @@ class IncidentReads:
             return incident_detail(session, found)
 
     def timeline(self, incident_id: int) -> list[TimelineEntry]:
-        query = (
-            select(TimelineEvent, Agent.name)
-            .outerjoin(Agent, Agent.id == TimelineEvent.actor_id)
-            .where(TimelineEvent.incident_id == incident_id)
-            .order_by(TimelineEvent.at, TimelineEvent.id)
-        )
         with self._ctx.db.read() as session:
             return [
-                TimelineEntry(
-                    id=event.id,
-                    incident_id=event.incident_id,
-                    at=event.at,
-                    made_at=event.made_at,
-                    actor=name or "system",
-                    kind=event.kind,
-                    summary=event.summary + made_offline_note(event.made_at, event.at),
-                    pinned=event.pinned,
-                )
-                for event, name in session.execute(query)
+                timeline_entry(event, name, event.pinned)
+                for event, name in session.execute(timeline_query(incident_id))
             ]
 
     def changed_since(self, incident_id: int, version: int) -> EditConflict | None:
@@ -293,4 +278,28 @@ def to_detail(i: Incident) -> IncidentDetail:
         version=i.version,
         drill_id=i.drill_id,
         commander_since=i.commander_since or i.declared_major_at,
+    )
+
+
+def timeline_query(incident_id: int) -> Select[TimelineEvent, str]:
+    """An incident's timeline events, oldest first, each with its author's name."""
+    return (
+        select(TimelineEvent, Agent.name)
+        .outerjoin(Agent, Agent.id == TimelineEvent.actor_id)
+        .where(TimelineEvent.incident_id == incident_id)
+        .order_by(TimelineEvent.at, TimelineEvent.id)
+    )
+
+
+def timeline_entry(event: TimelineEvent, actor: str | None, pinned: bool) -> TimelineEntry:
+    """One timeline event as the editor and the war room show it."""
+    return TimelineEntry(
+        id=event.id,
+        incident_id=event.incident_id,
+        at=event.at,
+        made_at=event.made_at,
+        actor=actor or "system",
+        kind=event.kind,
+        summary=event.summary + made_offline_note(event.made_at, event.at),
+        pinned=pinned,
     )

@@ -23,7 +23,6 @@ from app.db.models import (
 )
 from app.domain.cadence import update_interval
 from app.domain.call_rate import calls_per_window
-from app.domain.clock import made_offline_note
 from app.domain.lifecycle import Status
 from app.domain.priority import Priority
 from app.domain.services_state import ServiceState
@@ -34,7 +33,7 @@ from app.services.context import ServiceContext
 from app.services.feed.records import load_policies
 from app.services.goodwill.reads import gesture_rows
 from app.services.incidents.dto import IncidentDetail, TimelineEntry
-from app.services.incidents.reads import incident_detail
+from app.services.incidents.reads import incident_detail, timeline_entry, timeline_query
 from app.services.intake.reads import alert_marks
 from app.services.war_room.dto import (
     AffectedServiceRow,
@@ -199,26 +198,10 @@ def to_vendor_row(v: VendorEscalation) -> VendorRow:
 def timeline_rows(session: Session, incident_id: int) -> tuple[TimelineEntry, ...]:
     """The timeline, newest first, with pins applied (pinning appends an event: the timeline
     is append-only, and the server enforces it on PostgreSQL)."""
-    query = (
-        select(TimelineEvent, Agent.name)
-        .outerjoin(Agent, Agent.id == TimelineEvent.actor_id)
-        .where(TimelineEvent.incident_id == incident_id)
-        .order_by(TimelineEvent.at, TimelineEvent.id)
-    )
-    events = list(session.execute(query))
+    events = list(session.execute(timeline_query(incident_id)))
     pinned = effective_pins((event for event, _ in events))
     return tuple(
-        TimelineEntry(
-            id=event.id,
-            incident_id=event.incident_id,
-            at=event.at,
-            made_at=event.made_at,
-            actor=name or "system",
-            kind=event.kind,
-            summary=event.summary + made_offline_note(event.made_at, event.at),
-            pinned=pinned.get(event.id, False),
-        )
-        for event, name in reversed(events)
+        timeline_entry(event, name, pinned.get(event.id, False)) for event, name in reversed(events)
     )
 
 
