@@ -74,6 +74,12 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A throwaway database on the running PostgreSQL server, dropped afterwards."""
+    yield from throwaway_postgres_database()
+
+
+def throwaway_postgres_database() -> Iterator[str]:
+    """Create a database with a unique name, yield its URL, drop it: the body of every fixture
+    that needs one, whatever its scope. Fails in CI, and skips elsewhere, without a server."""
     reason = postgres_available()
     if reason is not None:
         if os.environ.get("CI"):

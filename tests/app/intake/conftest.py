@@ -3,18 +3,15 @@ alert names), on a SQLite file and on a PostgreSQL database made for it and drop
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from app.db.engine import Database, open_database
 from tests.app.intake.intake_server import IntakeProcess, running
-from tests.helpers import PG_ADMIN_URL, _pg_admin_conninfo, add_service, postgres_available
+from tests.helpers import add_service, throwaway_postgres_database
 
 
 @dataclass
@@ -26,18 +23,7 @@ class Intake:
 
 @pytest.fixture(scope="module")
 def module_postgres_url() -> Iterator[str]:
-    reason = postgres_available()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI but unreachable: {reason}")
-        pytest.skip(f"PostgreSQL unreachable: {reason}")
-    name = f"calmdesk_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(_pg_admin_conninfo(), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    yield f"{base}/{name}"
-    with psycopg.connect(_pg_admin_conninfo(), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    yield from throwaway_postgres_database()
 
 
 @pytest.fixture(
