@@ -1,13 +1,14 @@
 """Fixtures live in tests/helpers.py; this file only makes them visible to every test."""
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import settings
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.app.adapters.notification_server import (  # noqa: F401  (one private bus per run)
     _desktop_bus,
@@ -31,6 +32,7 @@ from tests.helpers import (  # noqa: F401
     sqlite_url,
     team_server,
 )
+from ui.ui_thread_collector import UiThreadCollector
 
 # Property tests run the same examples on every run and machine (derandomize), save no example
 # database in the checkout, and never fail on timing: the build machine is shared and noisy.
@@ -38,6 +40,21 @@ from tests.helpers import (  # noqa: F401
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, max_examples=40)
 settings.register_profile("fuzz", database=None, deadline=None, max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _ui_thread_collector(qapp: QApplication) -> Iterator[UiThreadCollector]:
+    """As in the console: reference cycles are collected on the UI thread only, so a window an
+    earlier test left in a cycle is never destroyed by a later test's worker thread."""
+    collector = UiThreadCollector(qapp)
+    yield collector
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def _cycles_collected_after_each_test(_ui_thread_collector: UiThreadCollector) -> Iterator[None]:
+    yield
+    _ui_thread_collector.collect_if_due()
 
 
 @pytest.hookimpl(trylast=True)

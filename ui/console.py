@@ -29,6 +29,7 @@ from ui.main_window import MainWindow
 from ui.notifications import install_notifications
 from ui.single_instance import InstanceServer, instance_name
 from ui.task_runner import TaskRunner
+from ui.ui_thread_collector import UiThreadCollector
 
 BACKUP_DELAY_MS = 10_000  # after the queue loaded and the first clicks, not during them
 
@@ -44,6 +45,7 @@ def run_console(args: argparse.Namespace, started: float) -> int:
     settings = settings_from(args)
     vault = PasswordVault()  # one per run: passwords asked for stay for the session
     runner = TaskRunner(app)
+    UiThreadCollector(app)  # cycles holding widgets die on the UI thread, never on a worker
     restarter = Restarter()
     reporter = install_crash_reporting(settings.log_dir, settings.db_url, runner, restarter.request)
     server = _listen_for_launches(app, args)
