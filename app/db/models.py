@@ -21,11 +21,11 @@ from sqlalchemy import (
     String,
     Text,
     func,
-    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from app.db.open_statuses import OPEN_INCIDENTS_SQL
+from app.db.partial_index import PartialIndex
 from app.db.types import UtcDateTime
 
 NAMING = {
@@ -129,12 +129,7 @@ class Incident(Base):
         # (after an ANALYZE) can make the status index look useless for them; this one cannot
         # (migration 0007).
         Index("ix_incidents_drill", "drill_id"),
-        Index(
-            "ix_incidents_open",
-            "status",
-            sqlite_where=text(OPEN_INCIDENTS_SQL),
-            postgresql_where=text(OPEN_INCIDENTS_SQL),
-        ),
+        PartialIndex("ix_incidents_open", "status", where=OPEN_INCIDENTS_SQL),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
