@@ -36,6 +36,7 @@ from app.services.context import ServiceContext
 from app.services.errors import EditConflict, NotFound
 from app.services.incidents.dto import IncidentDetail, IncidentRow, TimelineEntry
 from app.services.incidents.fields import EDITABLE
+from app.services.incidents.triage_page import first_page_ids, triage_order
 from app.services.intake.dto import AlertMark
 from app.services.intake.reads import alert_marks, to_mark
 
@@ -154,6 +155,22 @@ class IncidentReads:
             rows = _fetch_rows(session, query)
             marks = {g.incident_id: to_mark(g) for g in session.scalars(alerts.where(in_queue))}
         return _with_alerts(rows, marks)
+
+    def first_page(self, limit: int, resolved_since: datetime | None = None) -> list[IncidentRow]:
+        """The queue's first `limit` rows in triage order (`queue_filters.default_order_key` at
+        the clock's now), ordered and cut in SQL: what the console paints before the whole
+        queue is read. Fewer than `limit` rows means this is the whole queue."""
+        now = self._ctx.clock.now()
+        with self._ctx.db.read() as session:
+            dialect = session.connection().dialect.name
+            page = first_page_ids(now, resolved_since, limit, dialect).subquery("page")
+            query = (
+                _row_query()
+                .join(page, page.c.id == Incident.id)
+                .order_by(*triage_order(page.c, dialect))
+            )
+            rows = _fetch_rows(session, query)
+            return _with_alerts(rows, alert_marks(session, [row.id for row in rows]))
 
     def rows(self, ids: Iterable[int]) -> list[IncidentRow]:
         """Fresh rows for these incidents (the change feed said they changed)."""

@@ -1,0 +1,101 @@
+"""The queue's first screenful: the top rows in triage order, ordered and cut in SQL.
+
+The console paints these before the whole queue has been read (ui/queue/queue_controller.py),
+so the order here must be exactly `queue_filters.default_order_key`'s: major first, then
+breached, then priority, then the least SLA time left, then the number. The SLA time left is
+`app.domain.sla.read_clock`'s, written as a CASE over the same four branches (responding,
+resolved, on hold, resolving), in whole microseconds so that SQLite and PostgreSQL compare
+exactly what Python compares (a test holds the three to the same order over awkward data).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    union_all,
+)
+
+from app.db.models import Incident
+from app.db.open_statuses import is_open
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _column_micros(column: Any, dialect: str) -> ColumnElement[Any]:
+    """A UTC datetime column as microseconds since 1970, exactly."""
+    if dialect == "postgresql":
+        return func.extract("epoch", column) * 1_000_000  # numeric: exact to the microsecond
+    # SQLite keeps naive UTC text, 'YYYY-MM-DD HH:MM:SS.ffffff': whole seconds from strftime
+    # given the text without its fraction (SQLite's clock counts milliseconds, and would round
+    # :59.999999 up to the next second), then the six digits after the point as they are.
+    seconds = cast(func.strftime("%s", func.substr(column, 1, 19)), BigInteger)
+    return seconds * 1_000_000 + cast(func.substr(column, 21, 6), BigInteger)
+
+
+def sla_left_micros(now: datetime, dialect: str) -> ColumnElement[Any]:
+    """`read_clock(incident, now).left` in microseconds: the response clock until acknowledged,
+    then the resolution clock, stopped at the resolution or frozen since the hold began."""
+    i = Incident
+    now_micros = literal(_micros(now), BigInteger)
+    resolve_by = _column_micros(i.resolve_by, dialect)
+    return case(
+        (
+            i.acknowledged_at.is_(None) & i.resolved_at.is_(None),
+            _column_micros(i.respond_by, dialect) - now_micros,
+        ),
+        (i.resolved_at.is_not(None), resolve_by - _column_micros(i.resolved_at, dialect)),
+        (i.on_hold_since.is_not(None), resolve_by - _column_micros(i.on_hold_since, dialect)),
+        else_=resolve_by - now_micros,
+    )
+
+
+def _keyed(now: datetime, dialect: str) -> Select[Any]:
+    """Each incident's id and the five parts of its triage key, named k0..k4."""
+    left = sla_left_micros(now, dialect)
+    return select(
+        Incident.id,
+        case((Incident.major, 0), else_=1).label("k0"),  # major first
+        case((left < 0, 0), else_=1).label("k1"),  # then breached
+        Incident.priority.label("k2"),
+        left.label("k3"),
+        Incident.number.label("k4"),
+    )
+
+
+def first_page_ids(
+    now: datetime, resolved_since: datetime | None, limit: int, dialect: str
+) -> Select[Any]:
+    """The ids (with their keys) of the queue's first `limit` rows in triage order at `now`:
+    the open incidents and those resolved since `resolved_since`, as `queue_query` reads them
+    (two halves, each on its own index)."""
+    halves = [_keyed(now, dialect).where(is_open(Incident.status))]
+    if resolved_since is not None:
+        halves.append(
+            _keyed(now, dialect).where(
+                Incident.resolved_at >= resolved_since, ~is_open(Incident.status)
+            )
+        )
+    keyed = (halves[0] if len(halves) == 1 else union_all(*halves)).subquery("keyed")
+    return select(keyed).order_by(*triage_order(keyed.c, dialect)).limit(limit)
+
+
+def triage_order(columns: Any, dialect: str) -> list[ColumnElement[Any]]:
+    """ORDER BY the keys of `_keyed`, ascending; the number compared by code point on
+    PostgreSQL too (as Python and SQLite compare strings), whatever the database's locale."""
+    number = columns.k4.collate("C") if dialect == "postgresql" else columns.k4
+    return [columns.k0, columns.k1, columns.k2, columns.k3, number]
