@@ -1,36 +1,26 @@
 """The main window: the incident queue in the centre, the incident editor docked on the right,
 actions in menus and the toolbar, and a status bar that says where the data lives and who is
-signed in."""
+signed in.
+
+Only the queue, the menus and the status bar are built before the first paint. The editor's dock
+(ui/window/editor_dock.py) and what the menus open (ui/window/opened_windows.py) are built on
+first use; the menus themselves are in ui/window/menus.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QStackedWidget,
-    QToolBar,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolButton, QVBoxLayout, QWidget
 
-from app.domain.roles import Action, may
 from app.services.directory.reads import Directory
-from app.services.incidents.dto import AgentInfo
+from app.services.incidents.dto import AgentInfo, IncidentRow
 from app.services.incidents.queue_filters import QuickFilter
 from app.services.offline.outbox import OutboxStatus, ReplayReport
 from ui.calls import install_call_logging
 from ui.console_context import ConsoleContext
 from ui.drills.install import install_drills
-from ui.editor.incident_editor import IncidentEditor
 from ui.handover.install import ShiftHandovers
 from ui.live.offline_monitor import offline_text
 from ui.queue.queue_controller import QueueController
@@ -39,11 +29,12 @@ from ui.queue_actions import QueueActions
 from ui.status_page.install import StatusPageActions
 from ui.ui_state import UiState
 from ui.welcome_view import WelcomeView
+from ui.window.editor_dock import EditorDock
+from ui.window.menus import build_menus
+from ui.window.opened_windows import OpenedWindows
 
-# Windows and dialogs that are not on screen at start are imported when first opened: together
-# they were about a third of the console's start-up time.
 if TYPE_CHECKING:
-    from ui.wallboard import Wallboard
+    from ui.editor.incident_editor import IncidentEditor
     from ui.war_room import WarRoomWindow
 
 
@@ -57,10 +48,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, context: ConsoleContext, team_id: int | None = None) -> None:
         super().__init__()
-        self._ctx = context
+        self.context = context
         self._first_load = True
-        self._wallboard: Wallboard | None = None
-        self._war_rooms: dict[int, WarRoomWindow] = {}
         self.setWindowTitle("Calmdesk")
         # The first size fits the screen it opens on (a 1280x800 laptop cut the search box and
         # the status bar); a saved layout, restored later, wins.
@@ -80,26 +69,17 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.stack)
         self.setCentralWidget(central)
-        self.editor = IncidentEditor(context, self, queue_row=self.queue.model.row_for_id)
-        self.editor_dock = QDockWidget("Incident", self)
-        self.editor_dock.setObjectName("incidentEditorDock")
-        self.editor_dock.setWidget(self.editor)
-        self.editor_dock.setMinimumWidth(480)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.editor_dock)
-        self.editor_dock.hide()
+        self.editor_dock = EditorDock(context, self, self.queue.model.row_for_id)
         self.actions_ = QueueActions(context, self.queue.model, self.table, self)
-        self._build_actions()
+        self.windows = OpenedWindows(
+            context, self, self.queue.model, self._current_row, self._attach_drill_banner
+        )
+        self.menus = build_menus(self)
+        self.supervisor_menu = self.menus.supervisor_menu
+        self.view_menu = self.menus.view_menu
         self._build_status_bar()
         self._restore_layout()
-        self.queue.loaded.connect(self._on_queue_loaded)
-        self.queue.connection_changed.connect(self._on_queue_connection_changed)
-        self.queue.error.connect(self._on_queue_error)
-        # A write made here: the hub reads the feed now, and every view refreshes what it names.
-        self.actions_.changed.connect(context.hub.poll_now)
-        self.actions_.message.connect(self._show_message)
-        self.actions_.major_declared.connect(self.open_war_room)
-        self.table.incident_activated.connect(self.incident_open_requested)
-        self.incident_open_requested.connect(self._on_incident_open_requested)
+        self._connect()
         self.calls = install_call_logging(
             self,
             context,
@@ -107,128 +87,46 @@ class MainWindow(QMainWindow):
             on_open_incident=self.incident_open_requested.emit,
             on_major_declared=self.open_war_room,
         )
-        self.editor.incident_saved.connect(self._on_editor_incident_saved)
-        self.editor.closed.connect(self._on_editor_closed)
-        self.welcome.sample_requested.connect(self._on_welcome_sample_requested)
-        self.welcome.start_empty_requested.connect(self._on_welcome_start_empty_requested)
-        self.welcome.connect_requested.connect(self._on_welcome_connect_requested)
-        self.panel.filters.filter_chosen.connect(self._on_filters_filter_chosen)
         self.drills = install_drills(self, context, self.supervisor_menu, self._show_message)
         self.handovers = ShiftHandovers(context, self, self.supervisor_menu, self._show_message)
         self.status_page = StatusPageActions(
             context, self, self.supervisor_menu, self._show_message
         )
 
+    @property
+    def editor(self) -> IncidentEditor:
+        """The incident editor, built the first time it is needed."""
+        return self.editor_dock.editor
+
     # -- building ----------------------------------------------------------------------------
 
-    def _action(
-        self,
-        text: str,
-        slot: object,
-        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            key = QKeySequence(shortcut)
-            action.setShortcut(key)
-            shown = key.toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({shown})")
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        a = self.actions_
-        self.new_action = self._action(
-            "&New incident", self._on_new_triggered, QKeySequence.StandardKey.New
-        )
-        self.open_action = self._action("&Open", self._on_open_triggered, "Return")
-        self.open_action.setShortcutContext(
-            Qt.ShortcutContext.WidgetShortcut
-        )  # the table handles Enter
-        self.assign_me_action = self._action("Assign to &me", a.assign_to_me, "Ctrl+M")
-        self.assign_action = self._action("&Assign…", a.assign, "Ctrl+Shift+A")
-        self.declare_action = self._action("&Declare major…", a.declare_major, "Ctrl+Shift+M")
-        self.link_action = self._action("&Link to major incident…", a.link_to_major, "Ctrl+K")
-        self.war_room_action = self._action(
-            "Open &war room", self._on_war_room_triggered, "Ctrl+Shift+W"
-        )
-        self.status_action = self._action("Change &status…", a.change_status, "Ctrl+Shift+S")
-        self.search_action = self._action(
-            "&Search", self._on_search_triggered, QKeySequence.StandardKey.Find
-        )
-        self.refresh_action = self._action(
-            "&Refresh", self._on_refresh_triggered, QKeySequence.StandardKey.Refresh
-        )
-        self.default_sort_action = self._action(
-            "Triage &order", self._on_default_sort_triggered, "Ctrl+0"
-        )
-        self.default_sort_action.setToolTip(
-            "Major first, then breached, then priority, then SLA time left (Ctrl+0)"
-        )
-        self.wallboard_action = self._action("&Wallboard", self._on_wallboard_triggered, "F9")
-        self.wallboard_action.setToolTip("Full-screen wallboard for the team's TV (F9)")
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.import_action = self._action("&Import incidents…", self._on_import_triggered)
-        self.import_action.setToolTip("Import a ServiceNow incident log or another help desk's CSV")
-        self.export_action = self._action("&Export this view…", self._on_export_triggered, "Ctrl+E")
-        self.reports_action = self._action("&Reports…", self._on_reports_triggered, "Ctrl+R")
-        self.review_action = self._action("Post-incident re&view…", self._on_review_triggered)
-
-        file_menu = self.menuBar().addMenu("&File")
-        for action in (self.import_action, self.export_action, None, self.quit_action):
-            file_menu.addSeparator() if action is None else file_menu.addAction(action)
-        incident_menu = self.menuBar().addMenu("&Incident")
-        for action in (self.new_action, self.open_action, None, self.assign_me_action,
-                       self.assign_action, self.status_action, None, self.declare_action,
-                       self.war_room_action, self.link_action):  # fmt: skip
-            incident_menu.addSeparator() if action is None else incident_menu.addAction(action)
-        view_menu = self.menuBar().addMenu("&View")
-        for action in (self.search_action, self.refresh_action, self.default_sort_action,
-                       self.wallboard_action):  # fmt: skip
-            view_menu.addAction(action)
-        view_menu.addSeparator()
-        for quick, button in self.panel.filters.buttons.items():
-            filter_action = QAction(quick.label, self)
-            filter_action.setShortcut(button.shortcut())
-            filter_action.setShortcutContext(
-                Qt.ShortcutContext.WidgetShortcut
-            )  # the button owns it
-            filter_action.triggered.connect(button.click)
-            view_menu.addAction(filter_action)
-        self.view_menu = view_menu
-        self.connection_action = self._action("Team &database…", self._on_connection_triggered)
-        self.connection_action.setToolTip("Connect to a team database, or back to a local file")
-        supervisor_menu = self.menuBar().addMenu("S&upervisor")
-        supervisor_menu.addAction(self.reports_action)
-        supervisor_menu.addAction(self.review_action)
-        supervisor_menu.addAction(self.wallboard_action)
-        self.supervisor_menu = supervisor_menu
-        self.menuBar().addMenu("&Settings").addAction(self.connection_action)
-        # Hide what the signed-in role may not do (the services and the server refuse it anyway).
-        role = self._ctx.services.actor.role
-        for action, needs in ((self.declare_action, Action.DECLARE_MAJOR),
-                              (self.import_action, Action.IMPORT_DATA)):  # fmt: skip
-            action.setVisible(may(role, needs))
-            action.setEnabled(may(role, needs))
-
-        toolbar = QToolBar("Actions", self)
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.new_action, self.assign_me_action, self.assign_action,
-                       self.status_action, self.declare_action, self.war_room_action,
-                       self.link_action, self.refresh_action):  # fmt: skip
-            toolbar.addAction(action)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
-        self.toolbar = toolbar
+    def _connect(self) -> None:
+        self.queue.loaded.connect(self._on_queue_loaded)
+        self.queue.connection_changed.connect(self._on_queue_connection_changed)
+        self.queue.error.connect(self._show_message)
+        # A write made here: the hub reads the feed now, and every view refreshes what it names.
+        self.actions_.changed.connect(self.context.hub.poll_now)
+        self.actions_.message.connect(self._show_message)
+        self.actions_.major_declared.connect(self.open_war_room)
+        self.table.incident_activated.connect(self.incident_open_requested)
+        self.incident_open_requested.connect(self.editor_dock.open_incident)
+        self.editor_dock.incident_saved.connect(self._on_editor_incident_saved)
+        self.editor_dock.closed.connect(self.table.setFocus)
+        self.windows.message.connect(self._show_message)
+        self.windows.incident_open_requested.connect(self.incident_open_requested)
+        self.windows.database_switch_requested.connect(self.database_switch_requested)
+        self.windows.import_running.connect(self._on_import_running)
+        self.welcome.sample_requested.connect(self._on_welcome_sample_requested)
+        self.welcome.start_empty_requested.connect(self._on_welcome_start_empty_requested)
+        self.welcome.connect_requested.connect(self.windows.choose_database)
+        self.panel.filters.filter_chosen.connect(self._on_filters_filter_chosen)
 
     def _build_status_bar(self) -> None:
-        db = self._ctx.services.db
+        db = self.context.services.db
         kind = "Local file" if db.backend == "sqlite" else "Shared server"
         self.database_label = QLabel(f"{kind}: {db.description.removeprefix('local file ')}")
         self.database_label.setAccessibleName("Database in use")
-        actor = self._ctx.services.actor
+        actor = self.context.services.actor
         self.agent_label = QLabel(f"Signed in as {actor.name} ({actor.role.value})")
         self.agent_label.setAccessibleName("Signed-in agent")
         self.health_label = QLabel("Connecting…")
@@ -244,12 +142,12 @@ class MainWindow(QMainWindow):
         self.offline_button.setAccessibleName("Offline status")
         self.offline_button.setToolTip("Show the changes kept on this computer")
         self.offline_button.setAutoRaise(True)
-        self.offline_button.clicked.connect(self.show_outbox)
+        self.offline_button.clicked.connect(self.windows.show_outbox)
         self.statusBar().addPermanentWidget(self.offline_button)
         for label in (self.database_label, self.agent_label, self.health_label):
             self.statusBar().addPermanentWidget(label)
-        self._ctx.clock.note_changed.connect(self._on_clock_note_changed)
-        offline = self._ctx.offline
+        self.context.clock.note_changed.connect(self._on_clock_note_changed)
+        offline = self.context.offline
         offline.status_changed.connect(self._on_offline_status_changed)
         offline.reconnected.connect(self._on_offline_reconnected)
         self._on_offline_status_changed(offline.status)
@@ -273,18 +171,19 @@ class MainWindow(QMainWindow):
     # -- running -----------------------------------------------------------------------------
 
     def start(self) -> None:
-        self._ctx.runner.submit(
-            lambda: Directory(self._ctx.services).agents(), self._on_agents_loaded, lambda _e: None
+        ctx = self.context
+        ctx.runner.submit(
+            lambda: Directory(ctx.services).agents(), self._on_agents_loaded, lambda _e: None
         )
         self.queue.start()
-        self._ctx.offline.start()
+        ctx.offline.start()
         self.drills.watch.start()
         self.handovers.start()
         self.status_page.start()
-        self._ctx.clock.start()
+        ctx.clock.start()
 
     def _on_agents_loaded(self, agents: list[AgentInfo]) -> None:
-        me = next((a for a in agents if a.id == self._ctx.services.actor.agent_id), None)
+        me = next((a for a in agents if a.id == self.context.services.actor.agent_id), None)
         if me is not None and me.team_id is not None:
             self.queue.set_team(me.team_id)
             self.queue.model.set_quick_filter(self.queue.model.quick_filter)
@@ -302,7 +201,7 @@ class MainWindow(QMainWindow):
         self.queue_loaded.emit(count)
 
     def _on_queue_connection_changed(self, _healthy: bool, _message: str) -> None:
-        if not self._ctx.offline.status.offline:  # the offline line says more
+        if not self.context.offline.status.offline:  # the offline line says more
             self.health_label.setText(self.queue.status_text)  # connected, live or stale, why
 
     def _on_offline_status_changed(self, status: OutboxStatus) -> None:
@@ -323,107 +222,58 @@ class MainWindow(QMainWindow):
         self.clock_label.setVisible(bool(note))
 
     def _on_offline_reconnected(self, report: ReplayReport) -> None:
-        self._ctx.hub.poll_now()
+        self.context.hub.poll_now()
         if report.sent or report.conflicts:
             refused = (
                 f"; {len(report.conflicts)} refused (see the outbox)" if report.conflicts else ""
             )
             self._show_message(f"Back online: {len(report.sent)} kept changes sent{refused}.")
 
-    def show_outbox(self) -> None:
-        from ui.live.outbox_window import OutboxWindow  # only when asked for
-
-        window = OutboxWindow(self._ctx.offline, self)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.show()
-
-    def _on_queue_error(self, message: str) -> None:
-        self._show_message(message)
-
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 10_000)
 
-    # -- slots -------------------------------------------------------------------------------
+    # -- what the menus and keys do -----------------------------------------------------------
 
-    def _on_incident_open_requested(self, incident_id: int) -> None:
-        if self.editor.has_unsaved_changes() and incident_id != self.editor.incident_id():
-            answer = QMessageBox.question(
-                self,
-                "Unsaved changes",
-                "The incident you are editing has unsaved changes. Discard them?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                return
-        if incident_id:
-            self.editor.load_incident(incident_id)
-        else:
-            self.editor.new_incident()
-        self.editor_dock.show()
-        self.editor_dock.raise_()
-        self.editor.form.title.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def _on_editor_incident_saved(self, incident_id: int) -> None:
-        self._ctx.hub.poll_now()
-        self.table.select_incident(incident_id)
-
-    def _on_editor_closed(self) -> None:
-        self.editor_dock.hide()
-        self.table.setFocus()
-
-    def _on_new_triggered(self) -> None:
+    def new_incident(self) -> None:
         self.incident_open_requested.emit(0)  # 0: a new incident
 
-    def _on_open_triggered(self) -> None:
+    def open_current(self) -> None:
         incident_id = self.table.current_incident_id()
         if incident_id is not None:
             self.incident_open_requested.emit(incident_id)
 
-    def _on_search_triggered(self) -> None:
+    def focus_search(self) -> None:
         self.stack.setCurrentWidget(self.panel)
         self.panel.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.panel.search.selectAll()
 
-    def _on_refresh_triggered(self) -> None:
+    def reload_queue(self) -> None:
         self._show_message("Reloading the queue…")
         self.queue.reload()
 
-    def _on_default_sort_triggered(self) -> None:
+    def triage_order(self) -> None:
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.queue.model.reset_sort()
 
-    def _on_war_room_triggered(self) -> None:
-        incident_id = self.table.current_incident_id()
-        row = self.queue.model.row_for_id(incident_id) if incident_id is not None else None
-        if row is None or not row.major:
-            self._show_message("Select a major incident to open its war room.")
-            return
-        self.open_war_room(row.id)
-
     def open_war_room(self, incident_id: int) -> WarRoomWindow:
-        """One war-room window per major incident: a second request brings it to the front."""
-        window = self._war_rooms.get(incident_id)
-        if window is not None:
-            window.raise_()
-            window.activateWindow()
-            return window
-        from ui.war_room import open_war_room
+        return self.windows.open_war_room(incident_id)
 
-        window = open_war_room(self._ctx, incident_id, self)  # deletes itself when closed
-        self.drills.attach_window(window)
-        self._war_rooms[incident_id] = window
-        window.destroyed.connect(lambda: self._war_rooms.pop(incident_id, None))
-        window.incident_open_requested.connect(self.incident_open_requested)
-        return window
+    def _current_row(self) -> IncidentRow | None:
+        incident_id = self.table.current_incident_id()
+        return self.queue.model.row_for_id(incident_id) if incident_id is not None else None
 
-    def _on_import_triggered(self) -> None:
-        from ui.import_dialog.import_dialog import open_import_dialog
+    def _attach_drill_banner(self, window: QWidget) -> object:
+        return self.drills.attach_window(window)
 
-        dialog = open_import_dialog(self._ctx, self)
-        dialog.running_changed.connect(
-            lambda running: self.bulk_change.emit(True) if running else self._reload_after_bulk()
-        )
+    def _on_editor_incident_saved(self, incident_id: int) -> None:
+        self.context.hub.poll_now()
+        self.table.select_incident(incident_id)
+
+    def _on_import_running(self, running: bool) -> None:
+        if running:
+            self.bulk_change.emit(True)
+        else:
+            self._reload_after_bulk()
 
     def _reload_after_bulk(self) -> None:
         """Reload the queue, and say the bulk change is over once it shows the result."""
@@ -432,63 +282,12 @@ class MainWindow(QMainWindow):
         )
         self.queue.reload()
 
-    def _on_review_triggered(self) -> None:
-        incident_id = self.table.current_incident_id()
-        row = self.queue.model.row_for_id(incident_id) if incident_id is not None else None
-        if row is None or not row.major:
-            self._show_message("Select a resolved major incident to review.")
-            return
-        from ui.review.review_window import open_review
-
-        self.drills.attach_window(open_review(self._ctx, row.id, self))
-
-    def _on_reports_triggered(self) -> None:
-        from ui.reports.reports_window import open_reports
-
-        self.drills.attach_window(open_reports(self._ctx, self))
-
-    def _on_export_triggered(self) -> None:
-        model = self.queue.model
-        rows = [model.row_at(n) for n in range(model.rowCount())]
-        path, chosen = QFileDialog.getSaveFileName(
-            self, "Export this view", "incidents.csv", "CSV (*.csv);;JSON (*.json)"
-        )
-        if not path:
-            return
-        fmt = "json" if path.endswith(".json") or chosen.startswith("JSON") else "csv"
-        now = self._ctx.services.clock.now()
-
-        def export() -> int:
-            from app.services.reports.record_exports import export_queue_view
-
-            return export_queue_view(rows, now, fmt, Path(path))
-
-        self._ctx.runner.submit(
-            export,
-            lambda count: self._show_message(f"Exported {count} incidents to {path}"),
-            lambda exc: self._show_message(f"Export failed: {exc}"),
-        )
-
-    def _on_wallboard_triggered(self) -> None:
-        if self._wallboard is None:
-            from ui.wallboard import open_wallboard
-
-            self._wallboard = open_wallboard(self._ctx, self)
-            self.drills.attach_window(self._wallboard)
-            self._wallboard.destroyed.connect(self._on_wallboard_destroyed)
-        else:
-            self._wallboard.raise_()
-            self._wallboard.activateWindow()
-
-    def _on_wallboard_destroyed(self) -> None:
-        self._wallboard = None
-
     def _on_filters_filter_chosen(self, _value: str) -> None:
         self.ui_state.quick_filter = self.queue.model.quick_filter
 
     def _on_welcome_sample_requested(self) -> None:
         self.welcome.set_busy("Loading the sample… this takes a few seconds.")
-        ctx = self._ctx.services
+        ctx = self.context.services
 
         def loaded(count: int) -> None:
             self.welcome.set_busy("")
@@ -505,23 +304,12 @@ class MainWindow(QMainWindow):
         from app.services.admin.demo import load_demo
 
         self.bulk_change.emit(True)
-        self._ctx.runner.submit(lambda: load_demo(ctx), loaded, failed)
+        self.context.runner.submit(lambda: load_demo(ctx), loaded, failed)
 
     def _on_welcome_start_empty_requested(self) -> None:
         self.ui_state.welcome_dismissed = True
         self.stack.setCurrentWidget(self.panel)
         self.table.setFocus()
-
-    def _on_welcome_connect_requested(self) -> None:
-        self._on_connection_triggered()
-
-    def _on_connection_triggered(self) -> None:
-        ctx = self._ctx
-        from ui.connection.connection_dialog import choose_database
-
-        url = choose_database(ctx.settings, ctx.vault, ctx.runner, self)
-        if url is not None:  # tested in the dialog; the console reopens on it
-            self.database_switch_requested.emit(url)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
@@ -530,5 +318,5 @@ class MainWindow(QMainWindow):
         self.drills.watch.stop()
         self.handovers.stop()
         self.status_page.stop()
-        self.editor.stop()
+        self.editor_dock.stop()
         super().closeEvent(event)

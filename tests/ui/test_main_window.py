@@ -59,7 +59,7 @@ def test_window_is_titled_and_every_key_control_is_named(
     assert "Local file" in window.database_label.text()
     assert console.services.actor.name in window.agent_label.text()
     assert "Connected" in window.health_label.text()
-    assert window.new_action.toolTip() == "New incident (Ctrl+N)"
+    assert window.menus.new_action.toolTip() == "New incident (Ctrl+N)"
 
 
 def test_major_filter_finds_the_email_outage_with_one_click(
@@ -181,7 +181,7 @@ def test_bulk_link_to_the_major_incident_through_the_dialog(
         qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
 
     _answer_next_modal(qtbot, pick_major)
-    window.link_action.trigger()
+    window.menus.link_action.trigger()
     reads = IncidentReads(console.services)
     assert reads.detail(a.id).parent_number == "INC0000201"
     assert reads.detail(b.id).parent_number == "INC0000201"
@@ -253,13 +253,13 @@ def test_f9_opens_one_wallboard(qtbot: QtBot, console: ConsoleContext) -> None:
     load_demo(console.services)
     window = _window(qtbot, console)
     qtbot.keyClick(window.table, Qt.Key.Key_F9)
-    board = window._wallboard
+    board = window.windows.wallboard
     assert board is not None
     assert board.accessibleName() == "Wallboard"
     qtbot.keyClick(window.table, Qt.Key.Key_F9)
-    assert window._wallboard is board  # raised, not opened twice
+    assert window.windows.wallboard is board  # raised, not opened twice
     board.close()
-    qtbot.waitUntil(lambda: window._wallboard is None)
+    qtbot.waitUntil(lambda: window.windows.wallboard is None)
 
 
 def test_enter_opens_the_selected_incident_in_the_editor_and_saving_updates_the_row(

@@ -95,13 +95,13 @@ def test_a_supervisor_starts_a_drill_from_the_menu_and_every_window_shows_the_ba
         runbook=load_runbook("email-outage"),
     )  # fmt: skip
     window.open_war_room(detail.id)
-    war_room = window._war_rooms[detail.id]
+    war_room = window.windows.war_rooms[detail.id]
     qtbot.waitUntil(lambda: _banner(war_room).isVisible())
-    window.wallboard_action.trigger()
-    assert window._wallboard is not None
-    qtbot.waitUntil(lambda: _banner(window._wallboard).isVisible())  # type: ignore[arg-type]
+    window.menus.wallboard_action.trigger()
+    assert window.windows.wallboard is not None
+    qtbot.waitUntil(lambda: _banner(window.windows.wallboard).isVisible())  # type: ignore[arg-type]
     war_room.close()
-    window._wallboard.close()
+    window.windows.wallboard.close()
 
 
 def test_ending_the_drill_from_the_banner_shows_its_scorecard(

@@ -172,6 +172,6 @@ def test_an_agent_does_not_see_actions_only_a_supervisor_may_take(
     console = ConsoleContext.build(load_settings(), agent, TaskRunner(synchronous=True))
     window = MainWindow(console)
     qtbot.addWidget(window)
-    assert not window.declare_action.isVisible()
-    assert window.assign_me_action.isVisible()
+    assert not window.menus.declare_action.isVisible()
+    assert window.menus.assign_me_action.isVisible()
     assert "(agent)" in window.agent_label.text()
