@@ -4,8 +4,10 @@ SQLite file's `PRAGMA data_version`.
 Behind a connection pooler in transaction mode (PgBouncer) LISTEN does not survive: the server
 connection that listened goes back to the pool after each statement. There the PostgreSQL
 watcher instead asks, once a second, which transactions have written to the change log since it
-last looked: one small query on an index, in autocommit, on its one connection. It notices the
-pooler by itself (see `behind_pooler`), or is told (`LiveMode.POLL`, from the team settings).
+last looked: one small query on an index, in autocommit, on its one connection, and wakes the
+reader only when one is new. It is then the console's one poll loop (`polling`): the change hub
+runs no timer of its own beside it (ui/live/change_hub.py). It notices the pooler by itself (see
+`behind_pooler`), or is told (`LiveMode.POLL`, from the team settings).
 
 A watcher never says *what* changed, only "poll now": the change log stays the one source of
 truth, so a missed, doubled or late wake-up costs a poll, never a change. A watcher runs on its
@@ -34,6 +36,10 @@ State = Callable[[bool, str], None]
 
 
 class ChangeWatcher(Protocol):
+    # True while it reads the change log on a timer of its own (behind a pooler): its reader
+    # then needs no timer of its own, the watcher's is the console's one poll loop.
+    polling: bool
+
     def start(self, wake: Wake, state: State) -> None: ...
 
     def stop(self) -> None: ...
@@ -61,6 +67,7 @@ class _Thread:
     """The start/stop plumbing both watchers share, with a back-off between reconnections."""
 
     name = "calmdesk-watcher"
+    polling = False
 
     def __init__(self, retry_seconds: float, max_retry_seconds: float) -> None:
         self._stopping = threading.Event()
@@ -141,7 +148,6 @@ class PostgresListener(_Thread):
         self._wait = wait_seconds
         self._poll = poll_seconds
         self.backend_pid: int | None = None  # the listening server process, for diagnostics
-        self.polling = False
 
     def _watch(self) -> None:
         # A connection from the engine's own pool, detached from it: same server, user, SSL

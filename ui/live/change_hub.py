@@ -6,6 +6,13 @@ the live watcher, the safety timer, or a write made in this window (`poll_now`) 
 while a poll runs makes that poll run once more when it ends, so nothing committed meanwhile
 waits for the timer. `polled` and `poll_failed` say whether the views are current.
 
+One loop, whatever the watcher: a listening watcher (LISTEN/NOTIFY, a SQLite file's version)
+only wakes the hub, whose safety timer reads the feed every 2 s besides, in case a wake was lost.
+A watcher that reads the change log on a timer of its own (behind a pooler, app/db/live.py) is
+itself the loop: once a second one small indexed query asks "anything new?", and the hub reads
+the feed only when it says so. Its safety timer then stays off, and runs again only while that
+watcher is down or the hub's last read failed (the watcher would not say "new" twice).
+
 The hub runs while it has subscribers: the first one starts the timer and the live watcher, the
 last one to leave stops them. A view's full read goes through `load`, which waits for the hub's
 first cursor: everything committed after that read then reaches the view in a later batch.
@@ -70,13 +77,14 @@ class ChangeHub(QObject):
         self._reading_head = False
         self._polling = False
         self._again = False  # asked to poll while a poll ran: poll once more when it ends
+        self._behind = False  # the last read of the feed failed: it must be read again
         self._waiting_loads: list[Callable[[], None]] = []
         self._subscribers: dict[int, OnChanges] = {}
         self._tokens = itertools.count(1)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.poll_now)
         live.woke.connect(self.poll_now)
-        live.state_changed.connect(self.live_changed)
+        live.state_changed.connect(self._on_live_state)
 
     @property
     def live(self) -> bool | None:
@@ -149,15 +157,30 @@ class ChangeHub(QObject):
     # -- internals -----------------------------------------------------------------------------
 
     def _start(self) -> None:
-        self._timer.start(SAFETY_POLL_MS)
         self._live.start()
+        self._time_safety_poll()
         if self._cursor is None:
             self._read_head()
 
     def _stop(self) -> None:
-        self._timer.stop()
         self._live.stop()
+        self._time_safety_poll()
         self._again = False
+
+    def _on_live_state(self, live: bool, message: str) -> None:
+        self._time_safety_poll()
+        self.live_changed.emit(live, message)
+
+    def _time_safety_poll(self) -> None:
+        """The safety timer runs while the hub does, except while a polling watcher is live
+        and the hub is caught up: then the watcher's timer is the console's one poll loop."""
+        wanted = bool(self._subscribers) and not (
+            self._live.polling and self._cursor is not None and not self._behind
+        )
+        if not wanted:
+            self._timer.stop()
+        elif not self._timer.isActive():
+            self._timer.start(SAFETY_POLL_MS)
 
     def _read_head(self) -> None:
         if not self._reading_head:
@@ -168,6 +191,7 @@ class ChangeHub(QObject):
         self._reading_head = False
         if self._cursor is None:
             self._cursor = cursor
+        self._time_safety_poll()
         self._run_waiting_loads()
 
     def _on_head_failed(self, error: Exception) -> None:
@@ -183,6 +207,9 @@ class ChangeHub(QObject):
     def _on_batch(self, batch: ChangeBatch) -> None:
         self._polling = False
         self._cursor = batch.cursor
+        if self._behind:
+            self._behind = False
+            self._time_safety_poll()
         try:
             if not batch.empty:
                 for token, on_changes in list(self._subscribers.items()):
@@ -194,6 +221,8 @@ class ChangeHub(QObject):
 
     def _on_poll_failed(self, error: Exception) -> None:
         self._polling = False
+        self._behind = True
+        self._time_safety_poll()
         try:
             self.poll_failed.emit(error)
         finally:

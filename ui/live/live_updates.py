@@ -17,6 +17,9 @@ class LiveUpdates(QObject):
         self._watcher = watcher
         self._running = False
         self.live: bool | None = None  # None: not started, or nothing to watch
+        # Live and reading the change log on its own timer (behind a pooler): then it is the
+        # console's one poll loop, and the hub runs no safety timer of its own.
+        self.polling = False
         self.state_changed.connect(self._on_state_changed)
 
     @property
@@ -38,6 +41,11 @@ class LiveUpdates(QObject):
         if self._watcher is not None and self._running:
             self._running = False
             self._watcher.stop()
+        self.polling = False
 
     def _on_state_changed(self, live: bool, _message: str) -> None:
         self.live = live
+        # The watcher decides whether it polls before it says it is live (app/db/live.py).
+        self.polling = (
+            live and self._running and self._watcher is not None and self._watcher.polling
+        )
