@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app import __version__
-from app.adapters.tabular_export import FORMATS
+from app.adapters.export_formats import FORMATS
 from app.bootstrap import connect, os_login, require_existing, start
 from app.cli_data import add_export_parsers, add_import_parser
 from app.cli_directory import add_directory_parser

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from app.adapters.tabular_export import FORMATS, write_records
+from app.adapters.export_formats import FORMATS
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput
 
@@ -104,6 +104,7 @@ def _print_report(report: ImportReport, rejected_out: Path | None, out: TextIO) 
 
 
 def run_export(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.adapters.tabular_export import write_records
     from app.services.reports.record_exports import (
         CALL_COLUMNS,
         TIMELINE_COLUMNS,

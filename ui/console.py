@@ -9,6 +9,7 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -26,7 +27,9 @@ from ui.crash_log import Restarter, install_crash_reporting
 from ui.icons import app_icon
 from ui.launcher import console_argv
 from ui.main_window import MainWindow
-from ui.notifications import install_notifications
+
+if TYPE_CHECKING:
+    from ui.notifications import NotificationController
 from ui.single_instance import InstanceServer, instance_name
 from ui.task_runner import TaskRunner
 from ui.ui_thread_collector import UiThreadCollector
@@ -144,8 +147,16 @@ def _run_window(
         watcher=change_watcher(session.ctx, settings.live_updates),
     )
     window = MainWindow(context)
-    notifications = install_notifications(window, context)  # lives as long as the window
-    notifications.log_call_requested.connect(window.calls.open_form)  # the tray's "Log a call…"
+    notifications: list[NotificationController] = []  # lives as long as the window
+
+    def notify() -> None:  # after the first paint: not needed for it
+        from ui.notifications import install_notifications
+
+        installed = install_notifications(window, context)
+        installed.log_call_requested.connect(window.calls.open_form)  # the tray's "Log a call…"
+        notifications.append(installed)
+
+    window.settled.connect(notify)
     if args.exit_when_ready:
         window.queue_loaded.connect(lambda count: _report_ready(window, started, count))
         window.queue.error.connect(lambda message: _fail(message))
@@ -173,7 +184,8 @@ def _run_window(
     code = app.exec()
     if server is not None:
         server.arguments.disconnect(take)
-    notifications.stop()
+    for installed in notifications:
+        installed.stop()
     context.offline.stop()
     context.clock.stop()
     context.hub.stop()

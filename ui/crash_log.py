@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import PySide6
 from PySide6.QtCore import QObject, QProcess, QUrl, Signal, Slot, qVersion
@@ -33,8 +33,10 @@ from app.adapters.crash_report import (
     redact,
     secrets_in,
 )
-from ui.crash_dialog import CrashDialog
 from ui.task_runner import TaskRunner
+
+if TYPE_CHECKING:
+    from ui.crash_dialog import CrashDialog
 
 LOG_FILE = "calmdesk.log"
 log = logging.getLogger("calmdesk.crash")
@@ -195,6 +197,8 @@ class CrashReporter(QObject):
         self.report_written.emit(path)
         if not new_burst or (self.dialog is not None and self.dialog.isVisible()):
             return
+        from ui.crash_dialog import CrashDialog  # only when something went wrong
+
         self.dialog = CrashDialog(
             Path(path),
             restart=self._restart,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolButton, QVBoxLayout, QWidget
 
@@ -45,11 +45,15 @@ class MainWindow(QMainWindow):
     # This window is loading the sample or importing a file (True), or has finished and the
     # queue shows the result (False): a bulk change, which the notifications summarise once.
     bulk_change = Signal(bool)
+    # The first screen is up (the queue painted, or its error shown) and the rest of the console
+    # has started: calls, drills, shift handovers, the status page. Once per window.
+    settled = Signal()
 
     def __init__(self, context: ConsoleContext, team_id: int | None = None) -> None:
         super().__init__()
         self.context = context
         self._first_load = True
+        self._settled = False
         self.setWindowTitle("Calmdesk")
         # The first size fits the screen it opens on (a 1280x800 laptop cut the search box and
         # the status bar); a saved layout, restored later, wins.
@@ -104,6 +108,7 @@ class MainWindow(QMainWindow):
         self.queue.loaded.connect(self._on_queue_loaded)
         self.queue.connection_changed.connect(self._on_queue_connection_changed)
         self.queue.error.connect(self._show_message)
+        self.queue.error.connect(self._settle_soon)
         # A write made here: the hub reads the feed now, and every view refreshes what it names.
         self.actions_.changed.connect(self.context.hub.poll_now)
         self.actions_.message.connect(self._show_message)
@@ -177,10 +182,25 @@ class MainWindow(QMainWindow):
         )
         self.queue.start()
         ctx.offline.start()
-        self.drills.watch.start()
+        ctx.clock.start()
+
+    @property
+    def queue_shown(self) -> bool:
+        """The queue has loaded once."""
+        return not self._first_load
+
+    def _settle_soon(self) -> None:
+        """Start the rest once the first screen is painted: queued behind the paint."""
+        if not self._settled:
+            self._settled = True
+            QTimer.singleShot(0, self, self._start_the_rest)
+
+    def _start_the_rest(self) -> None:
+        self.calls.start()
+        self.drills.start()
         self.handovers.start()
         self.status_page.start()
-        ctx.clock.start()
+        self.settled.emit()
 
     def _on_agents_loaded(self, agents: list[AgentInfo]) -> None:
         me = next((a for a in agents if a.id == self.context.services.actor.agent_id), None)
@@ -199,6 +219,7 @@ class MainWindow(QMainWindow):
                 if self.queue.model.rowCount():
                     self.table.selectRow(0)
         self.queue_loaded.emit(count)
+        self._settle_soon()
 
     def _on_queue_connection_changed(self, _healthy: bool, _message: str) -> None:
         if not self.context.offline.status.offline:  # the offline line says more
@@ -315,7 +336,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.queue.stop()
         self.calls.stop()
-        self.drills.watch.stop()
+        self.drills.stop()
         self.handovers.stop()
         self.status_page.stop()
         self.editor_dock.stop()

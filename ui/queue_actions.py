@@ -18,10 +18,6 @@ from app.services.incidents.bulk import BulkCommands, BulkOutcome, BulkTarget
 from app.services.incidents.dto import AgentInfo, IncidentDetail, IncidentRow, NamedRef
 from app.services.war_room.runbooks import runbooks
 from ui.console_context import ConsoleContext
-from ui.dialogs.assign_dialog import AssignDialog
-from ui.dialogs.bulk_status_dialog import BulkStatusDialog
-from ui.dialogs.declare_major_dialog import DeclareMajorDialog
-from ui.dialogs.link_major_dialog import LinkMajorDialog
 from ui.queue.queue_model import QueueModel
 from ui.queue.queue_view import QueueView
 
@@ -109,6 +105,8 @@ class QueueActions(QObject):
 
         def ask(choices: tuple[list[AgentInfo], list[NamedRef]]) -> None:
             agents, teams = choices
+            from ui.dialogs.assign_dialog import AssignDialog  # opened on first use
+
             dialog = AssignDialog(agents, teams, len(targets), self._window)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
@@ -129,6 +127,8 @@ class QueueActions(QObject):
             for i in self._model.cached_ids()
             if (row := self._model.row_for_id(i)) is not None and row.major and row.status.is_open
         ]
+        from ui.dialogs.link_major_dialog import LinkMajorDialog  # opened on first use
+
         dialog = LinkMajorDialog([m for m in majors if m is not None], len(targets), self._window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -143,6 +143,8 @@ class QueueActions(QObject):
         if self._nothing_selected():
             return
         targets = self._targets()
+        from ui.dialogs.bulk_status_dialog import BulkStatusDialog  # opened on first use
+
         dialog = BulkStatusDialog(len(targets), self._window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -185,6 +187,8 @@ class QueueActions(QObject):
         if incident.major:
             self.message.emit(f"{incident.number} is already a major incident.")
             return
+        from ui.dialogs.declare_major_dialog import DeclareMajorDialog  # opened on first use
+
         dialog = DeclareMajorDialog(
             incident, agents, services, books, self._ctx.services.actor.agent_id, self._window
         )

@@ -15,9 +15,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from app.adapters.export_formats import FORMATS
 from app.adapters.spreadsheet_cells import safe_cell
 
-FORMATS = ("csv", "json")
+__all__ = ["FORMATS", "write_records"]
 
 
 def _cell(value: Any) -> Any:

@@ -1,26 +1,42 @@
 """Call logging in a main window: the Ctrl+L form, a "Calls" menu, the call list and callback list
-in a dock, and the surge banner across the top. One call installs it all."""
+in a dock, and the surge banner across the top. One call installs it all.
+
+Installing makes the menu, its keys and the controller; the form is built the first time it is
+opened, the banner the first time a surge shows, and the dock when the window starts the calls
+(after its first paint) or when the call list is asked for first, whichever comes first."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QToolBar
 
 from app.domain.roles import Action, may
 from app.domain.surge import SurgeRule
 from app.services.calls.dto import SurgeDeclared, SurgeSuggestion
-from ui.calls.call_form import LogCallForm
-from ui.calls.call_list import CallListPanel
-from ui.calls.callbacks import CallbackPanel
 from ui.calls.controller import CallsController
-from ui.calls.surge_banner import SurgeBanner
 from ui.console_context import ConsoleContext
+
+if TYPE_CHECKING:
+    from ui.calls.call_form import LogCallForm
+    from ui.calls.call_list import CallListPanel
+    from ui.calls.callbacks import CallbackPanel
+    from ui.calls.surge_banner import SurgeBanner
 
 LOG_CALL_KEYS = "Ctrl+L"
 CALL_LIST_KEYS = "Ctrl+Shift+L"
+
+
+@dataclass(frozen=True)
+class _CallsDock:
+    dock: QDockWidget
+    tabs: QTabWidget
+    call_list: CallListPanel
+    callbacks: CallbackPanel
 
 
 class CallLogging(QObject):
@@ -34,42 +50,104 @@ class CallLogging(QObject):
     ) -> None:
         super().__init__(window)
         self._window = window
+        self._may_declare = may(context.services.actor.role, Action.DECLARE_MAJOR)
         self._dismissed: dict[int, int] = {}  # service id -> call count when dismissed
         self.controller = CallsController(context, rule, self)
-        self.form = LogCallForm(self.controller, window)
-        self.call_list = CallListPanel(self.controller)
-        self.callbacks = CallbackPanel(self.controller)
-        self._build_dock(window)
-        self._build_banner(window, may(context.services.actor.role, Action.DECLARE_MAJOR))
+        self._form: LogCallForm | None = None
+        self._dock: _CallsDock | None = None
+        self._banner: tuple[QToolBar, SurgeBanner] | None = None
         self._build_actions(window)
         self._connect()
         self._closed = False
-        QTimer.singleShot(0, self, self._on_installed)  # start reading once the window is up
 
     # -- building ----------------------------------------------------------------------------
 
-    def _build_dock(self, window: QMainWindow) -> None:
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.call_list, "Calls")
-        self.tabs.addTab(self.callbacks, "Callbacks")
-        self.dock = QDockWidget("Calls", window)
-        self.dock.setObjectName("callsDock")
-        self.dock.setWidget(self.tabs)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
-        self.dock.hide()
-        window.restoreDockWidget(self.dock)  # where the agent left it, if the layout knows
+    @property
+    def form(self) -> LogCallForm:
+        """The Ctrl+L form, built the first time it is needed."""
+        if self._form is None:
+            from ui.calls.call_form import LogCallForm
 
-    def _build_banner(self, window: QMainWindow, may_declare: bool) -> None:
-        self.banner = SurgeBanner(may_declare)
-        self.banner_bar = QToolBar("Surge warning", window)
-        self.banner_bar.setObjectName("surgeBar")
-        self.banner_bar.setMovable(False)
-        self.banner_bar.setFloatable(False)
-        self.banner_bar.addWidget(self.banner)
-        self.banner_bar.toggleViewAction().setVisible(False)
+            self._form = LogCallForm(self.controller, self._window)
+            self._form.incident_opened.connect(self.incident_open_requested)
+            self._form.save_failed.connect(self.message)
+        return self._form
+
+    @property
+    def dock(self) -> QDockWidget:
+        """The call list and callbacks, in a dock at the bottom, built on first use."""
+        return self._docked().dock
+
+    @property
+    def tabs(self) -> QTabWidget:
+        return self._docked().tabs
+
+    @property
+    def call_list(self) -> CallListPanel:
+        return self._docked().call_list
+
+    @property
+    def callbacks(self) -> CallbackPanel:
+        return self._docked().callbacks
+
+    def _docked(self) -> _CallsDock:
+        if self._dock is None:
+            self._dock = self._build_dock(self._window)
+            if self.controller.ready:  # built after the first load: read what it missed
+                self._dock.call_list.reload()
+                self._dock.callbacks.reload()
+        return self._dock
+
+    def _build_dock(self, window: QMainWindow) -> _CallsDock:
+        from ui.calls.call_list import CallListPanel
+        from ui.calls.callbacks import CallbackPanel
+
+        call_list = CallListPanel(self.controller)
+        callbacks = CallbackPanel(self.controller)
+        call_list.message.connect(self.message)
+        callbacks.message.connect(self.message)
+        callbacks.count_changed.connect(self._on_callbacks_count_changed)
+        tabs = QTabWidget()
+        tabs.addTab(call_list, "Calls")
+        tabs.addTab(callbacks, "Callbacks")
+        dock = QDockWidget("Calls", window)
+        dock.setObjectName("callsDock")
+        dock.setWidget(tabs)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        dock.hide()
+        window.restoreDockWidget(dock)  # where the agent left it, if the layout knows
+        return _CallsDock(dock, tabs, call_list, callbacks)
+
+    @property
+    def banner_bar(self) -> QToolBar:
+        """The surge banner's strip across the top, built when a surge first shows."""
+        return self._surge_banner()[0]
+
+    @property
+    def banner(self) -> SurgeBanner:
+        return self._surge_banner()[1]
+
+    def _surge_banner(self) -> tuple[QToolBar, SurgeBanner]:
+        if self._banner is None:
+            self._banner = self._build_banner(self._window)
+        return self._banner
+
+    def _build_banner(self, window: QMainWindow) -> tuple[QToolBar, SurgeBanner]:
+        from ui.calls.surge_banner import SurgeBanner
+
+        banner = SurgeBanner(self._may_declare)
+        banner.declare_clicked.connect(self._on_banner_declare_clicked)
+        banner.dismissed.connect(self._on_banner_dismissed)
+        bar = QToolBar("Surge warning", window)
+        bar.setObjectName("surgeBar")
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        bar.addWidget(banner)
+        bar.toggleViewAction().setVisible(False)
         window.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
-        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner_bar)
-        self.banner_bar.hide()
+        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        bar.hide()
+        return bar, banner
 
     def _action(self, text: str, slot: Callable[[], object], keys: str | None = None) -> QAction:
         action = QAction(text, self._window)
@@ -95,16 +173,12 @@ class CallLogging(QObject):
         c.message.connect(self.message)
         c.surges_changed.connect(self._on_controller_surges_changed)
         c.surge_detected.connect(self._on_controller_surge_detected)
-        self.form.incident_opened.connect(self.incident_open_requested)
-        self.form.save_failed.connect(self.message)
-        self.call_list.message.connect(self.message)
-        self.callbacks.message.connect(self.message)
-        self.callbacks.count_changed.connect(self._on_callbacks_count_changed)
-        self.banner.declare_clicked.connect(self._on_banner_declare_clicked)
-        self.banner.dismissed.connect(self._on_banner_dismissed)
 
-    def _on_installed(self) -> None:
+    def start(self) -> None:
+        """Start reading calls, callbacks and surges, and build the dock (where the saved layout
+        may show it): the window calls this once its queue is painted."""
         if not self._closed:
+            self._docked()
             self.controller.start()
 
     def stop(self) -> None:
@@ -113,7 +187,8 @@ class CallLogging(QObject):
         window is being destroyed, after Python may have cleared this object (a crash)."""
         self._closed = True
         self.controller.stop()
-        self.form.hide()
+        if self._form is not None:
+            self._form.hide()
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -153,7 +228,8 @@ class CallLogging(QObject):
     def _on_controller_surges_changed(self, surges: list[SurgeSuggestion]) -> None:
         showing = [s for s in surges if s.count > self._dismissed.get(s.service_id, 0)]
         if not showing:
-            self.banner_bar.hide()
+            if self._banner is not None:
+                self.banner_bar.hide()
             return
         self.banner.show_surge(showing[0])
         self.banner_bar.show()

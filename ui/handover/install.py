@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
@@ -13,9 +14,10 @@ from PySide6.QtWidgets import QMenu, QWidget
 from app.adapters.shift_config import shift_times
 from app.domain.roles import Action, may
 from app.domain.shift_times import ShiftTimesError, shift_change_passed
-from app.services.handover.commands import ON_DEMAND
 from ui.console_context import ConsoleContext
-from ui.handover.handover_dialog import HandoverDialog
+
+if TYPE_CHECKING:
+    from ui.handover.handover_dialog import HandoverDialog
 
 CHECK_MS = 30_000
 
@@ -36,7 +38,7 @@ class ShiftHandovers(QObject):
         self.dialog: HandoverDialog | None = None
         self.action = QAction("Shift &handover…", window)
         self.action.setToolTip("Draw up, annotate or acknowledge the shift handover report")
-        self.action.triggered.connect(lambda: self.open(ON_DEMAND))
+        self.action.triggered.connect(self.open_on_demand)
         self.action.setVisible(self.allowed)
         self.action.setEnabled(self.allowed)
         menu.addSeparator()
@@ -72,7 +74,14 @@ class ShiftHandovers(QObject):
             self._message(f"Shift change at {passed:%H:%M}: the handover report is open.")
             self.open(f"Shift change {passed:%H:%M}")
 
+    def open_on_demand(self) -> HandoverDialog:
+        from app.services.handover.commands import ON_DEMAND
+
+        return self.open(ON_DEMAND)
+
     def open(self, shift: str) -> HandoverDialog:
+        from ui.handover.handover_dialog import HandoverDialog  # the dialog: on first use
+
         if self.dialog is not None:
             self.dialog.close()
         dialog = HandoverDialog(self._ctx, shift, self._window)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QBoxLayout, QMenu
+from PySide6.QtWidgets import QBoxLayout
 
 from ui.console_context import ConsoleContext
 from ui.notifications.banner import NotificationBanner
@@ -70,10 +70,7 @@ def install_notifications(window: MainWindow, context: ConsoleContext) -> Notifi
     preferences_action = QAction("&Notifications…", window)
     preferences_action.triggered.connect(controller.open_preferences)
     controller.preferences_action = preferences_action
-    for menu_action in window.menuBar().actions():
-        menu = menu_action.menu()
-        if menu_action.text().replace("&", "") == "Settings" and isinstance(menu, QMenu):
-            menu.addAction(preferences_action)
+    window.menus.settings_menu.addAction(preferences_action)
     toggle = centre.toggleViewAction()  # View → Notifications, Ctrl+Shift+N: open and go there
     toggle.setText("&Notifications")
     toggle.setShortcut(QKeySequence(NOTIFICATIONS_KEYS))
@@ -82,6 +79,8 @@ def install_notifications(window: MainWindow, context: ConsoleContext) -> Notifi
     window.view_menu.addAction(toggle)
     window.destroyed.connect(controller.stop)
     controller.start()
+    if window.queue_shown:  # installed after the first paint: read the rules on what it shows
+        controller.evaluate()
     return controller
 
 

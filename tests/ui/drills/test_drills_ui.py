@@ -33,7 +33,7 @@ def _window(qtbot: QtBot, console: ConsoleContext) -> MainWindow:
     window = MainWindow(console)
     qtbot.addWidget(window)
     window.show()
-    with qtbot.waitSignal(window.queue_loaded):
+    with qtbot.waitSignal(window.settled):  # the drill banner comes once the queue is painted
         window.start()
     return window
 

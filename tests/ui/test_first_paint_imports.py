@@ -1,0 +1,92 @@
+"""What the console imports before its first paint, as an agent starts it: a fresh process on a
+SQLite file, `--exit-when-ready`, the modules loaded at the moment it says the queue is painted.
+Whatever is not on the first screen comes later, when first used or once the queue is up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+# The console, with stdout tapped: at the "ready in" line (printed once the queue is painted),
+# the names of the modules loaded so far; printed after the console exits.
+SPAWN = """
+import sys
+from ui.launcher import main
+
+class Tap:
+    def __init__(self, out):
+        self.out, self.modules = out, None
+    def write(self, text):
+        if self.modules is None and text.startswith("ready in "):
+            self.modules = sorted(sys.modules)
+        return self.out.write(text)
+    def flush(self):
+        self.out.flush()
+
+tap = sys.stdout = Tap(sys.stdout)
+code = main(["--exit-when-ready"])
+sys.stdout = tap.out
+print("\\n".join(tap.modules or ["(never ready)"]))
+raise SystemExit(code)
+"""
+
+NOT_BEFORE_FIRST_PAINT = {
+    "sqlalchemy.dialects.postgresql": "the PostgreSQL dialect, on a SQLite file",
+    "psycopg": "the PostgreSQL driver, on a SQLite file",
+    "alembic": "migrations, when the schema is up to date",
+    "keyring": "the password store: a local file has no password",
+    "ui.notifications": "notifications: installed once the queue is painted",
+    "app.adapters.notifications": "desktop notifications",
+    "app.services.reports": "reports and exports",
+    "app.adapters.tabular_export": "CSV and JSON export",
+    "app.services.imports": "imports",
+    "ui.import_dialog": "the import dialog",
+    "ui.reports": "the reports window",
+    "ui.review": "the post-incident review",
+    "ui.editor": "the incident editor: built when an incident is first opened",
+    "ui.calls.call_form": "the call form: built on Ctrl+L",
+    "ui.calls.call_list": "the call list's dock: built once the queue is painted",
+    "ui.calls.surge_banner": "the surge banner: built when a surge shows",
+    "ui.drills.banner": "the drill banner: attached once the queue is painted",
+    "ui.drills.drill_actions": "drill actions and dialogs: on first use",
+    "ui.handover.handover_dialog": "the shift handover: on first use",
+    "ui.status_page.publisher": "the status page publisher: started once the queue is painted",
+    "ui.status_page.status_page_dialog": "the status page dialog",
+    "ui.dialogs": "the queue actions' dialogs",
+    "ui.war_room": "war rooms",
+    "ui.wallboard": "the wallboard",
+    "ui.crash_dialog": "the crash dialog: only when something went wrong",
+    "ui.connection": "the team database dialog",
+}
+
+
+def _loaded_at_first_paint(home: Path) -> list[str]:
+    env = {**os.environ, "CALMDESK_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    subprocess.run(
+        [sys.executable, "-m", "app.cli", "demo"], env=env, check=True, capture_output=True
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", SPAWN],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("ready in "), result.stdout[:200]
+    return lines[1:]
+
+
+def test_the_first_paint_imports_only_what_the_first_screen_needs(tmp_path: Path) -> None:
+    loaded = _loaded_at_first_paint(tmp_path)
+    assert "ui.queue.queue_view" in loaded  # the tap saw the queue painted
+    early = {
+        name: why
+        for name, why in NOT_BEFORE_FIRST_PAINT.items()
+        if any(m == name or m.startswith(name + ".") for m in loaded)
+    }
+    assert early == {}
