@@ -22,7 +22,7 @@ PAUSED_MAX = 2**31 - 1  # an INTEGER column: longer than 68 years on hold is not
 def check_cells(values: list[str]) -> None:
     """A ValueError (its row is rejected) when a cell holds a NUL, which no database text
     column takes (PostgreSQL refuses it) and which only a damaged file contains."""
-    if any("\x00" in value for value in values):
+    if "\x00" in "".join(values):  # one scan in C, not one per cell
         raise ValueError("holds a NUL character: the file may be damaged")
 
 

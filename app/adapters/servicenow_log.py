@@ -111,38 +111,65 @@ class _Row:
 
 
 class _Dates:
-    """Day-first `D/M/YYYY HH:MM` parsing, cached: the log repeats the same minutes a lot."""
+    """Day-first `D/M/YYYY HH:MM` cells read once each: the log repeats the same minutes a lot,
+    so each distinct cell is parsed (with a fixed format, no general date parser) and checked
+    once, and looked up in a dict after that. None for a missing cell (`?` or empty)."""
 
     def __init__(self) -> None:
-        self._cache: dict[str, datetime] = {}
+        self._cache: dict[str, datetime | None] = {}
 
-    def parse(self, text: str) -> datetime:
-        found = self._cache.get(text)
-        if found is None:
-            try:
-                day, month, rest = text.split("/")
-                year, clock = rest.split(" ")
-                hour, minute = clock.split(":")
-                found = datetime(
-                    int(year), int(month), int(day), int(hour), int(minute), tzinfo=UTC
-                )
-            except ValueError:
-                raise ValueError(f"{text!r} is not a D/M/YYYY HH:MM date") from None
-            if len(self._cache) > 500_000:  # bounded memory, whatever the file
-                self._cache.clear()
-            self._cache[text] = found
+    def read(self, text: str, column: str) -> datetime | None:
+        try:
+            return self._cache[text]
+        except KeyError:
+            pass
+        found = self._parse(text.strip(), column)
+        if len(self._cache) > 500_000:  # bounded memory, whatever the file
+            self._cache.clear()
+        self._cache[text] = found
         return found
 
+    @staticmethod
+    def _parse(text: str, column: str) -> datetime | None:
+        if not text or text == MISSING:
+            return None
+        try:
+            day, month, rest = text.split("/")
+            year, clock = rest.split(" ")
+            hour, minute = clock.split(":")
+            moment = datetime(int(year), int(month), int(day), int(hour), int(minute), tzinfo=UTC)
+        except ValueError:
+            raise ValueError(f"{column} {text!r} is not a D/M/YYYY HH:MM date") from None
+        return check_plausible(moment, column)
 
-def _level(text: str, column: str, highest: int) -> int:
-    """`2 - Medium` -> 2."""
-    head = text.split("-", 1)[0].strip()
-    if not head.isdigit() or not 1 <= int(head) <= highest:
-        raise ValueError(f"{column} {text!r} is not one of 1-{highest} (like '2 - Medium')")
-    return int(head)
+
+class _Levels:
+    """`2 - Medium` -> 2, each distinct cell read once (a handful of values in a whole log)."""
+
+    def __init__(self, column: str, highest: int) -> None:
+        self._column = column
+        self._highest = highest
+        self._cache: dict[str, int] = {}
+
+    def read(self, text: str) -> int:
+        try:
+            return self._cache[text]
+        except KeyError:
+            pass
+        head = text.split("-", 1)[0].strip()
+        if not head.isdigit() or not 1 <= int(head) <= self._highest:
+            raise ValueError(
+                f"{self._column} {text!r} is not one of 1-{self._highest} (like '2 - Medium')"
+            )
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[text] = int(head)
+        return int(head)
 
 
 def _opt(value: str) -> str | None:
+    if value == MISSING or not value:  # the usual cells, without a strip
+        return None
     value = value.strip()
     return None if not value or value == MISSING else value
 
@@ -163,6 +190,9 @@ class ServiceNowReader:
         self._width = len(header)
         self._col = {name: header.index(name) for name in (*REQUIRED, *OPTIONAL) if name in header}
         self._dates = _Dates()
+        self._impact = _Levels("impact", 3)
+        self._urgency = _Levels("urgency", 3)
+        self._priority = _Levels("priority", 5)
         self.rejected: list[RejectedRow] = []
         self.rows_read = 0
 
@@ -171,29 +201,24 @@ class ServiceNowReader:
         return None if index is None else _opt(values[index])
 
     def _date(self, values: list[str], column: str) -> datetime | None:
-        text = self._get(values, column)
-        if text is None:
-            return None
-        try:
-            moment = self._dates.parse(text)
-        except ValueError as exc:
-            raise ValueError(f"{column} {exc}") from None
-        return check_plausible(moment, column)
+        index = self._col.get(column)
+        return None if index is None else self._dates.read(values[index], column)
 
     def parse(self, line: int, values: list[str]) -> _Row | None:
         """One event row, or None (and a rejection) when it cannot be read."""
         self.rows_read += 1
+        col = self._col
         try:
             if len(values) != self._width:
                 raise ValueError(f"has {len(values)} fields, the header has {self._width}")
             check_cells(values)
-            if len(values[self._col["number"]].strip()) > NUMBER_MAX:
+            if len(values[col["number"]].strip()) > NUMBER_MAX:
                 raise ValueError(f"the number is longer than {NUMBER_MAX} characters")
-            raw_state = values[self._col["incident_state"]].strip()
+            raw_state = values[col["incident_state"]].strip()
             if raw_state not in STATES:
                 raise ValueError(f"unknown incident_state {raw_state!r}")
             status, hold = STATES[raw_state]
-            mod_text = values[self._col["sys_mod_count"]].strip()
+            mod_text = values[col["sys_mod_count"]].strip()
             if not mod_text.isdigit():
                 raise ValueError(f"sys_mod_count {mod_text!r} is not a number")
             updated = self._date(values, "sys_updated_at")
@@ -207,22 +232,22 @@ class ServiceNowReader:
             if status == "closed":
                 self._date(values, "closed_at")
             return _Row(
-                line=line,
-                mod=int(mod_text),
-                updated_at=updated,
-                status=status,
-                hold=hold,
-                raw_state=raw_state,
-                impact=_level(values[self._col["impact"]], "impact", 3),
-                urgency=_level(values[self._col["urgency"]], "urgency", 3),
-                priority=_level(values[self._col["priority"]], "priority", 5),
-                group=self._get(values, "assignment_group"),
-                agent=self._get(values, "assigned_to"),
-                by=self._get(values, "sys_updated_by"),
-                values=values,
+                line,
+                int(mod_text),
+                updated,
+                status,
+                hold,
+                raw_state,
+                self._impact.read(values[col["impact"]]),
+                self._urgency.read(values[col["urgency"]]),
+                self._priority.read(values[col["priority"]]),
+                self._get(values, "assignment_group"),
+                self._get(values, "assigned_to"),
+                self._get(values, "sys_updated_by"),
+                values,
             )
         except ValueError as exc:
-            index = self._col["number"]
+            index = col["number"]
             number = values[index].strip().upper() if index < len(values) else ""
             self.rejected.append(RejectedRow(line, f"{number or 'row'}: {exc}"))
             return None

@@ -1,0 +1,159 @@
+"""Writing many rows at once inside the caller's transaction, the fastest way each database has:
+SQLite's own `executemany` on the session's connection (no SQLAlchemy statement per row), and
+PostgreSQL's `COPY ... FROM STDIN` (psycopg 3's `cursor.copy()`), the server reading rows as a
+stream instead of one INSERT each.
+
+One interface for both, so a bulk writer (the importer) keeps one implementation of its rules and
+picks only how the rows travel. Rows are tuples of Python values in the order of `columns`; the
+values are converted as the column types say (SQLAlchemy's own bind processors on SQLite, with
+the datetimes' text cached, since an import repeats the same minutes; JSON as text for COPY).
+Triggers run as they do for any INSERT: on PostgreSQL, COPY fires the row triggers of migration
+0012 too, so a restricted login's rows are stamped or refused exactly as its INSERTs would be.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from sqlalchemy import JSON, Table
+from sqlalchemy.orm import Session
+
+from app.db.types import UtcDateTime
+
+Row = tuple[Any, ...]
+_Convert = Callable[[Any], Any]
+
+
+class BulkRows(Protocol):
+    """Inserts and keyed updates of many rows, in the session's transaction."""
+
+    def insert(self, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        """Insert `rows` (values in the order of `columns`)."""
+
+    def update(self, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        """Update by primary key: each row is its values for `columns`, then the row's id.
+        The row's version goes up by one, as every other write of it does."""
+
+
+def bulk_rows(session: Session) -> BulkRows:
+    """The bulk path for the session's database, on the connection of its transaction."""
+    connection = session.connection()  # begins the transaction if it has not begun
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        return _PostgresCopy(driver)
+    return _SqliteExecutemany(driver, session)
+
+
+class _Converters:
+    """Per table, the columns whose values need converting, and how (cached per column set)."""
+
+    def __init__(self, convert_for: Callable[[Any], _Convert | None]) -> None:
+        self._convert_for = convert_for
+        self._known: dict[tuple[str, tuple[str, ...]], list[tuple[int, _Convert]]] = {}
+
+    def rows(self, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> list[Row]:
+        key = (table.name, tuple(columns))
+        plan = self._known.get(key)
+        if plan is None:
+            plan = [
+                (index, convert)
+                for index, name in enumerate(columns)
+                if (convert := self._convert_for(table.c[name].type)) is not None
+            ]
+            self._known[key] = plan
+        if not plan:
+            return list(rows)
+        converted = []
+        for row in rows:
+            values = list(row)
+            for index, convert in plan:
+                value = values[index]
+                if value is not None:
+                    values[index] = convert(value)
+            converted.append(tuple(values))
+        return converted
+
+
+def _cached(convert: _Convert, seen: dict[Any, Any]) -> _Convert:
+    """`convert` remembering its answers in `seen`: an import repeats the same minutes a lot."""
+
+    def cached(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            if len(seen) > 200_000:  # bounded memory, whatever the file
+                seen.clear()
+            found = seen[value] = convert(value)
+            return found
+
+    return cached
+
+
+class _SqliteExecutemany:
+    def __init__(self, driver: Any, session: Session) -> None:
+        self._driver = driver
+        self._preparer = session.get_bind().dialect.identifier_preparer
+        dialect = session.get_bind().dialect
+        moments: dict[Any, Any] = {}  # one cache for every datetime column: the same moments
+
+        def convert_for(column_type: Any) -> _Convert | None:
+            # What SQLAlchemy itself would send: the dialect's own form of the type.
+            process: _Convert | None = column_type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None and isinstance(column_type, UtcDateTime):
+                return _cached(process, moments)
+            return process
+
+        self._converters = _Converters(convert_for)
+
+    def _names(self, columns: Sequence[str]) -> list[str]:
+        return [self._preparer.quote(name) for name in columns]
+
+    def insert(self, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        names = self._names(columns)
+        statement = (
+            f"INSERT INTO {self._preparer.format_table(table)} ({', '.join(names)}) "
+            f"VALUES ({', '.join('?' for _ in names)})"
+        )
+        self._driver.executemany(statement, self._converters.rows(table, columns, rows))
+
+    def update(self, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        assignments = ", ".join(f"{name} = ?" for name in self._names(columns))
+        statement = (
+            f"UPDATE {self._preparer.format_table(table)} SET {assignments}, "
+            "version = version + 1 WHERE id = ?"
+        )
+        self._driver.executemany(statement, self._converters.rows(table, [*columns, "id"], rows))
+
+
+def _json_text(column_type: Any) -> _Convert | None:
+    # COPY's text format takes a JSON column's value as its text; everything else psycopg adapts
+    # (aware datetimes, booleans, text with tabs, newlines and backslashes escaped for COPY).
+    return json.dumps if isinstance(column_type, JSON) else None
+
+
+class _PostgresCopy:
+    def __init__(self, driver: Any) -> None:
+        self._driver = driver
+        self._converters = _Converters(_json_text)
+
+    def insert(self, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        from psycopg import sql  # only a PostgreSQL session gets here
+
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        with self._driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in self._converters.rows(table, columns, rows):
+                copy.write_row(row)
+
+    def update(self, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        from psycopg import sql
+
+        statement = sql.SQL("UPDATE {} SET {}, version = version + 1 WHERE id = %s").format(
+            sql.Identifier(table.name),
+            sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in columns),
+        )
+        with self._driver.cursor() as cursor:
+            cursor.executemany(statement, self._converters.rows(table, [*columns, "id"], rows))
