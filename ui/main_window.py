@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self._first_load = True
         self._settled = False
+        self._closed = False
         self.setWindowTitle("Calmdesk")
         # The first size fits the screen it opens on (a 1280x800 laptop cut the search box and
         # the status bar); a saved layout, restored later, wins.
@@ -189,13 +190,16 @@ class MainWindow(QMainWindow):
         """The queue has loaded once."""
         return not self._first_load
 
-    def _settle_soon(self) -> None:
-        """Start the rest once the first screen is painted: queued behind the paint."""
+    def _settle_soon(self, *_why: object) -> None:
+        """Start the rest once the first screen is up (the queue painted, or its error shown):
+        queued behind the paint."""
         if not self._settled:
             self._settled = True
             QTimer.singleShot(0, self, self._start_the_rest)
 
     def _start_the_rest(self) -> None:
+        if self._closed:
+            return
         self.calls.start()
         self.drills.start()
         self.handovers.start()
@@ -333,6 +337,7 @@ class MainWindow(QMainWindow):
         self.table.setFocus()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closed = True
         self.save_layout()
         self.queue.stop()
         self.calls.stop()

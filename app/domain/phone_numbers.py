@@ -8,7 +8,8 @@ internationally ("+44...", or "00 44..." where the region's own exit code is 00)
 
 from __future__ import annotations
 
-import phonenumbers
+# phonenumbers (its metadata for every region) is imported by the functions that parse, when a
+# number is first looked up: the console's start, which never does, is spared it.
 
 # The characters a dialled or typed number is allowed beyond its digits: anything else (a
 # letter, an e-mail's @) means the text is no phone number.
@@ -19,6 +20,8 @@ _SCHEMES = ("tel:", "callto:", "sip:")
 
 def valid_region(region: str) -> bool:
     """An ISO 3166 region phonenumbers knows ("GB", "US", "DE")."""
+    import phonenumbers
+
     return region.upper() in phonenumbers.SUPPORTED_REGIONS
 
 
@@ -50,6 +53,8 @@ def looks_like_number(text: str) -> bool:
 def normalise_phone(text: str, region: str = "") -> str | None:
     """The E.164 form of a typed, dialled or linked number ("+442079460000"), or None when it
     is not a possible number (too short, letters, no country code and no default region)."""
+    import phonenumbers
+
     text = strip_scheme(text)
     if not looks_like_number(text):
         return None
@@ -65,6 +70,8 @@ def normalise_phone(text: str, region: str = "") -> str | None:
 
 def display_phone(e164: str) -> str:
     """An E.164 number written for people, internationally: "+44 20 7946 0000"."""
+    import phonenumbers
+
     try:
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:

@@ -1,9 +1,9 @@
 """Call logging in a main window: the Ctrl+L form, a "Calls" menu, the call list and callback list
 in a dock, and the surge banner across the top. One call installs it all.
 
-Installing makes the menu, its keys and the controller; the form is built the first time it is
-opened, the banner the first time a surge shows, and the dock when the window starts the calls
-(after its first paint) or when the call list is asked for first, whichever comes first."""
+Installing makes the menu and its keys. The controller and the dock are made when the window
+starts the calls (after its first paint) or when first needed, whichever comes first; the form
+the first time it is opened, the banner the first time a surge shows."""
 
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QToolBar
 from app.domain.roles import Action, may
 from app.domain.surge import SurgeRule
 from app.services.calls.dto import SurgeDeclared, SurgeSuggestion
-from ui.calls.controller import CallsController
 from ui.console_context import ConsoleContext
 
 if TYPE_CHECKING:
     from ui.calls.call_form import LogCallForm
     from ui.calls.call_list import CallListPanel
     from ui.calls.callbacks import CallbackPanel
+    from ui.calls.controller import CallsController
     from ui.calls.surge_banner import SurgeBanner
 
 LOG_CALL_KEYS = "Ctrl+L"
@@ -52,12 +52,13 @@ class CallLogging(QObject):
         self._window = window
         self._may_declare = may(context.services.actor.role, Action.DECLARE_MAJOR)
         self._dismissed: dict[int, int] = {}  # service id -> call count when dismissed
-        self.controller = CallsController(context, rule, self)
+        self._context = context
+        self._rule = rule
+        self._controller: CallsController | None = None
         self._form: LogCallForm | None = None
         self._dock: _CallsDock | None = None
         self._banner: tuple[QToolBar, SurgeBanner] | None = None
         self._build_actions(window)
-        self._connect()
         self._closed = False
 
     # -- building ----------------------------------------------------------------------------
@@ -168,11 +169,19 @@ class CallLogging(QObject):
         for action in (self.log_call_action, self.call_list_action, self.callbacks_action):
             self.menu.addAction(action)
 
-    def _connect(self) -> None:
-        c = self.controller
-        c.message.connect(self.message)
-        c.surges_changed.connect(self._on_controller_surges_changed)
-        c.surge_detected.connect(self._on_controller_surge_detected)
+    @property
+    def controller(self) -> CallsController:
+        """Reads calls, callbacks and surges for the form, the dock and the banner: made when
+        the window starts the calls or one of them is first needed."""
+        if self._controller is None:
+            from ui.calls.controller import CallsController
+
+            c = CallsController(self._context, self._rule, self)
+            c.message.connect(self.message)
+            c.surges_changed.connect(self._on_controller_surges_changed)
+            c.surge_detected.connect(self._on_controller_surge_detected)
+            self._controller = c
+        return self._controller
 
     def start(self) -> None:
         """Start reading calls, callbacks and surges, and build the dock (where the saved layout
@@ -186,7 +195,8 @@ class CallLogging(QObject):
         its closeEvent; an event filter on the parent window would be called by Qt while the
         window is being destroyed, after Python may have cleared this object (a crash)."""
         self._closed = True
-        self.controller.stop()
+        if self._controller is not None:
+            self._controller.stop()
         if self._form is not None:
             self._form.hide()
 

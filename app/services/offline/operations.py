@@ -13,18 +13,20 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from app.domain.errors import CalmdeskError
 from app.domain.status_update import Audience, UpdateBody
-from app.services.calls.commands import CallCommands, checked_call_draft
-from app.services.calls.dto import CallDraft, LoggedCall
+from app.services.calls.dto import CallDraft
 from app.services.context import ServiceContext
-from app.services.incidents.commands import IncidentCommands, checked_note
-from app.services.incidents.dto import IncidentDetail
-from app.services.war_room.commands import WarRoomCommands
-from app.services.war_room.dto import ChecklistRow, PostedUpdate, UpdateDraft
-from app.services.war_room.status_updates import StatusUpdates, checked_body
+from app.services.war_room.dto import UpdateDraft
+
+# The service calls a change makes are imported when it is checked or applied: the console
+# builds its outbox at start, long before it keeps or sends anything.
+if TYPE_CHECKING:
+    from app.services.calls.dto import LoggedCall
+    from app.services.incidents.dto import IncidentDetail
+    from app.services.war_room.dto import ChecklistRow, PostedUpdate
 
 
 class UnreadableChange(CalmdeskError):
@@ -68,6 +70,8 @@ class LogCall:
         return self.draft.client_uuid  # the call's own save key
 
     def checked(self, now: datetime) -> LogCall:
+        from app.services.calls.commands import checked_call_draft
+
         return LogCall(checked_call_draft(self.draft))
 
     def summary(self) -> str:
@@ -76,6 +80,8 @@ class LogCall:
         return f"Call from {who}{what}"
 
     def apply(self, ctx: ServiceContext) -> LoggedCall:
+        from app.services.calls.commands import CallCommands
+
         return CallCommands(ctx).log_call(self.draft)
 
     def payload(self) -> dict[str, Any]:
@@ -101,12 +107,16 @@ class LogCallAsNewIncident:
         return self.draft.client_uuid
 
     def checked(self, now: datetime) -> LogCallAsNewIncident:
+        from app.services.calls.commands import checked_call_draft
+
         return LogCallAsNewIncident(checked_call_draft(self.draft))
 
     def summary(self) -> str:
         return LogCall(self.draft).summary()
 
     def apply(self, ctx: ServiceContext) -> tuple[LoggedCall, IncidentDetail]:
+        from app.services.calls.commands import CallCommands
+
         return CallCommands(ctx).log_call_as_new_incident(self.draft)
 
     def payload(self) -> dict[str, Any]:
@@ -124,6 +134,8 @@ class AddNote:
     kind = "note"
 
     def checked(self, now: datetime) -> AddNote:
+        from app.services.incidents.commands import checked_note
+
         return AddNote(
             self.incident_id, checked_note(self.text), self.incident_number, self.pinned, self.op_id
         )
@@ -132,6 +144,8 @@ class AddNote:
         return f"Note on {self.incident_number or self.incident_id}: {self.text[:80]}"
 
     def apply(self, ctx: ServiceContext) -> int:
+        from app.services.incidents.commands import IncidentCommands
+
         return IncidentCommands(ctx).add_note(
             self.incident_id, self.text, pinned=self.pinned, op_id=self.op_id
         )
@@ -160,6 +174,8 @@ class TickItem:
         return f"{'Tick' if self.done else 'Untick'}: {self.text or f'item {self.item_id}'}"
 
     def apply(self, ctx: ServiceContext) -> ChecklistRow:
+        from app.services.war_room.commands import WarRoomCommands
+
         return WarRoomCommands(ctx).set_item_done(self.item_id, self.done, op_id=self.op_id)
 
     def payload(self) -> dict[str, Any]:
@@ -180,6 +196,8 @@ class PostUpdate:
     kind = "status_update"
 
     def checked(self, now: datetime) -> PostUpdate:
+        from app.services.war_room.status_updates import checked_body
+
         body = checked_body(self.draft.body, now, final=self.draft.final)
         draft = UpdateDraft(self.draft.audience, body, self.draft.final)
         return PostUpdate(self.incident_id, draft, self.incident_number, self.op_id)
@@ -193,6 +211,8 @@ class PostUpdate:
         )
 
     def apply(self, ctx: ServiceContext) -> PostedUpdate:
+        from app.services.war_room.status_updates import StatusUpdates
+
         return StatusUpdates(ctx).post(self.incident_id, self.draft, op_id=self.op_id)
 
     def payload(self) -> dict[str, Any]:
