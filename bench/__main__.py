@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import json
-import lzma
 import os
 import platform
 import shutil
@@ -29,6 +27,7 @@ from time import perf_counter
 
 from bench import (
     calls_bench,
+    import_bench,
     incoming_call_bench,
     intake_bench,
     live_propagation,
@@ -40,7 +39,6 @@ from bench import (
 )
 from bench.common import Result
 from bench.data import (
-    SERVICENOW,
     history_set,
     import_servicenow_into,
     postgres_available,
@@ -65,28 +63,14 @@ GROUPS = (
 )
 
 
-def _csv_parse_seconds(path: Path) -> tuple[float, int]:
-    started = perf_counter()
-    with lzma.open(path, "rt", encoding="utf-8", newline="") as handle:
-        rows = sum(1 for _ in csv.reader(handle)) - 1
-    return perf_counter() - started, rows
-
-
-def _import(folder: Path) -> tuple[Path, list[Result]]:
+def _import(folder: Path, *, measured: bool) -> tuple[Path, list[Result]]:
+    """The ServiceNow import other groups read (SQLite); when `measured`, its figures
+    (bench/import_bench.py: SQLite and PostgreSQL, against csv.reader in the same run)."""
     path = folder / "servicenow.sqlite3"
-    imported = import_servicenow_into(sqlite_url(path))
-    raw_seconds, rows = _csv_parse_seconds(SERVICENOW)
-    ours = rows / imported.report.seconds
-    result = Result(
-        "import ServiceNow log (SQLite)",
-        round(ours),
-        "rows/s",
-        round(rows / raw_seconds),
-        None,
-        "info",
-        f"{rows:,} rows in {imported.report.seconds:.1f} s; baseline: csv.reader over the same .xz",
-    )
-    return path, [result]
+    if not measured:
+        import_servicenow_into(sqlite_url(path))
+        return path, []
+    return path, import_bench.run(sqlite_url(path))
 
 
 def _startup_sets(servicenow: Path, scale: Path, stack: contextlib.ExitStack) -> dict[str, str]:
@@ -175,7 +159,7 @@ def main() -> None:
         if only & {"import", "startup", "queue", "scale"}:
             scale_set(sqlite_url(scale))
         if only & {"import", "startup", "reports"}:
-            servicenow, imported = _import(folder)
+            servicenow, imported = _import(folder, measured="import" in only)
             results.extend(imported)
         if "startup" in only:
             with contextlib.ExitStack() as stack:

@@ -149,11 +149,34 @@ class _PostgresCopy:
                 copy.write_row(row)
 
     def update(self, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        # COPY into a temporary table shaped like the columns (dropped at commit), then one
+        # UPDATE joining it: one statement instead of one per row.
         from psycopg import sql
 
-        statement = sql.SQL("UPDATE {} SET {}, version = version + 1 WHERE id = %s").format(
-            sql.Identifier(table.name),
-            sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in columns),
-        )
+        staging = sql.Identifier(f"calmdesk_bulk_{table.name}")
+        every = [*columns, "id"]
+        names = sql.SQL(", ").join(map(sql.Identifier, every))
         with self._driver.cursor() as cursor:
-            cursor.executemany(statement, self._converters.rows(table, [*columns, "id"], rows))
+            cursor.execute(
+                sql.SQL(
+                    "CREATE TEMPORARY TABLE IF NOT EXISTS {} ON COMMIT DROP AS "
+                    "SELECT {} FROM {} WITH NO DATA"
+                ).format(staging, names, sql.Identifier(table.name))
+            )
+            cursor.execute(sql.SQL("TRUNCATE {}").format(staging))
+            with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(staging, names)) as copy:
+                for row in self._converters.rows(table, every, rows):
+                    copy.write_row(row)
+            cursor.execute(
+                sql.SQL(
+                    "UPDATE {table} AS t SET {sets}, version = t.version + 1 "
+                    "FROM {staging} AS s WHERE t.id = s.id"
+                ).format(
+                    table=sql.Identifier(table.name),
+                    staging=staging,
+                    sets=sql.SQL(", ").join(
+                        sql.SQL("{} = s.{}").format(sql.Identifier(c), sql.Identifier(c))
+                        for c in columns
+                    ),
+                )
+            )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from bench import intake_bench, queue_bench, reports_bench, scale_bench
+from bench import import_bench, intake_bench, queue_bench, reports_bench, scale_bench
 from bench.__main__ import _startup, write_results
 from bench.common import Result
 from bench.data import history_set, import_servicenow_into, scale_set, sqlite_url
@@ -116,3 +116,18 @@ def test_the_intake_metric_comes_out_of_a_few_alerts(postgres_url: str) -> None:
     assert rate.value > 0
     assert "20 alerts from 4 senders" in rate.note
     assert (missing.value, missing.met) == (0, True)
+
+
+def test_the_import_metrics_come_out_of_a_small_log_against_csv_reader(tmp_path: Path) -> None:
+    first, again = import_bench.measure(
+        "SQLite", sqlite_url(tmp_path / "import.sqlite3"), SERVICENOW_SAMPLE
+    )
+    assert first.name == "import ServiceNow log (SQLite)"
+    assert (first.target, first.target_kind) == (import_bench.SQLITE_RATIO, "ratio")
+    assert first.value > 0
+    assert first.baseline is not None
+    assert first.baseline > 0
+    assert "50 incidents created" in first.note
+    assert "events/s" in first.note
+    assert again.name == "import ServiceNow log (SQLite, re-import)"
+    assert "0 incidents created, 50 updated, 0 events added" in again.note
