@@ -1,9 +1,10 @@
 """Opening an import file as a stream of CSV rows: plain `.csv` or xz-compressed `.csv.xz`.
 
-Rows are read one physical line at a time, and a line is never longer than `MAX_LINE` bytes, so
-memory stays bounded whatever the file holds (a several-GB log, or one 100 MB field). What is
-not an incident log is refused with the file, the line and what is wrong: binary data, text that
-is not UTF-8, a line too long to be a record, a file cut short in the middle of a row.
+Rows are read a block at a time and split into physical lines, and a line is never longer than
+`MAX_LINE` bytes, so memory stays bounded whatever the file holds (a several-GB log, or one
+100 MB field). What is not an incident log is refused with the file, the line and what is
+wrong: binary data, text that is not UTF-8, a line too long to be a record, a file cut short in
+the middle of a row.
 `position()` reports how many bytes of the file on disk were consumed, for a progress bar.
 """
 
@@ -23,6 +24,12 @@ class ImportFileError(Exception):
 
 SUFFIXES = (".csv", ".csv.xz")
 MAX_LINE = 1024 * 1024  # bytes: no incident record needs a longer line
+BLOCK = 256 * 1024  # bytes read at a time (less than MAX_LINE: a line spans few blocks)
+_TOO_LONG = (
+    f"the line is longer than {MAX_LINE // 1024} KB, which no incident record needs: this is "
+    "not an incident log, or its quotes do not match."
+)
+_BINARY = "it holds binary data: this is not a CSV text file (save a spreadsheet as CSV first)."
 _BOM = b"\xef\xbb\xbf"
 # Control bytes no text file holds (tab, line feed, carriage return and escape are text; a lone
 # NUL is damage in one row, which the row checks reject with its line).
@@ -74,35 +81,73 @@ class CsvSource:
         return ImportFileError(f"{self.path.name}, line {self._lines_read}: {what}")
 
     def _text_lines(self) -> Iterator[str]:
+        """The file's lines, read a block at a time: each block's checks (length, binary data,
+        UTF-8) are made once in C, not once per line. A problem is raised once the good lines
+        before it have been handed out, naming its line."""
+        carry = b""
         while True:
             try:
-                raw = self._binary.readline(MAX_LINE + 1)
+                block = self._binary.read(BLOCK)
             except (lzma.LZMAError, EOFError, OSError) as exc:
                 raise self._problem(f"the compressed file is damaged ({exc}).") from exc
-            if not raw:
+            if not block:
+                if carry:  # the last line, without its end
+                    yield from self._checked(carry)
                 return
+            data = carry + block if carry else block
+            end = data.rfind(b"\n") + 1
+            if end == 0:
+                carry = data
+                if len(carry) > MAX_LINE:
+                    self._lines_read += 1
+                    raise self._problem(_TOO_LONG)
+                continue
+            carry = data[end:]
+            yield from self._checked(data[:end])
+
+    def _checked(self, chunk: bytes) -> Iterator[str]:
+        """The lines of `chunk` (whole lines; only the file's last may lack its end)."""
+        if self._lines_read == 0 and chunk.startswith(_BOM):
+            chunk = chunk[len(_BOM) :]
+        problem, good = self._first_problem(chunk)
+        text = chunk[:good].decode("utf-8") if problem else chunk.decode("utf-8")
+        lines = text.split("\n")
+        last = lines.pop()  # "" after a line's end; else a last line without its end
+        for line in lines:
             self._lines_read += 1
-            if self._lines_read == 1 and raw.startswith(_BOM):
-                raw = raw[len(_BOM) :]
-            if len(raw) > MAX_LINE:
-                raise self._problem(
-                    f"the line is longer than {MAX_LINE // 1024} KB, which no incident record "
-                    "needs: this is not an incident log, or its quotes do not match."
+            yield line + "\n"
+        if problem:
+            self._lines_read += 1
+            raise self._problem(problem)
+        if last:
+            self._lines_read += 1
+            self._ended_mid_line = not last.endswith("\r")
+            yield last
+
+    @staticmethod
+    def _first_problem(chunk: bytes) -> tuple[str | None, int]:
+        """What is wrong with the first bad line of `chunk`, and where that line starts."""
+        first_end = chunk.find(b"\n") + 1 or len(chunk)
+        if first_end > MAX_LINE:
+            return _TOO_LONG, 0
+        found: list[tuple[int, str]] = []
+        control = _CONTROL_BYTES.search(chunk)
+        if control:
+            found.append((chunk.rfind(b"\n", 0, control.start()) + 1, _BINARY))
+        try:
+            chunk.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            found.append(
+                (
+                    chunk.rfind(b"\n", 0, exc.start) + 1,
+                    f"byte 0x{chunk[exc.start]:02x} is not UTF-8 text. Save the file as "
+                    '"CSV UTF-8" and import it again.',
                 )
-            if _CONTROL_BYTES.search(raw):
-                raise self._problem(
-                    "it holds binary data: this is not a CSV text file (save a spreadsheet "
-                    "as CSV first)."
-                )
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise self._problem(
-                    f"byte 0x{raw[exc.start]:02x} is not UTF-8 text. Save the file as "
-                    '"CSV UTF-8" and import it again.'
-                ) from None
-            self._ended_mid_line = not text.endswith(("\n", "\r"))
-            yield text
+            )
+        if not found:
+            return None, len(chunk)
+        start, problem = min(found, key=lambda item: item[0])  # binary first on one line
+        return problem, start
 
     def header(self) -> list[str]:
         try:

@@ -193,6 +193,8 @@ class ServiceNowReader:
         self._impact = _Levels("impact", 3)
         self._urgency = _Levels("urgency", 3)
         self._priority = _Levels("priority", 5)
+        # Where each column is, looked up once (None: an optional column the file lacks).
+        self._at = {name: self._col.get(name) for name in (*REQUIRED, *OPTIONAL)}
         self.rejected: list[RejectedRow] = []
         self.rows_read = 0
 
@@ -208,6 +210,8 @@ class ServiceNowReader:
         """One event row, or None (and a rejection) when it cannot be read."""
         self.rows_read += 1
         col = self._col
+        at = self._at
+        date = self._dates.read
         try:
             if len(values) != self._width:
                 raise ValueError(f"has {len(values)} fields, the header has {self._width}")
@@ -221,16 +225,20 @@ class ServiceNowReader:
             mod_text = values[col["sys_mod_count"]].strip()
             if not mod_text.isdigit():
                 raise ValueError(f"sys_mod_count {mod_text!r} is not a number")
-            updated = self._date(values, "sys_updated_at")
+            updated = date(values[col["sys_updated_at"]], "sys_updated_at")
             if updated is None:
                 raise ValueError("sys_updated_at is missing")
-            if self._date(values, "opened_at") is None:
+            if date(values[col["opened_at"]], "opened_at") is None:
                 raise ValueError("opened_at is missing")
             # Read here, not only when folding, so a bad one rejects its row instead of failing
             # the whole import: the row that ends up last gives the incident these dates.
-            self._date(values, "resolved_at")
-            if status == "closed":
-                self._date(values, "closed_at")
+            if (index := at["resolved_at"]) is not None:
+                date(values[index], "resolved_at")
+            if status == "closed" and (index := at["closed_at"]) is not None:
+                date(values[index], "closed_at")
+            group = None if (index := at["assignment_group"]) is None else _opt(values[index])
+            agent = None if (index := at["assigned_to"]) is None else _opt(values[index])
+            by = None if (index := at["sys_updated_by"]) is None else _opt(values[index])
             return _Row(
                 line,
                 int(mod_text),
@@ -241,9 +249,9 @@ class ServiceNowReader:
                 self._impact.read(values[col["impact"]]),
                 self._urgency.read(values[col["urgency"]]),
                 self._priority.read(values[col["priority"]]),
-                self._get(values, "assignment_group"),
-                self._get(values, "assigned_to"),
-                self._get(values, "sys_updated_by"),
+                group,
+                agent,
+                by,
                 values,
             )
         except ValueError as exc:
