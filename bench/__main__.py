@@ -121,7 +121,8 @@ def _startup(urls: dict[str, str], home: Path, repeat: int) -> list[Result]:
             "MB",
             round(bare.rss_mb, 1),
             150,
-            note="calmdesk --exit-when-ready on SQLite vs the bare window, medians",
+            note="calmdesk --exit-when-ready on SQLite, read once the whole queue is in (its "
+            '"complete in" line), vs the bare window; medians',
         )
     )
     return results

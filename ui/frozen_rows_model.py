@@ -58,17 +58,18 @@ class FrozenRowsModel(QAbstractTableModel, Generic[Row]):
 
     # -- showing a new order ------------------------------------------------------------------
 
-    def _reorder(self, new_order: list[int]) -> None:
-        """Show `new_order`, moving persistent indexes (selection, current row) by id."""
+    def _reorder(self, new_order: list[int] | Callable[[], list[int]]) -> None:
+        """Show `new_order`, moving persistent indexes (selection, current row) by id. A callable
+        is called once the old positions are read, and may replace the cache first."""
         self.layoutAboutToBeChanged.emit()
         old_persistent = self.persistentIndexList()
         old_ids = [
             self._order[i.row()] if 0 <= i.row() < len(self._order) else None
             for i in old_persistent
         ]
-        self._order = new_order
+        order = self._order = new_order() if callable(new_order) else new_order
         # Only persistent indexes need positions: skip the map when there are none.
-        position = {row_id: n for n, row_id in enumerate(new_order)} if old_persistent else {}
+        position = {row_id: n for n, row_id in enumerate(order)} if old_persistent else {}
         new_persistent = []
         for old_index, row_id in zip(old_persistent, old_ids, strict=True):
             n = position.get(row_id) if row_id is not None else None

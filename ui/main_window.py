@@ -39,7 +39,8 @@ if TYPE_CHECKING:
 
 
 class MainWindow(QMainWindow):
-    queue_loaded = Signal(int)
+    queue_loaded = Signal(int)  # the queue's first rows are shown (what the agent sees first)
+    queue_complete = Signal(int)  # the whole queue is in (rows): after each load and reload
     database_switch_requested = Signal(str)  # a URL that answered "Test connection"
     incident_open_requested = Signal(int)  # for the editor dock
     # This window is loading the sample or importing a file (True), or has finished and the
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
     # -- building ----------------------------------------------------------------------------
 
     def _connect(self) -> None:
+        self.queue.page_loaded.connect(self._on_queue_page_loaded)
         self.queue.loaded.connect(self._on_queue_loaded)
         self.queue.connection_changed.connect(self._on_queue_connection_changed)
         self.queue.error.connect(self._show_message)
@@ -213,6 +215,10 @@ class MainWindow(QMainWindow):
             self.queue.model.set_quick_filter(self.queue.model.quick_filter)
 
     def _on_queue_loaded(self, count: int) -> None:
+        self.health_label.setText(self.queue.status_text)
+        self.queue_complete.emit(count)
+
+    def _on_queue_page_loaded(self, count: int) -> None:
         self.health_label.setText(self.queue.status_text)
         if self._first_load:
             self._first_load = False

@@ -65,7 +65,7 @@ ok "$out"
 step "console, empty database:"
 out=$(offscreen --exit-when-ready 2>"$work/stderr") \
   || { cat "$work/stderr" >&2; fail "--exit-when-ready exited non-zero"; }
-[[ "$out" =~ ^ready\ in\ [0-9]+\ ms:\ 0\ incidents$ ]] || fail "--exit-when-ready printed: $out"
+[[ "$out" =~ ^ready\ in\ [0-9]+\ ms:\ 0\ incidents$'\n'complete\ in\ [0-9]+\ ms:\ 0\ incidents$ ]] || fail "--exit-when-ready printed: $out"
 [ -f "$home/data/calmdesk.sqlite3" ] || fail "no SQLite database in $home/data"
 ok "$out"
 
@@ -98,7 +98,7 @@ ok "$rows records"
 step "console, with the sample:"
 out=$(offscreen --exit-when-ready 2>"$work/stderr") \
   || { cat "$work/stderr" >&2; fail "--exit-when-ready exited non-zero"; }
-[[ "$out" =~ ^ready\ in\ [0-9]+\ ms:\ [1-9][0-9]*\ incidents$ ]] || fail "--exit-when-ready printed: $out"
+[[ "$out" =~ ^ready\ in\ [0-9]+\ ms:\ [1-9][0-9]*\ incidents$'\n'complete\ in\ [0-9]+\ ms:\ [1-9][0-9]*\ incidents$ ]] || fail "--exit-when-ready printed: $out"
 ok "$out"
 
 step "console on X (Xvfb, xcb):"
@@ -113,7 +113,7 @@ EOF
   # (xvfb-run itself breaks on a TMPDIR with a space in it.)
   out=$(env -u TMPDIR xvfb-run -a -s "-screen 0 1366x768x24" "$work/on-x.sh" 2>"$work/stderr") \
     || { cat "$work/stderr" >&2; fail "the console did not start on X"; }
-  [[ "$out" =~ ^ready\ in\ [0-9]+\ ms:\ [1-9][0-9]*\ incidents$ ]] || fail "on X it printed: $out"
+  [[ "$out" =~ ^ready\ in\ [0-9]+\ ms:\ [1-9][0-9]*\ incidents$'\n'complete\ in\ [0-9]+\ ms:\ [1-9][0-9]*\ incidents$ ]] || fail "on X it printed: $out"
   ok "$out"
 else
   echo "skipped (xvfb-run is not installed: apt-get install xvfb)"

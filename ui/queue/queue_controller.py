@@ -21,6 +21,9 @@ from ui.console_context import ConsoleContext
 from ui.queue.queue_model import QueueModel
 
 BULK_ENTITIES = frozenset({"imports"})
+# The first load reads this many rows in triage order first (more than any screen shows), paints
+# them, then reads the whole queue; a queue this short or shorter is read once.
+FIRST_PAGE_ROWS = 300
 TICK_MS = 15_000
 
 
@@ -30,6 +33,9 @@ def local_midnight_utc(now: datetime) -> datetime:
 
 
 class QueueController(QObject):
+    # Each load emits `page_loaded` once its first rows are shown (the first screenful read in
+    # triage order, or the whole queue when it comes first), then `loaded` once all are in.
+    page_loaded = Signal(int)  # rows shown first
     loaded = Signal(int)  # rows in the cache, after the first load and each full reload
     changes_applied = Signal(object)  # frozenset of the incident ids whose rows were patched in
     connection_changed = Signal(bool, str)  # healthy?, message
@@ -73,7 +79,7 @@ class QueueController(QObject):
 
     def start(self) -> None:
         self._changes.start()
-        self.reload()
+        self._load(first_page=True)
         self._tick_timer.start()
 
     def stop(self) -> None:
@@ -81,25 +87,63 @@ class QueueController(QObject):
         self._tick_timer.stop()
 
     def reload(self) -> None:
-        """Read every row again (first load, Refresh, after an import)."""
+        """Read every row again (Refresh, after an import): the queue on screen stays until the
+        new rows replace it."""
+        self._load(first_page=False)
+
+    def _load(self, first_page: bool) -> None:
+        """Read the queue: with `first_page`, its first screenful first (painted at once), then
+        the rest. Changes the feed names meanwhile wait in `_unread_ids` and are read once the
+        whole queue is in, so none is lost and none lands on rows a later read replaces."""
         reads = self._ctx.reads
         since = local_midnight_utc(self._ctx.services.clock.now()) - timedelta(days=1)
         self._generation += 1
         self._loading = True
         self._unread_ids.clear()  # the reload reads them too
+        generation = self._generation
+        if not first_page:
+            self._read_all(generation, since)
+            return
+        limit = FIRST_PAGE_ROWS
+        self._ctx.hub.load(
+            lambda: reads.first_page(limit, resolved_since=since),
+            partial(self._on_page, generation, since, limit),
+            partial(self._on_load_failed, generation),
+        )
+
+    def _read_all(self, generation: int, since: datetime) -> None:
+        reads = self._ctx.reads
         self._ctx.hub.load(
             lambda: reads.queue_rows(resolved_since=since),
-            partial(self._on_loaded, self._generation),
-            partial(self._on_load_failed, self._generation),
+            partial(self._on_loaded, generation),
+            partial(self._on_load_failed, generation),
         )
+
+    def _on_page(
+        self, generation: int, since: datetime, limit: int, rows: list[IncidentRow]
+    ) -> None:
+        if generation != self._generation:
+            return  # a later reload is on its way
+        if len(rows) < limit:  # the page holds the whole queue: no second read
+            self._on_loaded(generation, rows)
+            return
+        self.model.set_rows(rows, complete=False)
+        self._set_healthy(True, "")
+        self.page_loaded.emit(len(rows))
+        self._read_all(generation, since)
 
     def _on_loaded(self, generation: int, rows: list[IncidentRow]) -> None:
         if generation != self._generation:
             return  # a later reload is on its way
         self._loading = False
-        self.model.set_rows(rows)
+        first = self.model.complete  # no page shown for this load: these rows come first
+        self.model.complete_rows(rows)
+        del rows  # the model holds the rows now; the read's list goes (memory, 25k rows)
         self._set_healthy(True, "")
-        self.loaded.emit(len(rows))
+        count = self.model.cached_count
+        if first:
+            self.page_loaded.emit(count)
+        self.loaded.emit(count)
         self._read_changed_rows()
 
     def _on_load_failed(self, generation: int, exc: Exception) -> None:

@@ -57,11 +57,13 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
     """Columns: Number, P, Title, Service, Status, Assignee, Team, Age, SLA, Calls, Updated."""
 
     counts_changed = Signal(int, int)  # visible rows, all cached rows
+    completed = Signal()  # the whole queue was swapped in under its first page
 
     def __init__(self, viewer: Callable[[], Viewer], parent: QObject | None = None) -> None:
         super().__init__(_incident_id, parent)
         self._viewer = viewer
         self._haystacks: dict[int, str] = {}
+        self._complete = True  # False while only the queue's first page is here
         self._base: list[int] = []  # after the quick filter and the sort
         self._readings: dict[int, SlaReading] = {}
         self._readings_at: datetime | None = None
@@ -82,18 +84,50 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
 
     # -- loading and patching ------------------------------------------------------------------
 
-    def set_rows(self, rows: Iterable[IncidentRow]) -> None:
+    def set_rows(self, rows: Iterable[IncidentRow], complete: bool = True) -> None:
+        """Show these rows, from scratch. `complete=False`: they are the queue's first page
+        (ui/queue/queue_controller.py); `complete_rows` brings the rest."""
         self.beginResetModel()
+        self._take(rows, complete)
+        self._order = self._search(self._base, self._query)
+        self.endResetModel()
+        self._after_load()
+
+    def complete_rows(self, rows: Iterable[IncidentRow]) -> None:
+        """The whole queue, arriving under its first page: swapped in as a layout change, so
+        the selection and the current row stay on their incidents, and the search, the filter
+        and the sort stay as they are. `completed` then tells the view (to keep its scroll)."""
+        if self._complete:
+            self.set_rows(rows)
+            return
+
+        def swap() -> list[int]:
+            self._take(rows, complete=True)
+            return self._search(self._base, self._query)
+
+        self._reorder(swap)
+        self._after_load()
+        self.completed.emit()
+
+    @property
+    def complete(self) -> bool:
+        """False while the model holds only the queue's first page."""
+        return self._complete
+
+    def _take(self, rows: Iterable[IncidentRow], complete: bool) -> None:
         self._rows = {row.id: row for row in rows}
         self._haystacks = {row.id: search_text(row) for row in self._rows.values()}
+        self._complete = complete
         self._readings_at = None
         self._filter_cache = None
         self._ranks = {}
         self._base = self._compute_base()
-        self._order = self._search(self._base, self._query)
-        self.endResetModel()
+
+    def _after_load(self) -> None:
         self._emit_counts()
-        self._unwarmed = list(COLUMNS)
+        # Every column's ranks are made in the idle time after the whole queue is in; a first
+        # page is too small to need them (a click ranks its few hundred rows at once).
+        self._unwarmed = list(COLUMNS) if self._complete else []
         self._warm_timer.start(WARM_SORTS_AFTER_MS)
 
     def prepare_sorts(self) -> None:
@@ -260,6 +294,10 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
         self.counts_changed.emit(len(self._order), len(self._rows))
 
     # -- reading -------------------------------------------------------------------------------
+
+    @property
+    def cached_count(self) -> int:
+        return len(self._rows)
 
     def cached_ids(self) -> set[int]:
         return set(self._rows)

@@ -67,4 +67,9 @@ class QueuePanel(QWidget):
 
     def _on_model_counts_changed(self, shown: int, cached: int) -> None:
         label = self.model.quick_filter.label
+        if not self.model.complete:  # the first page: the count is not the queue's yet
+            self.count_label.setText(
+                f"{shown} shown · filter: {label} · loading the rest of the queue…"
+            )
+            return
         self.count_label.setText(f"{shown} shown · filter: {label} · {cached} loaded")

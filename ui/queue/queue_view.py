@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -54,6 +54,10 @@ class QueueView(QTableView):
             self.setColumnWidth(COLUMNS.index(column), width)
         header.setSectionResizeMode(COLUMNS.index(Column.TITLE), QHeaderView.ResizeMode.Stretch)
         self.doubleClicked.connect(lambda index: self.incident_activated.emit(index.data(Roles.ID)))
+        # When the whole queue arrives under its first page, the row at the top stays there.
+        self._top_row = QPersistentModelIndex()
+        model.layoutAboutToBeChanged.connect(self._on_model_layout_about_to_be_changed)
+        model.completed.connect(self._on_model_completed)
 
     def current_incident_id(self) -> int | None:
         index = self.currentIndex()
@@ -69,6 +73,16 @@ class QueueView(QTableView):
         if position is not None:
             self.selectRow(position)
             self.scrollTo(model.index(position, 0))
+
+    def _on_model_layout_about_to_be_changed(self) -> None:
+        self._top_row = QPersistentModelIndex(self.indexAt(QPoint(0, 0)))
+
+    def _on_model_completed(self) -> None:
+        top, self._top_row = self._top_row, QPersistentModelIndex()
+        if top.isValid():
+            model = self.model()
+            self.updateGeometries()  # the scroll range for the new row count, before scrolling
+            self.scrollTo(model.index(top.row(), top.column()), self.ScrollHint.PositionAtTop)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from sys import intern
 from typing import Any
 
 from sqlalchemy import (
@@ -120,6 +121,12 @@ def _to_row(row: Row[Any]) -> IncidentRow:
     values[7] = _PRIORITIES[values[7]]
     values[8] = bool(values[8])
     values[24] = bool(values[24])
+    # Service, caller, assignee and team names repeat across thousands of rows: one string each
+    # instead of one per row (the driver makes a new one every time; ~4 MB at 25,000 rows).
+    values[3] = intern(values[3])
+    values[4] = intern(values[4])
+    values[11] = intern(values[11])
+    values[13] = intern(values[13])
     values.append(None)  # the alert: attached after the read (_with_alerts)
     return IncidentRow._make(values)
 

@@ -65,14 +65,13 @@ def sla_left_micros(now: datetime, dialect: str) -> ColumnElement[Any]:
 
 
 def _keyed(now: datetime, dialect: str) -> Select[Any]:
-    """Each incident's id and the five parts of its triage key, named k0..k4."""
-    left = sla_left_micros(now, dialect)
+    """Each incident's id and its triage key's parts but "breached" (k0 major, k2 priority,
+    left: the SLA time left, k4 number): the time left is worked out once per row here."""
     return select(
         Incident.id,
         case((Incident.major, 0), else_=1).label("k0"),  # major first
-        case((left < 0, 0), else_=1).label("k1"),  # then breached
         Incident.priority.label("k2"),
-        left.label("k3"),
+        sla_left_micros(now, dialect).label("left"),
         Incident.number.label("k4"),
     )
 
@@ -91,7 +90,15 @@ def first_page_ids(
             )
         )
     keyed = (halves[0] if len(halves) == 1 else union_all(*halves)).subquery("keyed")
-    return select(keyed).order_by(*triage_order(keyed.c, dialect)).limit(limit)
+    ranked = select(
+        keyed.c.id,
+        keyed.c.k0,
+        case((keyed.c.left < 0, 0), else_=1).label("k1"),  # then breached
+        keyed.c.k2,
+        keyed.c.left.label("k3"),
+        keyed.c.k4,
+    ).subquery("ranked")
+    return select(ranked).order_by(*triage_order(ranked.c, dialect)).limit(limit)
 
 
 def triage_order(columns: Any, dialect: str) -> list[ColumnElement[Any]]:
