@@ -17,7 +17,9 @@ from app.adapters.servicenow_log import NotAServiceNowLog, ServiceNowReader
 from app.domain.roles import Action
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput
+from app.services.imports.read_ahead import read_ahead
 from app.services.imports.writer import (
+    BATCH,
     BulkImportWriter,
     Cancelled,
     ImportCancelled,
@@ -139,9 +141,9 @@ def _run(
             progress(source.position(), source.size)
 
     try:
-        with ctx.db.write() as session:
+        with ctx.db.write() as session, read_ahead(incidents, BATCH) as batches:
             writer = BulkImportWriter(session, ctx)
-            writer.write_all(incidents, after_batch=after_batch)
+            writer.write_all(batches, after_batch=after_batch)
             writer.finish(source.path.name)
     except ImportFileError as exc:
         raise InvalidInput("file", str(exc)) from exc

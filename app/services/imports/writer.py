@@ -13,10 +13,9 @@ The incident counter moves past the highest imported number, so new incidents ne
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import Table, insert, select, update
@@ -108,12 +107,6 @@ class _Tally:
     events: int = 0
 
 
-def _chunks(items: Iterable[ImportedIncident], size: int) -> Iterator[list[ImportedIncident]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 class BulkImportWriter:
     """Writes batches of imported incidents inside one session (the caller's transaction)."""
 
@@ -136,11 +129,12 @@ class BulkImportWriter:
 
     def write_all(
         self,
-        incidents: Iterable[ImportedIncident],
+        batches: Iterable[list[ImportedIncident]],
         *,
         after_batch: Callable[[], None] = lambda: None,
     ) -> None:
-        for chunk in _chunks(incidents, BATCH):
+        """Write each batch (BATCH incidents suit the bulk paths), then call `after_batch`."""
+        for chunk in batches:
             self._write(chunk)
             after_batch()
 
