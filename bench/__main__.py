@@ -6,7 +6,7 @@
 (import, startup, queue, scale, reports, live, calls, incoming, intake, team). `team` starts a
 private
 PostgreSQL cluster (max_connections=100) and a PgBouncer of its own: 300 workstations through the
-pooler, 40 direct, 60 s each (--team-seconds); about 6 minutes. `make bench ARGS="--only team"`.
+pooler, 40 direct, 60 s each (--team-seconds); about 5 minutes. `make bench ARGS="--only team"`.
 Data is made once per run in a temporary folder (the ServiceNow import takes ~10 s, ~25 s more
 into PostgreSQL for the reports, the 25k scale set ~2 s, the 1M history set ~40 s).
 """

@@ -66,7 +66,8 @@ class PoolLimits:
     pool_size: int = 4  # server connections per (database, login) pair
     max_db_connections: int = 0  # all logins together, per database (0: no limit)
     max_client_conn: int = 400
-    server_idle_timeout: int = 10  # seconds before an unused server connection is closed
+    server_idle_timeout: float = 10  # seconds before an unused server connection is closed
+    query_wait_timeout: float = 120  # seconds a client may wait for a server connection
     databases: tuple[str, ...] = ()  # [databases] lines before the catch-all "*"
 
 
@@ -113,7 +114,8 @@ class PgBouncer:
                     f"default_pool_size = {limits.pool_size}",
                     f"max_db_connections = {limits.max_db_connections}",
                     f"max_client_conn = {limits.max_client_conn}",
-                    f"server_idle_timeout = {limits.server_idle_timeout}",
+                    f"server_idle_timeout = {limits.server_idle_timeout:g}",
+                    f"query_wait_timeout = {limits.query_wait_timeout:g}",
                     "server_reset_query =",
                     "ignore_startup_parameters = extra_float_digits, options",
                     f"logfile = {self.log}",
@@ -138,6 +140,10 @@ class PgBouncer:
 
     def url(self, database: str, user: str = "postgres") -> str:
         return f"postgresql+psycopg://{user}@127.0.0.1:{self.port}/{database}"
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
 
     def stop(self) -> None:
         if self._process.poll() is None:
@@ -205,6 +211,11 @@ class PrivateCluster:
             env=env,
             **run_as,
         )
+
+    @property
+    def pid(self) -> int:
+        """The postmaster's process id (its backends are its children)."""
+        return int((self.data / "postmaster.pid").read_text().split("\n", 1)[0])
 
     @property
     def admin_conninfo(self) -> str:

@@ -70,11 +70,13 @@ def make_engine(
     password: str | None = None,
     name: str | None = None,
     connections: int | None = None,
+    autocommit: bool = False,
 ) -> Engine:
     """`name` is the connections' `application_name`; by default Calmdesk, its version, the
     database login and this workstation's host name (app/db/connection_name.py). `connections`:
     how many PostgreSQL connections to keep (as many again while busy), for a service serving
-    many requests at once; by default a console's one (app/db/pool.py)."""
+    many requests at once; by default a console's one (app/db/pool.py). `autocommit`: on
+    PostgreSQL, every statement its own transaction (see `open_database`'s `read_url`)."""
     parsed = parse_url(url) if isinstance(url, str) else url
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, echo)
@@ -97,13 +99,17 @@ def make_engine(
     if secret:
         connect_args["password"] = str(secret)
     parsed = without_password(parsed)
-    sizes = {} if connections is None else {"pool_size": connections, "max_overflow": connections}
+    options: dict[str, Any] = (
+        {} if connections is None else {"pool_size": connections, "max_overflow": connections}
+    )
+    if autocommit:
+        options["isolation_level"] = "AUTOCOMMIT"
     engine = _create(
         parsed,
         echo=echo,
         poolclass=IdleClosingPool,  # few connections, closed when idle (app/db/pool.py)
         connect_args=connect_args,
-        **sizes,
+        **options,
     )
     deadlines.install(engine)
     return engine
@@ -234,12 +240,23 @@ def open_database(
     """`password` (from the keyring, or asked for) overrides one written in the URL; `name` is
     what the server shows as the connections' application_name, `connections` how many it keeps
     (see make_engine). `read_url`: where reads go instead, with the same password (a PgBouncer
-    database entry that logs in as a shared read-only role; see "Behind PgBouncer" in README.md)."""
+    database entry that logs in as a shared read-only role; see "Behind PgBouncer" in README.md).
+    Reads there run in autocommit: in transaction pooling a transaction keeps its server
+    connection from BEGIN to ROLLBACK, the console's own work between statements included, while
+    a statement on its own keeps it only while the server runs it. (Under READ COMMITTED each
+    statement sees its own snapshot either way, and the read-only role can write nothing.)"""
     engine = make_engine(url, echo=echo, password=password, name=name, connections=connections)
     read_engine = (
         None
         if read_url is None
-        else make_engine(read_url, echo=echo, password=password, name=name, connections=connections)
+        else make_engine(
+            read_url,
+            echo=echo,
+            password=password,
+            name=name,
+            connections=connections,
+            autocommit=True,
+        )
     )
     write_engine = engine.execution_options(**{_WRITE_OPTION: True})
     return Database(

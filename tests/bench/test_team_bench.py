@@ -10,13 +10,17 @@ from pathlib import Path
 import pytest
 
 from bench.servers import ServerUnavailable
-from bench.team_bench import Plan, StationLog, Write, propagation, run
+from bench.team_bench import Plan, run
+from bench.team_outcome import propagation
+from bench.team_station import StationLog, Write
 
 
 def test_propagation_is_the_slowest_other_workstation_and_unseen_writes_are_counted() -> None:
     writer = StationLog(0, writes=[Write(0, 7, "version", 3, 100.0), Write(0, 8, "calls", 2, 50.0)])
-    quick = StationLog(1, reads={7: [(99.0, 2, 0), (100.2, 3, 0)], 8: [(51.0, 1, 2)]})
-    slow = StationLog(2, reads={7: [(101.5, 4, 0)]})  # a later version counts; 8 never seen
+    quick = StationLog(
+        1, reads={7: [(99.0, 98.9, 2, 0), (100.2, 100.1, 3, 0)], 8: [(51.0, 50.9, 1, 2)]}
+    )
+    slow = StationLog(2, reads={7: [(101.5, 101.4, 4, 0)]})  # a later version counts; 8 never seen
     delays, unseen = propagation([writer, quick, slow])
     assert delays == [pytest.approx(1.5)]
     assert unseen == 1
@@ -33,7 +37,7 @@ def test_a_tiny_desk_through_pgbouncer_reports_every_metric(tmp_path: Path) -> N
         if os.environ.get("CI"):
             pytest.fail(f"the team benchmark's servers are required in CI: {exc}")
         pytest.skip(str(exc))
-    assert set(results) == {
+    assert set(results) >= {
         "peak server connections",
         "server connections per idle workstation",
         "propagation p95",

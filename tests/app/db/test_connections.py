@@ -199,3 +199,22 @@ def test_reads_can_go_through_a_pool_of_their_own_and_the_watcher_follows_them(
             listener.stop()
     finally:
         db.dispose()
+
+
+def test_reads_through_a_pool_of_their_own_run_each_statement_on_its_own(
+    postgres_url: str, pgbouncer_url: str
+) -> None:
+    """In transaction pooling a transaction keeps its server connection from its first statement
+    to its end, the console's own work in between included: reads through the shared entry are
+    single statements (each its own transaction), while writes stay one transaction."""
+    from app.db.engine import open_database
+
+    db = open_database(postgres_url, read_url=pgbouncer_url)
+    xact = text("SELECT pg_current_xact_id()::text")
+    try:
+        with db.read() as session:
+            assert session.scalar(xact) != session.scalar(xact)
+        with db.write() as session:
+            assert session.scalar(xact) == session.scalar(xact)
+    finally:
+        db.dispose()
