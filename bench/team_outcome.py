@@ -5,6 +5,7 @@ waits in the pooler), so a slow figure says why."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from bench.common import Result, ms, p95
@@ -140,6 +141,4 @@ def _p95_ms(values: list[float]) -> float:
 
 
 def _cpus() -> int:
-    import os
-
     return os.cpu_count() or 1
