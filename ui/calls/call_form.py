@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.errors import CalmdeskError
-from app.services.calls.commands import new_client_uuid
+from app.services.calls.drafts import new_client_uuid
 from app.services.calls.dto import ActiveMajor, CallDraft, CallerCard, LoggedCall
 from app.services.calls.filters import OutageMatch
 from app.services.incidents.dto import IncidentDetail, NamedRef

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.vendor import VendorState
-from app.services.calls.commands import new_client_uuid
+from app.services.calls.drafts import new_client_uuid
 from app.services.war_room.dto import VendorDraft, VendorRow, WarRoomCallDraft
 from ui.war_room.composer_panel import from_qt, to_qt
 

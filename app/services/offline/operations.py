@@ -70,7 +70,7 @@ class LogCall:
         return self.draft.client_uuid  # the call's own save key
 
     def checked(self, now: datetime) -> LogCall:
-        from app.services.calls.commands import checked_call_draft
+        from app.services.calls.drafts import checked_call_draft
 
         return LogCall(checked_call_draft(self.draft))
 
@@ -107,7 +107,7 @@ class LogCallAsNewIncident:
         return self.draft.client_uuid
 
     def checked(self, now: datetime) -> LogCallAsNewIncident:
-        from app.services.calls.commands import checked_call_draft
+        from app.services.calls.drafts import checked_call_draft
 
         return LogCallAsNewIncident(checked_call_draft(self.draft))
 

@@ -21,7 +21,8 @@ from app.domain.lifecycle import Status
 from app.domain.roles import Action
 from app.domain.runbook import OWNER_ROLES
 from app.domain.vendor import VendorState
-from app.services.calls.commands import CallCommands, new_client_uuid
+from app.services.calls.commands import CallCommands
+from app.services.calls.drafts import new_client_uuid
 from app.services.calls.dto import CallDraft, CallRow
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput, NotFound

@@ -23,7 +23,8 @@ from app.domain.clock import ManualClock
 from app.domain.lifecycle import HoldReason, Status
 from app.domain.roles import Role
 from app.domain.status_update import Audience, UpdateBody
-from app.services.calls.commands import CallCommands, new_client_uuid
+from app.services.calls.commands import CallCommands
+from app.services.calls.drafts import new_client_uuid
 from app.services.calls.dto import CallDraft
 from app.services.context import ServiceContext
 from app.services.drills.commands import DrillCommands

@@ -12,7 +12,7 @@ from app.adapters.outbox_store import OutboxStore
 from app.db.engine import open_database
 from app.db.migrate import upgrade
 from app.domain.clock import ManualClock
-from app.services.calls.commands import new_client_uuid
+from app.services.calls.drafts import new_client_uuid
 from app.services.calls.dto import CallDraft
 from app.services.context import ServiceContext
 from app.services.directory.reads import sign_in

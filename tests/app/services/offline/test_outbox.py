@@ -15,7 +15,7 @@ from app.db.models import AppliedOperation, Call, ChecklistItem, StatusUpdate, T
 from app.domain.clock import ManualClock
 from app.domain.lifecycle import Status
 from app.domain.status_update import Audience, UpdateBody
-from app.services.calls.commands import new_client_uuid
+from app.services.calls.drafts import new_client_uuid
 from app.services.calls.dto import CallDraft
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput

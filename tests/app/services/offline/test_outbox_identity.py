@@ -19,7 +19,7 @@ from app.db.identity import database_identity
 from app.db.migrate import upgrade
 from app.db.models import Call
 from app.domain.clock import ManualClock
-from app.services.calls.commands import new_client_uuid
+from app.services.calls.drafts import new_client_uuid
 from app.services.calls.dto import CallDraft
 from app.services.context import ServiceContext
 from app.services.directory.reads import sign_in
