@@ -9,24 +9,14 @@ scorecard at the end, beside the first drill's figures.
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["CALMDESK_HOME"] = tempfile.mkdtemp(prefix="calmdesk-shots-")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from PySide6.QtWidgets import QApplication
+from screenshot_stage import open_stage, save, show
 
 from app.adapters.drill_scripts import shipped_script
 from app.adapters.runbooks import load_runbook
-from app.bootstrap import start
 from app.domain.clock import ManualClock
 from app.domain.status_update import Audience, UpdateBody
-from app.services.admin.demo import load_demo
 from app.services.context import ServiceContext
 from app.services.drills.commands import DrillCommands
 from app.services.drills.reads import DrillReads
@@ -36,13 +26,9 @@ from app.services.war_room.commands import WarRoomCommands
 from app.services.war_room.dto import UpdateDraft
 from app.services.war_room.reads import WarRoomReads
 from app.services.war_room.status_updates import StatusUpdates
-from app.settings import load_settings
-from ui.console_context import ConsoleContext
 from ui.drills.scorecard_dialog import ScorecardDialog
 from ui.main_window import MainWindow
-from ui.task_runner import TaskRunner
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
 MONDAY = datetime(2026, 11, 23, 8, 55, tzinfo=UTC)
 BODY = UpdateBody(
     what_happened="Outlook cannot connect for most people since 8:55.",
@@ -85,26 +71,21 @@ def rehearse(
 
 
 def main() -> None:
-    app = QApplication.instance() or QApplication([])
-    clock = ManualClock(MONDAY - timedelta(days=7))
-    session = start(load_settings(), clock=clock, login="sam.okafor")
-    ctx = session.ctx
+    stage = open_stage(MONDAY - timedelta(days=7))
+    clock, ctx = stage.clock, stage.ctx
     first = rehearse(ctx, clock, declare=12, update=31, ticks=[15, 40])
     clock.set(MONDAY - timedelta(days=7) + timedelta(minutes=50))
     DrillCommands(ctx).play_due()
     DrillCommands(ctx).end(first)
     DrillCommands(ctx).clean(first)
     clock.set(MONDAY)
-    load_demo(ctx)
-    context = ConsoleContext.build(load_settings(), ctx, TaskRunner(synchronous=True))
+    stage.sample()
     second = rehearse(ctx, clock, declare=6, update=9, ticks=[8, 11, 13])
-    window = MainWindow(context)
-    window.resize(1600, 900)
-    window.show()
-    window.start()
+    window = MainWindow(stage.console())
+    show(window, stage, then=window.start)
     window.table.selectRow(2)  # the drill's own row shows its violet, unselected
-    app.processEvents()
-    window.grab().save(str(DOCS / "drill-banner.png"))
+    stage.settle()
+    save(window, "drill-banner.png")
     clock.set(MONDAY + timedelta(minutes=45))
     DrillCommands(ctx).play_due()
     StatusUpdates(ctx).post(
@@ -116,11 +97,10 @@ def main() -> None:
     dialog = ScorecardDialog(DrillReads(ctx).scorecard(second), window)
     dialog.resize(980, 540)
     dialog.show()
-    app.processEvents()
-    dialog.grab().save(str(DOCS / "drill-scorecard.png"))
+    stage.settle()
+    save(dialog, "drill-scorecard.png")
     dialog.close()
     window.close()
-    print(f"wrote {DOCS / 'drill-banner.png'} and {DOCS / 'drill-scorecard.png'}")
 
 
 if __name__ == "__main__":

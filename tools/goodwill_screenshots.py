@@ -8,44 +8,26 @@ preview of what the world would see.
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["CALMDESK_HOME"] = tempfile.mkdtemp(prefix="calmdesk-shots-")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from screenshot_stage import sample_stage, save, show
 
-from PySide6.QtWidgets import QApplication
-
-from app.bootstrap import start
-from app.domain.clock import ManualClock
 from app.domain.goodwill import GestureKind, GestureStatus, Recipient
-from app.services.admin.demo import load_demo
 from app.services.goodwill.commands import GoodwillCommands
 from app.services.goodwill.dto import GestureDraft
 from app.services.incidents.reads import IncidentReads
 from app.services.war_room.commands import WarRoomCommands
 from app.services.war_room.dto import WarRoomCallDraft
-from app.settings import load_settings
-from ui.console_context import ConsoleContext
 from ui.status_page.status_page_dialog import open_status_page
-from ui.task_runner import TaskRunner
 from ui.war_room import WarRoomWindow
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
 MONDAY = datetime(2026, 11, 23, 9, 5, tzinfo=UTC)
 
 
 def main() -> None:
-    app = QApplication.instance() or QApplication([])
-    clock = ManualClock(MONDAY)
-    session = start(load_settings(), clock=clock, login="sam.okafor")
-    load_demo(session.ctx)
-    ctx = session.ctx
-    context = ConsoleContext.build(load_settings(), ctx, TaskRunner(synchronous=True))
+    stage = sample_stage(MONDAY)
+    clock, ctx = stage.clock, stage.ctx
+    context = stage.console()
     outage = IncidentReads(ctx).find_by_number("INC0000201")
     goodwill = GoodwillCommands(ctx)
     goodwill.add(
@@ -80,20 +62,16 @@ def main() -> None:
         outage.id, WarRoomCallDraft("Omar Haddad", "Cannot send invoices", callback_wanted=True)
     )
     window = WarRoomWindow(context, outage.id)
-    window.resize(1600, 900)
-    window.show()
-    window.start()
-    app.processEvents()
-    window.grab().save(str(DOCS / "war-room-goodwill.png"))
+    show(window, stage, then=window.start)
+    save(window, "war-room-goodwill.png")
     dialog = open_status_page(context, window)
     dialog.target.setText("/var/www/status")
     dialog.show_preview()
-    app.processEvents()
-    dialog.grab().save(str(DOCS / "status-page-preview.png"))
+    stage.settle()
+    save(dialog, "status-page-preview.png")
     dialog.close()
     window.stop()
     window.close()
-    print(f"wrote {DOCS / 'war-room-goodwill.png'} and {DOCS / 'status-page-preview.png'}")
 
 
 if __name__ == "__main__":

@@ -8,31 +8,16 @@ Runs on a fresh SQLite file in a temporary CALMDESK_HOME, with the phone region 
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
-from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
-os.environ["CALMDESK_HOME"] = tempfile.mkdtemp(prefix="calmdesk-shots-")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from PySide6.QtWidgets import QApplication
+from screenshot_stage import sample_stage, save, show
 from sqlalchemy import select
 
-from app.bootstrap import start
 from app.db.models import Contact, Incident, Service
-from app.domain.clock import ManualClock
 from app.domain.lifecycle import OPEN_STATUSES
-from app.services.admin.demo import load_demo
 from app.services.context import ServiceContext
-from app.settings import load_settings
-from ui.console_context import ConsoleContext
 from ui.main_window import MainWindow
-from ui.task_runner import TaskRunner
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
 MONDAY = datetime(2026, 11, 23, 8, 55, tzinfo=UTC)
 
 
@@ -59,28 +44,21 @@ def _ringing_number(ctx: ServiceContext) -> str:
 
 
 def main() -> None:
-    app = QApplication.instance() or QApplication([])
-    session = start(load_settings(), clock=ManualClock(MONDAY), login="sam.okafor")
-    ctx = replace(session.ctx, phone_region="GB")
-    load_demo(ctx)
-    context = ConsoleContext.build(load_settings(), ctx, TaskRunner(synchronous=True))
-    window = MainWindow(context)
-    window.resize(1600, 900)
-    window.show()
-    window.start()
-    app.processEvents()
-    number = _ringing_number(ctx)
+    stage = sample_stage(MONDAY, phone_region="GB")
+    window = MainWindow(stage.console())
+    show(window, stage, then=window.start)
+    number = _ringing_number(stage.ctx)
     form = window.calls.form
     shown: list[object] = []
     form.incoming.shown.connect(shown.append)
     window.calls.take_incoming(number)
     while not shown:
-        app.processEvents()
+        stage.settle()
     for _ in range(5):
-        app.processEvents()
-    form.grab().save(str(DOCS / "incoming-call.png"))
+        stage.settle()
+    save(form, "incoming-call.png")
     window.close()
-    print(f"wrote {DOCS / 'incoming-call.png'} (incoming call from {number})")
+    print(f"(incoming call from {number})")
 
 
 if __name__ == "__main__":

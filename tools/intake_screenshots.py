@@ -7,42 +7,24 @@ offscreen at 1600x900 on a fresh SQLite file, at a fixed time, so the picture is
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["CALMDESK_HOME"] = tempfile.mkdtemp(prefix="calmdesk-shots-")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from PySide6.QtWidgets import QApplication
+from screenshot_stage import sample_stage, save, show
 
 from app.adapters.alert_mapping import example_mapping_text, parse_mapping
-from app.bootstrap import start
 from app.domain.alerts import AlertNotice, AlertStatus
-from app.domain.clock import ManualClock
-from app.services.admin.demo import load_demo
 from app.services.context import ServiceContext
 from app.services.incidents.commands import IncidentCommands
 from app.services.incidents.reads import IncidentReads
 from app.services.intake.commands import AlertIntake, monitoring_actor
-from app.settings import load_settings
-from ui.console_context import ConsoleContext
-from ui.task_runner import TaskRunner
 from ui.war_room import WarRoomWindow
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
 MONDAY = datetime(2026, 11, 23, 7, 40, tzinfo=UTC)
 
 
 def main() -> None:
-    app = QApplication.instance() or QApplication([])
-    clock = ManualClock(MONDAY)
-    session = start(load_settings(), clock=clock, login="sam.okafor")
-    load_demo(session.ctx)
-    ctx = session.ctx
+    stage = sample_stage(MONDAY)
+    clock, ctx = stage.clock, stage.ctx
     mapping = parse_mapping(example_mapping_text(), "mapping.example.toml")
     intake = AlertIntake(ServiceContext(ctx.db, clock, monitoring_actor(ctx.db)), mapping)
     notice = AlertNotice(
@@ -64,16 +46,11 @@ def main() -> None:
         incident.id, incident.version, commander_id=ctx.actor.agent_id
     )
     clock.advance(timedelta(minutes=2))
-    context = ConsoleContext.build(load_settings(), ctx, TaskRunner(synchronous=True))
-    window = WarRoomWindow(context, incident.id)
-    window.resize(1600, 900)
-    window.show()
-    window.start()
-    app.processEvents()
-    window.grab().save(str(DOCS / "war-room-monitoring.png"))
+    window = WarRoomWindow(stage.console(), incident.id)
+    show(window, stage, then=window.start)
+    save(window, "war-room-monitoring.png")
     window.stop()
     window.close()
-    print(f"wrote {DOCS / 'war-room-monitoring.png'}")
 
 
 if __name__ == "__main__":
