@@ -242,6 +242,7 @@ class IncidentEditor(QWidget):
             else {}
         )
         self.form.set_values(self._base, names)
+        self.form.title.setCursorPosition(0)  # a long title reads from its first word
         self._show_header(detail)
         self.notes.show_incident(
             detail.id if detail else None, timeline, detail.number if detail else ""

@@ -42,6 +42,15 @@ def test_loading_shows_the_incident(
     assert not editor.has_unsaved_changes()
 
 
+def test_a_long_title_is_shown_from_its_first_word(
+    editor: IncidentEditor, ctx: ServiceContext, seed: Seed
+) -> None:
+    title = "Email down for all users: Outlook and webmail cannot connect since the 08:05 change"
+    editor.load_incident(open_incident(ctx, title).id)
+    assert editor.form.title.text() == title
+    assert editor.form.title.cursorPosition() == 0
+
+
 def test_saving_an_edit_sends_only_the_changed_fields(
     qtbot: QtBot, editor: IncidentEditor, ctx: ServiceContext, seed: Seed
 ) -> None:
