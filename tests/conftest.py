@@ -32,6 +32,7 @@ from tests.helpers import (  # noqa: F401
     sqlite_url,
     team_server,
 )
+from tests.migrated_sqlite import migrated_sqlite_file  # noqa: F401
 from ui.ui_thread_collector import UiThreadCollector
 
 # Property tests run the same examples on every run and machine (derandomize), save no example

@@ -30,6 +30,7 @@ from app.services.incidents.dto import IncidentDetail
 from app.settings import load_settings
 from bench.servers import PgBouncer, ServerUnavailable
 from tests.fault_proxy import FaultProxy
+from tests.migrated_sqlite import start_from_migrated
 from ui.console_context import ConsoleContext
 from ui.task_runner import TaskRunner
 
@@ -141,9 +142,10 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
+def db(db_url: str, request: pytest.FixtureRequest) -> Iterator[Database]:
+    start_from_migrated(db_url, request)
     database = open_database(db_url)
-    upgrade(database)
+    upgrade(database)  # finds it at head
     yield database
     database.dispose()
 
@@ -194,8 +196,11 @@ def add_call(db: Database, incident_id: int | None, at: datetime, caller: str = 
 
 
 @pytest.fixture
-def sqlite_ctx(sqlite_url: str, clock: ManualClock) -> Iterator[ServiceContext]:
+def sqlite_ctx(
+    sqlite_url: str, clock: ManualClock, request: pytest.FixtureRequest
+) -> Iterator[ServiceContext]:
     """A context on a real SQLite file only: for UI tests, where the backend is not the point."""
+    start_from_migrated(sqlite_url, request)
     database = open_database(sqlite_url)
     upgrade(database)
     yield ServiceContext(db=database, clock=clock, actor=sign_in(database, "admin.alice", "Alice"))
