@@ -45,9 +45,11 @@ contracts: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 
 # One pytest worker per core (pytest-xdist): every test makes its own SQLite file or PostgreSQL
-# database, and the run-wide fixtures (private D-Bus, PgBouncer) start once per worker.
+# database, and the run-wide fixtures (private D-Bus, PgBouncer) start once per worker. Work
+# stealing: a worker that runs out of tests takes some of the other's, so no core idles at the
+# end behind a few slow ones. The slowest 15 are listed, to keep an eye on them.
 pytest: $(VENV)/.installed-test
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n auto
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n auto --dist worksteal --durations=15
 
 # `make bench ARGS="--only team"`: options for python -m bench (see bench/README.md).
 bench: $(VENV)/.installed-test
