@@ -22,21 +22,20 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from app.domain.lifecycle import Status
-from app.domain.sla import SlaReading, SlaState
+from app.domain.sla import SlaState
 from app.services.incidents.dto import IncidentRow
 from app.services.incidents.queue_filters import (
     COLUMNS,
     Column,
     QuickFilter,
-    SortKey,
     Viewer,
-    default_order_key,
     format_duration,
+    order_key,
     quick_filter,
+    reads_clock,
     search_matches,
     search_text,
     sla,
-    sort_key,
 )
 from ui import theme
 from ui.alert_marks import alert_text
@@ -46,8 +45,9 @@ from ui.queue.sort_ranks import SortRanks
 from ui.roles import Roles
 
 TICKING = (COLUMNS.index(Column.AGE), COLUMNS.index(Column.SLA))
-READINGS_MAX_AGE = timedelta(seconds=30)
-_CLOCK_ORDERS = (None, Column.SLA)  # orders that read the SLA clock (None: the triage order)
+# Orderings within this of each other read the SLA clock at the same moment: typing and sorting
+# stay instant, and a row's place under the SLA and triage orders stays put between them.
+SLA_MOMENT_MAX_AGE = timedelta(seconds=30)
 # After a full load, the sort ranks of every column are made in the idle time that follows, one
 # column per timer slice, so the first click on a header is as quick as the next ones.
 WARM_SORTS_AFTER_MS = 300
@@ -65,8 +65,9 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
         self._haystacks: dict[int, str] = {}
         self._complete = True  # False while only the queue's first page is here
         self._base: list[int] = []  # after the quick filter and the sort
-        self._readings: dict[int, SlaReading] = {}
-        self._readings_at: datetime | None = None
+        # The moment orderings read the SLA clock at. No reading is kept per row (25,000 of them
+        # held ~5 MB): a sort key or the "at risk" filter reads a row's clock when it needs to.
+        self._sla_moment: datetime | None = None
         self._filter_cache: tuple[tuple[Any, ...], list[int]] | None = None
         # Per sort column (None: the triage order), each cached row's rank among all cached rows,
         # and the SLA moment it was computed at (for the columns that read the clock).
@@ -118,7 +119,7 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
         self._rows = {row.id: row for row in rows}
         self._haystacks = {row.id: search_text(row) for row in self._rows.values()}
         self._complete = complete
-        self._readings_at = None
+        self._sla_moment = None
         self._filter_cache = None
         self._ranks = {}
         self._base = self._compute_base()
@@ -132,15 +133,15 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
 
     def prepare_sorts(self) -> None:
         """Make every column's sort ranks now (the idle-time warm-up does the same in slices)."""
-        readings = self._current_readings(self._viewer().now)
+        moment = self._moment(self._viewer().now)
         for column in COLUMNS:
-            self._ranks_for(column, readings)
+            self._ranks_for(column, moment)
         self._unwarmed = []
 
     def _on_warm_timer_timeout(self) -> None:
         if not self._unwarmed:
             return
-        self._ranks_for(self._unwarmed.pop(0), self._current_readings(self._viewer().now))
+        self._ranks_for(self._unwarmed.pop(0), self._moment(self._viewer().now))
         if self._unwarmed:
             self._warm_timer.start(0)
 
@@ -150,7 +151,6 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
         for row in fresh:
             self._rows[row.id] = row
             self._haystacks[row.id] = search_text(row)
-            self._readings.pop(row.id, None)
         for incident_id in gone:
             self._rows.pop(incident_id, None)
             self._haystacks.pop(incident_id, None)
@@ -170,14 +170,14 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
     def _rerank(self, fresh: list[IncidentRow], gone: list[int]) -> None:
         """Move the changed rows within every column's ranks already made; a column whose
         ranks cannot take them (or whose SLA moment has passed) is made again when next used."""
-        readings = self._current_readings(self._viewer().now)  # reads the changed rows too
+        now = self._moment(self._viewer().now)
+        changed = [row.id for row in fresh]
         for column, (moment, ranked) in list(self._ranks.items()):
-            if column in _CLOCK_ORDERS and moment != self._readings_at:
+            if reads_clock(column) and moment != now:
                 del self._ranks[column]
                 continue
             ranked.discard(gone)
-            key = _order_key(column)
-            if not all(ranked.update(row.id, key(row, readings[row.id])) for row in fresh):
+            if not ranked.update(changed):
                 del self._ranks[column]
 
     def _relayout(self, new_order: list[int]) -> None:
@@ -227,56 +227,53 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
     def reset_sort(self) -> None:
         self.sort(-1)
 
-    def _current_readings(self, now: datetime) -> dict[int, SlaReading]:
-        """SLA readings for every cached row, computed once per ordering moment, not per compare.
-        Orderings within READINGS_MAX_AGE share a moment: typing and sorting stay instant."""
-        if self._readings_at is None or abs(now - self._readings_at) > READINGS_MAX_AGE:
-            self._readings = {}
-            self._readings_at = now
-        readings, now = self._readings, self._readings_at
-        missing = [i for i in self._rows if i not in readings]
-        for incident_id in missing:
-            readings[incident_id] = sla(self._rows[incident_id], now)
-        return readings
+    def _moment(self, now: datetime) -> datetime:
+        """The moment orderings read the SLA clock at: `now`, or the one before when it is
+        within SLA_MOMENT_MAX_AGE (then the SLA and triage ranks made at it still hold)."""
+        if self._sla_moment is None or abs(now - self._sla_moment) > SLA_MOMENT_MAX_AGE:
+            self._sla_moment = now
+        return self._sla_moment
 
     def _compute_base(self) -> list[int]:
         """The quick filter and the sort, before search."""
         viewer = self._viewer()
-        readings = self._current_readings(viewer.now)
-        ids = self._filtered(viewer, readings)
+        moment = self._moment(viewer.now)
+        ids = self._filtered(viewer, moment)
         column = self._sort_column
         descending = self._descending and column is not None
         # Sorting by a cached integer rank (C-level dict lookups, no key objects made) keeps a
         # sort of 25,000 rows at a few ms, and allocates nothing the garbage collector must
         # then walk: the tuple keys it replaced set off full collections mid-sort.
-        ranks = self._ranks_for(column, readings)
+        ranks = self._ranks_for(column, moment)
         return sorted(ids, key=ranks.__getitem__, reverse=descending)
 
-    def _ranks_for(
-        self, column: Column | None, readings: dict[int, SlaReading]
-    ) -> dict[int, float]:
+    def _ranks_for(self, column: Column | None, moment: datetime) -> dict[int, float]:
         """Every cached row's rank under `column`'s key (see SortRanks). Made once per column
         and then kept up to date row by row; the clock-reading orders (SLA, triage) are made
         again when the SLA moment moves."""
-        moment = self._readings_at if column in _CLOCK_ORDERS else None
+        at = moment if reads_clock(column) else None
         cached = self._ranks.get(column)
-        if cached is not None and cached[0] == moment:
+        if cached is not None and cached[0] == at:
             return cached[1].ranks
-        rows, key = self._rows, _order_key(column)
-        keys = map(key, rows.values(), map(readings.__getitem__, rows))
-        ranked = SortRanks(dict(zip(rows, keys, strict=True)))
-        self._ranks[column] = (moment, ranked)
+        rows, key = self._rows, order_key(column, moment)
+        ranked = SortRanks(rows, map(key, rows.values()), lambda row_id: key(rows[row_id]))
+        self._ranks[column] = (at, ranked)
         return ranked.ranks
 
-    def _filtered(self, viewer: Viewer, readings: dict[int, SlaReading]) -> list[int]:
+    def _filtered(self, viewer: Viewer, moment: datetime) -> list[int]:
         """The ids under the quick filter, in cache order; kept until the rows, the filter, the
-        viewer or (for "at risk") the SLA readings change, so a sort does not re-filter."""
+        viewer or (for "at risk") the SLA moment change, so a sort does not re-filter."""
         at_risk = self._quick == QuickFilter.AT_RISK
-        moment = self._readings_at if at_risk else None
-        token = (self._quick, viewer.agent_id, viewer.team_id, viewer.today_start, moment)
+        token = (
+            self._quick,
+            viewer.agent_id,
+            viewer.team_id,
+            viewer.today_start,
+            moment if at_risk else None,
+        )
         if self._filter_cache is None or self._filter_cache[0] != token:
             test = quick_filter(self._quick, viewer)
-            ids = [i for i, row in self._rows.items() if test(row, readings[i])]
+            ids = [i for i, row in self._rows.items() if test(row, moment)]
             self._filter_cache = (token, ids)
         return self._filter_cache[1]
 
@@ -402,10 +399,6 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
 
 def _incident_id(row: IncidentRow) -> int:
     return row.id
-
-
-def _order_key(column: Column | None) -> SortKey:
-    return default_order_key if column is None else sort_key(column)
 
 
 def _sla_text(row: IncidentRow, now: datetime) -> str:

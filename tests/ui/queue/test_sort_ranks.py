@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,12 +24,17 @@ def _by_rank(keys: dict[int, tuple[bool, int]], ranked: SortRanks) -> list[int]:
     return sorted(keys, key=ranked.ranks.__getitem__)
 
 
+def _ranked(keys: dict[int, Any]) -> SortRanks:
+    # The keys are asked again through `key_of` (the dict, as it is at the time of asking).
+    return SortRanks(keys, keys.values(), keys.__getitem__)
+
+
 @given(START, STEPS)
 def test_ranks_kept_up_to_date_sort_as_a_fresh_sort_by_key(
     start: dict[int, tuple[bool, int]], steps: list[tuple[int, tuple[bool, int] | None]]
 ) -> None:
     keys = dict(start)
-    ranked = SortRanks(keys)
+    ranked = _ranked(keys)
     assert _by_rank(keys, ranked) == _by_key(keys)
     for row_id, key in steps:
         if key is None:
@@ -35,17 +42,46 @@ def test_ranks_kept_up_to_date_sort_as_a_fresh_sort_by_key(
             ranked.discard([row_id])
         else:
             keys[row_id] = key
-            assert ranked.update(row_id, key)
+            assert ranked.update([row_id])
+        assert _by_rank(keys, ranked) == _by_key(keys)
+        assert set(ranked.ranks) == set(keys)
+
+
+# Batches of rows changing at once (as one poll of the change feed brings them), some leaving.
+BATCHES = st.lists(
+    st.tuples(st.dictionaries(st.integers(min_value=0, max_value=80), KEYS, max_size=25),
+              st.lists(st.integers(min_value=0, max_value=80), max_size=25)),
+    max_size=12,
+)  # fmt: skip
+
+
+@given(START, BATCHES)
+def test_batches_of_changed_and_leaving_rows_sort_as_a_fresh_sort_by_key(
+    start: dict[int, tuple[bool, int]],
+    batches: list[tuple[dict[int, tuple[bool, int]], list[int]]],
+) -> None:
+    keys = dict(start)
+    ranked = _ranked(keys)
+    for changed, leaving in batches:
+        keys.update(changed)  # the rows hold their new keys before they are placed again
+        gone = [row_id for row_id in leaving if row_id not in changed]
+        for row_id in gone:
+            keys.pop(row_id, None)
+        ranked.discard(gone)
+        assert ranked.update(list(changed))
         assert _by_rank(keys, ranked) == _by_key(keys)
         assert set(ranked.ranks) == set(keys)
 
 
 def test_equal_keys_share_a_rank_and_a_new_key_lands_between_its_neighbours() -> None:
-    ranked = SortRanks({1: "b", 2: "d", 3: "b"})
+    keys = {1: "b", 2: "d", 3: "b"}
+    ranked = _ranked(keys)
     assert ranked.ranks[1] == ranked.ranks[3] < ranked.ranks[2]
-    assert ranked.update(4, "c")
+    keys[4] = "c"
+    assert ranked.update([4])
     assert ranked.ranks[1] < ranked.ranks[4] < ranked.ranks[2]
-    assert all(ranked.update(row_id, key) for row_id, key in ((5, "a"), (6, "z"), (7, "d")))
+    keys.update({5: "a", 6: "z", 7: "d"})
+    assert ranked.update([5, 6, 7])
     assert ranked.ranks[5] < ranked.ranks[1]
     assert ranked.ranks[6] > ranked.ranks[2]
     assert ranked.ranks[7] == ranked.ranks[2]
@@ -54,10 +90,13 @@ def test_equal_keys_share_a_rank_and_a_new_key_lands_between_its_neighbours() ->
 def test_update_says_so_when_one_gap_has_no_room_left() -> None:
     # Keys ever closer to 2**200 go between the ranks 1.0 and 2.0, halving the gap each time:
     # float precision runs out after about fifty.
-    ranked = SortRanks({1: 0, 2: 2**200, 3: 2**201})
+    keys = {1: 0, 2: 2**200, 3: 2**201}
+    ranked = _ranked(keys)
     n = 1
-    while ranked.update(100 + n, 2**200 + 2 ** (200 - n)):
+    keys[101] = 2**200 + 2**199
+    while ranked.update([100 + n]):
         n += 1
+        keys[100 + n] = 2**200 + 2 ** (200 - n)
         assert n < 200, "never ran out of room"
     assert n > 40  # dozens of inserts into one gap before that
     assert 100 + n not in ranked.ranks  # the row it could not place is not ranked wrongly
