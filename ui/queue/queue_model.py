@@ -279,7 +279,7 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
 
     def _search(self, ids: list[int], query: str) -> list[int]:
         if not query:
-            return list(ids)
+            return ids  # no copy: no order list is ever changed in place
         haystacks = self._haystacks
         words = query.split()
         if len(words) == 1:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from app.bootstrap import connect
 from app.db.engine import (
     SQLITE_BUSY_TIMEOUT_MS,
+    SQLITE_CACHE_KIB,
     Database,
     check_connection,
     describe,
@@ -54,13 +55,15 @@ def _wrong(postgres_url: str, *, database: str | None = None, user: str | None =
     return url.render_as_string(hide_password=False)
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys_on(sqlite_url: str) -> None:
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_on_and_a_small_page_cache(
+    sqlite_url: str,
+) -> None:
     db = open_database(sqlite_url)
     try:
         with db.engine.connect() as connection:
             settings = {
                 name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
-                for name in ("journal_mode", "foreign_keys", "busy_timeout")
+                for name in ("journal_mode", "foreign_keys", "busy_timeout", "cache_size")
             }
     finally:
         db.dispose()
@@ -68,6 +71,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_on(sqlite_url: str) -> None:
         "journal_mode": "wal",
         "foreign_keys": 1,
         "busy_timeout": SQLITE_BUSY_TIMEOUT_MS,
+        "cache_size": -SQLITE_CACHE_KIB,  # KiB per connection (negative: a size, not pages)
     }
 
 
