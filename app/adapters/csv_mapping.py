@@ -282,7 +282,7 @@ class MappedReader:
             closed_at=closed,
             resolution=str(self._value(row, "resolution") or ""),
         )
-        details: dict[str, object] = {"source": "csv"}
+        details = json.dumps({"source": "csv"})
         incident.events.append(
             ImportedEvent(opened, "created", f"Opened {number} (imported)", details)
         )

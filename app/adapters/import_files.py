@@ -11,9 +11,11 @@ the middle of a row.
 from __future__ import annotations
 
 import csv
+import io
 import lzma
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import IO
 
@@ -34,6 +36,7 @@ _BOM = b"\xef\xbb\xbf"
 # Control bytes no text file holds (tab, line feed, carriage return and escape are text; a lone
 # NUL is damage in one row, which the row checks reject with its line).
 _CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f]")
+_CONTROL_SET = bytes([*range(0x01, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 
 
 class CsvSource:
@@ -82,8 +85,11 @@ class CsvSource:
 
     def _text_lines(self) -> Iterator[str]:
         """The file's lines, read a block at a time: each block's checks (length, binary data,
-        UTF-8) are made once in C, not once per line. A problem is raised once the good lines
-        before it have been handed out, naming its line."""
+        UTF-8) are made once in C, not once per line, and its lines are split in C too. A
+        problem is raised once the good lines before it have been handed out, naming its line."""
+        return chain.from_iterable(self._blocks())
+
+    def _blocks(self) -> Iterator[Iterable[str]]:
         carry = b""
         while True:
             try:
@@ -105,24 +111,23 @@ class CsvSource:
             carry = data[end:]
             yield from self._checked(data[:end])
 
-    def _checked(self, chunk: bytes) -> Iterator[str]:
-        """The lines of `chunk` (whole lines; only the file's last may lack its end)."""
+    def _checked(self, chunk: bytes) -> Iterator[Iterable[str]]:
+        """The lines of `chunk` (whole lines; only the file's last may lack its end), as one
+        iterable, then the problem of the first bad line if there is one."""
         if self._lines_read == 0 and chunk.startswith(_BOM):
             chunk = chunk[len(_BOM) :]
         problem, good = self._first_problem(chunk)
         text = chunk[:good].decode("utf-8") if problem else chunk.decode("utf-8")
-        lines = text.split("\n")
-        last = lines.pop()  # "" after a line's end; else a last line without its end
-        for line in lines:
-            self._lines_read += 1
-            yield line + "\n"
+        ends = text.count("\n")
+        if not problem and text and not text.endswith("\n"):
+            ends += 1  # the file's last line, without its end
+            self._ended_mid_line = not text.endswith("\r")
+        # Split on line feeds only (as the csv module expects), each line keeping its end.
+        yield io.StringIO(text, newline="\n")
+        self._lines_read += ends
         if problem:
             self._lines_read += 1
             raise self._problem(problem)
-        if last:
-            self._lines_read += 1
-            self._ended_mid_line = not last.endswith("\r")
-            yield last
 
     @staticmethod
     def _first_problem(chunk: bytes) -> tuple[str | None, int]:
@@ -131,7 +136,13 @@ class CsvSource:
         if first_end > MAX_LINE:
             return _TOO_LONG, 0
         found: list[tuple[int, str]] = []
-        control = _CONTROL_BYTES.search(chunk)
+        # Whether a block holds any (deleting them, in C, is 4x quicker than the search), and
+        # only then where.
+        control = (
+            _CONTROL_BYTES.search(chunk)
+            if len(chunk.translate(None, _CONTROL_SET)) != len(chunk)
+            else None
+        )
         if control:
             found.append((chunk.rfind(b"\n", 0, control.start()) + 1, _BINARY))
         try:
@@ -155,6 +166,7 @@ class CsvSource:
         except StopIteration:
             raise ImportFileError(f"{self.path.name} is empty.") from None
         except csv.Error as exc:
+            self._lines_read = self._reader.line_num
             raise self._problem(f"this is not a readable CSV file ({exc}).") from exc
         return [column.strip() for column in first]
 
@@ -166,6 +178,7 @@ class CsvSource:
             for last in self._reader:
                 yield last
         except csv.Error as exc:
+            self._lines_read = self._reader.line_num
             raise self._problem(f"this is not a readable CSV row ({exc}).") from exc
         if width and self._ended_mid_line and 0 < len(last) < width:
             raise self._problem(

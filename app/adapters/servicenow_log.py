@@ -20,8 +20,9 @@ change (the fix waits on a problem record and the change that resolves it).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring_ascii
+from typing import Any
 
 from app.adapters.import_records import (
     NUMBER_MAX,
@@ -93,40 +94,36 @@ class NotAServiceNowLog(Exception):
     """The header lacks the columns every ServiceNow incident event log has."""
 
 
-@dataclass(slots=True)
-class _Row:
-    line: int
-    mod: int
-    updated_at: datetime
-    status: str
-    hold: str | None
-    raw_state: str
-    impact: int
-    urgency: int
-    priority: int
-    group: str | None
-    agent: str | None
-    by: str | None
-    values: list[str]
+# One accepted event row: (sys_mod_count, sys_updated_at, line, status, hold reason, the state as
+# written, impact, urgency, priority, assignment group, assignee, updated by, the row's cells).
+# A plain tuple, so an incident's rows sort in C by (mod, updated_at, line): lines are unique.
+_Row = tuple[
+    int, datetime, int, str, str | None, str, int, int, int, str | None, str | None, str | None,
+    list[str],
+]  # fmt: skip
 
 
-class _Dates:
+class _Dates(dict[str, "datetime | None"]):
     """Day-first `D/M/YYYY HH:MM` cells read once each: the log repeats the same minutes a lot,
     so each distinct cell is parsed (with a fixed format, no general date parser) and checked
-    once, and looked up in a dict after that. None for a missing cell (`?` or empty)."""
-
-    def __init__(self) -> None:
-        self._cache: dict[str, datetime | None] = {}
+    once, and looked up in the dict after that. None for a missing cell (`?` or empty). A cell
+    that is not a date is not kept: `dates[cell]` raises KeyError for it (the rows' quick path
+    then reads the row carefully), `read` a ValueError naming the column."""
 
     def read(self, text: str, column: str) -> datetime | None:
         try:
-            return self._cache[text]
+            return self[text]
         except KeyError:
-            pass
-        found = self._parse(text.strip(), column)
-        if len(self._cache) > 500_000:  # bounded memory, whatever the file
-            self._cache.clear()
-        self._cache[text] = found
+            return self._parse(text.strip(), column)  # not a date: raises, naming the column
+
+    def __missing__(self, text: str) -> datetime | None:
+        try:
+            found = self._parse(text.strip(), "")
+        except ValueError:
+            raise KeyError(text) from None
+        if len(self) > 500_000:  # bounded memory, whatever the file
+            self.clear()
+        self[text] = found
         return found
 
     @staticmethod
@@ -149,11 +146,11 @@ class _Levels:
     def __init__(self, column: str, highest: int) -> None:
         self._column = column
         self._highest = highest
-        self._cache: dict[str, int] = {}
+        self.known: dict[str, int] = {}
 
     def read(self, text: str) -> int:
         try:
-            return self._cache[text]
+            return self.known[text]
         except KeyError:
             pass
         head = text.split("-", 1)[0].strip()
@@ -161,9 +158,9 @@ class _Levels:
             raise ValueError(
                 f"{self._column} {text!r} is not one of 1-{self._highest} (like '2 - Medium')"
             )
-        if len(self._cache) > 10_000:
-            self._cache.clear()
-        self._cache[text] = int(head)
+        if len(self.known) > 10_000:
+            self.known.clear()
+        self.known[text] = int(head)
         return int(head)
 
 
@@ -172,6 +169,80 @@ def _opt(value: str) -> str | None:
         return None
     value = value.strip()
     return None if not value or value == MISSING else value
+
+
+class _Optional(dict[str, "str | None"]):
+    """An optional cell's value (None when missing), worked out once per distinct cell: a name
+    column holds a few hundred distinct values over a whole log."""
+
+    def __missing__(self, text: str) -> str | None:
+        if len(self) > 100_000:  # bounded memory, whatever the file
+            self.clear()
+        found = self[text] = _opt(text)
+        return found
+
+
+class _JsonText(dict[Any, str]):
+    """A name's or a missing value's JSON text (`"Group 56"`, `null`), made once per value."""
+
+    def __missing__(self, value: str | None) -> str:
+        if len(self) > 100_000:
+            self.clear()
+        found = self[value] = "null" if value is None else encode_basestring_ascii(value)
+        return found
+
+
+# The accepted states as written, for the rows' quick path (a cell with spaces around it takes
+# the careful path, which accepts it too).
+_STATE_CELLS = {name: (status, hold, name) for name, (status, hold) in STATES.items()}
+
+
+class _Pieces:
+    """The timeline's summaries and the tails of their details' JSON, made once per distinct
+    change (a status move, a (team, assignee) pair, a priority move) instead of once per event."""
+
+    def __init__(self, json_text: _JsonText) -> None:
+        self._json = json_text
+        self._status: dict[tuple[str, str, str | None], tuple[str, str]] = {}
+        self._assigned: dict[tuple[str | None, str | None], tuple[str, str]] = {}
+        self._priority: dict[tuple[int, int], tuple[str, str]] = {}
+
+    def status(self, before: str, status: str, hold: str | None) -> tuple[str, str]:
+        key = (before, status, hold)
+        try:
+            return self._status[key]
+        except KeyError:
+            reason = f" ({_HOLD_LABELS[hold]})" if hold else ""
+            found = self._status[key] = (
+                f"{_LABELS[before]} → {_LABELS[status]}{reason}",
+                f', "from": "{before}", "to": "{status}", "hold": {self._json[hold]}}}',
+            )
+            return found
+
+    def assigned(self, team: str | None, agent: str | None) -> tuple[str, str]:
+        key = (team, agent)
+        try:
+            return self._assigned[key]
+        except KeyError:
+            if len(self._assigned) > 100_000:  # bounded memory, whatever the file
+                self._assigned.clear()
+            in_team = f" ({team})" if team else ""
+            found = self._assigned[key] = (
+                f"Assigned to {agent or 'nobody'}{in_team}",
+                f', "agent": {self._json[agent]}, "team": {self._json[team]}}}',
+            )
+            return found
+
+    def priority(self, before: int, after: int) -> tuple[str, str]:
+        key = (before, after)
+        try:
+            return self._priority[key]
+        except KeyError:
+            found = self._priority[key] = (
+                f"Priority P{before} → P{after}",
+                f', "from": {before}, "to": {after}}}',
+            )
+            return found
 
 
 class ServiceNowReader:
@@ -195,20 +266,65 @@ class ServiceNowReader:
         self._priority = _Levels("priority", 5)
         # Where each column is, looked up once (None: an optional column the file lacks).
         self._at = {name: self._col.get(name) for name in (*REQUIRED, *OPTIONAL)}
+        self._optional = _Optional()
+        self._json = _JsonText()
+        self._pieces = _Pieces(self._json)
+        self._mods: dict[str, int] = {}  # sys_mod_count cells accepted, as written
         self.rejected: list[RejectedRow] = []
         self.rows_read = 0
 
     def _get(self, values: list[str], column: str) -> str | None:
-        index = self._col.get(column)
-        return None if index is None else _opt(values[index])
+        index = self._at[column]
+        return None if index is None else self._optional[values[index]]
 
     def _date(self, values: list[str], column: str) -> datetime | None:
-        index = self._col.get(column)
+        index = self._at[column]
         return None if index is None else self._dates.read(values[index], column)
+
+    def _quick(self, line: int, values: list[str]) -> _Row:
+        """The row, when every cell it needs reads at once (most rows of a log): dict look-ups
+        of cells seen before (a new date cell is parsed and kept). A KeyError otherwise, and
+        `parse` reads the row carefully, accepting it or rejecting it with its reason."""
+        col = self._col
+        at = self._at
+        if len(values) != self._width or len(values[col["number"]]) > NUMBER_MAX:
+            raise KeyError("careful")
+        if "\x00" in "".join(values):
+            raise KeyError("careful")
+        status, hold, raw_state = _STATE_CELLS[values[col["incident_state"]]]
+        mod = self._mods[values[col["sys_mod_count"]]]
+        dates = self._dates  # a KeyError for a cell that is not a date
+        updated = dates[values[col["sys_updated_at"]]]
+        if updated is None or dates[values[col["opened_at"]]] is None:
+            raise KeyError("careful")
+        if (index := at["resolved_at"]) is not None:
+            dates[values[index]]  # read for its check (a KeyError)
+        if status == "closed" and (index := at["closed_at"]) is not None:
+            dates[values[index]]
+        optional = self._optional
+        return (
+            mod,
+            updated,
+            line,
+            status,
+            hold,
+            raw_state,
+            self._impact.known[values[col["impact"]]],
+            self._urgency.known[values[col["urgency"]]],
+            self._priority.known[values[col["priority"]]],
+            None if (index := at["assignment_group"]) is None else optional[values[index]],
+            None if (index := at["assigned_to"]) is None else optional[values[index]],
+            None if (index := at["sys_updated_by"]) is None else optional[values[index]],
+            values,
+        )
 
     def parse(self, line: int, values: list[str]) -> _Row | None:
         """One event row, or None (and a rejection) when it cannot be read."""
         self.rows_read += 1
+        try:
+            return self._quick(line, values)
+        except KeyError:
+            pass
         col = self._col
         at = self._at
         date = self._dates.read
@@ -222,7 +338,8 @@ class ServiceNowReader:
             if raw_state not in STATES:
                 raise ValueError(f"unknown incident_state {raw_state!r}")
             status, hold = STATES[raw_state]
-            mod_text = values[col["sys_mod_count"]].strip()
+            mod_cell = values[col["sys_mod_count"]]
+            mod_text = mod_cell.strip()
             if not mod_text.isdigit():
                 raise ValueError(f"sys_mod_count {mod_text!r} is not a number")
             updated = date(values[col["sys_updated_at"]], "sys_updated_at")
@@ -236,29 +353,33 @@ class ServiceNowReader:
                 date(values[index], "resolved_at")
             if status == "closed" and (index := at["closed_at"]) is not None:
                 date(values[index], "closed_at")
-            group = None if (index := at["assignment_group"]) is None else _opt(values[index])
-            agent = None if (index := at["assigned_to"]) is None else _opt(values[index])
-            by = None if (index := at["sys_updated_by"]) is None else _opt(values[index])
-            return _Row(
-                line,
-                int(mod_text),
-                updated,
-                status,
-                hold,
-                raw_state,
-                self._impact.read(values[col["impact"]]),
-                self._urgency.read(values[col["urgency"]]),
-                self._priority.read(values[col["priority"]]),
-                group,
-                agent,
-                by,
-                values,
-            )
+            mod = int(mod_text)  # "²" is a digit that int() refuses
+            impact = self._impact.read(values[col["impact"]])
+            urgency = self._urgency.read(values[col["urgency"]])
+            priority = self._priority.read(values[col["priority"]])
         except ValueError as exc:
             index = col["number"]
             number = values[index].strip().upper() if index < len(values) else ""
             self.rejected.append(RejectedRow(line, f"{number or 'row'}: {exc}"))
             return None
+        if len(self._mods) > 100_000:  # bounded memory, whatever the file
+            self._mods.clear()
+        self._mods[mod_cell] = mod
+        return (
+            mod,
+            updated,
+            line,
+            status,
+            hold,
+            raw_state,
+            impact,
+            urgency,
+            priority,
+            self._get(values, "assignment_group"),
+            self._get(values, "assigned_to"),
+            self._get(values, "sys_updated_by"),
+            values,
+        )
 
     def incidents(self, rows: Iterator[tuple[int, list[str]]]) -> Iterator[ImportedIncident]:
         """Fold contiguous rows per incident number. A number that comes back after another
@@ -267,14 +388,29 @@ class ServiceNowReader:
         done: set[str] = set()
         current: str | None = None
         group: list[_Row] = []
+        # The number cell, as written, of the incident whose rows are being gathered: a row with
+        # the very same cell belongs to it, without normalising the number again.
+        gathering: str | None = None
+        quick = self._quick
         for line, values in rows:
+            if len(values) > number_col and values[number_col] == gathering:
+                try:
+                    group.append(quick(line, values))
+                    self.rows_read += 1
+                except KeyError:
+                    row = self.parse(line, values)
+                    if row is not None:
+                        group.append(row)
+                continue
             if not values or (len(values) == 1 and not values[0].strip()):
                 continue  # blank line
-            number = values[number_col].strip().upper() if len(values) > number_col else ""
+            cell = values[number_col] if len(values) > number_col else ""
+            number = cell.strip().upper()
             if not number or number == MISSING:
                 self.rows_read += 1
                 self.rejected.append(RejectedRow(line, "the incident number is missing"))
                 continue
+            gathering = None
             if number != current:
                 if group:
                     yield self.fold(group)
@@ -294,6 +430,7 @@ class ServiceNowReader:
                     RejectedRow(line, f"{number}: its rows are not together in the file")
                 )
                 continue
+            gathering = cell
             row = self.parse(line, values)
             if row is not None:
                 group.append(row)
@@ -301,94 +438,84 @@ class ServiceNowReader:
             yield self.fold(group)
 
     def fold(self, group: list[_Row]) -> ImportedIncident:
-        rows = sorted(group, key=lambda r: (r.mod, r.updated_at, r.line))
-        last = rows[-1]
-        values = last.values
+        group.sort()  # by (mod, updated_at, line): the last row is the incident's final state
+        last = group[-1]
+        values = last[12]
         number = values[self._col["number"]].strip().upper()
         opened = self._date(values, "opened_at")
         assert opened is not None  # checked in parse
         title = " / ".join(
             v for v in (self._get(values, c) for c in ("category", "subcategory", "u_symptom")) if v
         )
+        status = last[3]
         incident = ImportedIncident(
             number=number,
             title=title or "Imported from ServiceNow",
             opened_at=opened,
-            updated_at=max(r.updated_at for r in rows),
-            impact=last.impact,
-            urgency=last.urgency,
-            priority=last.priority,
-            status=last.status,
-            hold_reason=last.hold,
+            updated_at=max([row[1] for row in group]),
+            impact=last[6],
+            urgency=last[7],
+            priority=last[8],
+            status=status,
+            hold_reason=last[4],
             category=self._get(values, "category"),
             channel=CHANNELS.get(self._get(values, "contact_type") or "", "phone"),
-            team=last.group,
-            agent=last.agent,
+            team=last[9],
+            agent=last[10],
             caller=self._get(values, "caller_id"),
             resolved_at=self._date(values, "resolved_at"),
-            closed_at=self._date(values, "closed_at") if last.status == "closed" else None,
+            closed_at=self._date(values, "closed_at") if status == "closed" else None,
             resolution=self._get(values, "closed_code") or "",
         )
-        self._timeline(incident, rows)
+        self._timeline(incident, group)
         return incident
 
     def _timeline(self, incident: ImportedIncident, rows: list[_Row]) -> None:
+        """The incident's events, their details' JSON text made from per-row heads and tails
+        kept per distinct change (what `json.dumps` would write for the same dict)."""
+        json_text = self._json
+        pieces = self._pieces
         first = rows[0]
         events = incident.events
         events.append(
             ImportedEvent(
                 incident.opened_at,
                 "created",
-                f"Opened {incident.number} in ServiceNow at P{first.priority} ({first.raw_state})",
-                {"source": "servicenow", "line": first.line, "by": first.by},
+                f"Opened {incident.number} in ServiceNow at P{first[8]} ({first[5]})",
+                f'{{"source": "servicenow", "line": {first[2]}, "by": {json_text[first[11]]}}}',
             )
         )
         paused = 0.0
         hold_since: datetime | None = None
-        previous: _Row | None = None
-        for row in rows:
-            details: dict[str, object] = {"source": "servicenow", "line": row.line, "by": row.by}
-            before_status = previous.status if previous else "new"
-            before_hold = previous.hold if previous else None
-            if (row.status, row.hold) != (before_status, before_hold):
-                reason = f" ({_HOLD_LABELS[row.hold]})" if row.hold else ""
-                events.append(
-                    ImportedEvent(
-                        row.updated_at,
-                        "status",
-                        f"{_LABELS[before_status]} → {_LABELS[row.status]}{reason}",
-                        {**details, "from": before_status, "to": row.status, "hold": row.hold},
-                    )
-                )
-                if incident.acknowledged_at is None and row.status != "new":
-                    incident.acknowledged_at = row.updated_at
-                if hold_since is not None and row.status != "on_hold":
-                    paused += max(0.0, (row.updated_at - hold_since).total_seconds())
+        acknowledged: datetime | None = None
+        before_status, before_hold = "new", None
+        before_team: str | None = None
+        before_agent: str | None = None
+        before_priority = 0  # none before the first row
+        for _, at, line, status, hold, _, _, _, priority, team, agent, by, _ in rows:
+            head = ""
+            if status != before_status or hold != before_hold:
+                head = f'{{"source": "servicenow", "line": {line}, "by": {json_text[by]}'
+                summary, tail = pieces.status(before_status, status, hold)
+                events.append(ImportedEvent(at, "status", summary, head + tail))
+                if acknowledged is None and status != "new":
+                    acknowledged = at
+                if hold_since is not None and status != "on_hold":
+                    paused += max(0.0, (at - hold_since).total_seconds())
                     hold_since = None
-                if row.status == "on_hold" and hold_since is None:
-                    hold_since = row.updated_at
-            if (row.group, row.agent) != (
-                (previous.group, previous.agent) if previous else (None, None)
-            ) and (row.group or row.agent):
-                who = row.agent or "nobody"
-                team = f" ({row.group})" if row.group else ""
-                events.append(
-                    ImportedEvent(
-                        row.updated_at,
-                        "assigned",
-                        f"Assigned to {who}{team}",
-                        {**details, "agent": row.agent, "team": row.group},
-                    )
-                )
-            if previous is not None and row.priority != previous.priority:
-                events.append(
-                    ImportedEvent(
-                        row.updated_at,
-                        "priority",
-                        f"Priority P{previous.priority} → P{row.priority}",
-                        {**details, "from": previous.priority, "to": row.priority},
-                    )
-                )
-            previous = row
+                if status == "on_hold" and hold_since is None:
+                    hold_since = at
+                before_status, before_hold = status, hold
+            if (team != before_team or agent != before_agent) and (team or agent):
+                head = head or f'{{"source": "servicenow", "line": {line}, "by": {json_text[by]}'
+                summary, tail = pieces.assigned(team, agent)
+                events.append(ImportedEvent(at, "assigned", summary, head + tail))
+            before_team, before_agent = team, agent
+            if before_priority and priority != before_priority:
+                head = head or f'{{"source": "servicenow", "line": {line}, "by": {json_text[by]}'
+                summary, tail = pieces.priority(before_priority, priority)
+                events.append(ImportedEvent(at, "priority", summary, head + tail))
+            before_priority = priority
+        incident.acknowledged_at = acknowledged
         incident.paused_seconds = min(int(paused), PAUSED_MAX)
         incident.on_hold_since = hold_since if incident.status == "on_hold" else None

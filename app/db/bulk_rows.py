@@ -14,10 +14,10 @@ Triggers run as they do for any INSERT: on PostgreSQL, COPY fires the row trigge
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, Table
+from sqlalchemy import JSON, Boolean, Table
 from sqlalchemy.orm import Session
 
 from app.db.types import UtcDateTime
@@ -29,8 +29,22 @@ _Convert = Callable[[Any], Any]
 class BulkRows(Protocol):
     """Inserts and keyed updates of many rows, in the session's transaction."""
 
-    def insert(self, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:
-        """Insert `rows` (values in the order of `columns`)."""
+    def form(self, table: Table, column: str) -> _Convert | None:
+        """What `insert` sends for a value of `column` (given None, None), or None where the
+        value goes as it is: for a writer that builds its rows in that form already (see
+        `insert`'s `ready`), which saves a pass over them."""
+
+    def insert(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        rows: Sequence[Row],
+        *,
+        ready: Collection[str] = (),
+    ) -> None:
+        """Insert `rows` (values in the order of `columns`). The columns named in `ready` hold
+        their values in `form`'s form already; for a JSON column, the value's JSON text as
+        `json.dumps` writes it."""
 
     def update(self, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:
         """Update by primary key: each row is its values for `columns`, then the row's id.
@@ -47,33 +61,44 @@ def bulk_rows(session: Session) -> BulkRows:
 
 
 class _Converters:
-    """Per table, the columns whose values need converting, and how (cached per column set)."""
+    """Per column, how its values are converted (None given, None back), and per table and
+    column set, the columns that need it (both worked out once)."""
 
     def __init__(self, convert_for: Callable[[Any], _Convert | None]) -> None:
         self._convert_for = convert_for
-        self._known: dict[tuple[str, tuple[str, ...]], list[tuple[int, _Convert]]] = {}
+        self._columns: dict[tuple[str, str], _Convert | None] = {}
+        self._plans: dict[tuple[str, tuple[str, ...], frozenset[str]], list[tuple[int, _Convert]]]
+        self._plans = {}
+
+    def column(self, table: Table, name: str) -> _Convert | None:
+        key = (table.name, name)
+        if key not in self._columns:
+            self._columns[key] = self._convert_for(table.c[name].type)
+        return self._columns[key]
 
     def rows(
-        self, table: Table, columns: Sequence[str], rows: Sequence[Row]
-    ) -> list[Sequence[Any]]:
-        key = (table.name, tuple(columns))
-        plan = self._known.get(key)
+        self,
+        table: Table,
+        columns: Sequence[str],
+        rows: Sequence[Row],
+        ready: Collection[str] = (),
+    ) -> Sequence[Sequence[Any]]:
+        key = (table.name, tuple(columns), frozenset(ready))
+        plan = self._plans.get(key)
         if plan is None:
             plan = [
                 (index, convert)
                 for index, name in enumerate(columns)
-                if (convert := self._convert_for(table.c[name].type)) is not None
+                if name not in ready and (convert := self.column(table, name)) is not None
             ]
-            self._known[key] = plan
+            self._plans[key] = plan
         if not plan:
-            return list(rows)
+            return rows
         converted: list[Sequence[Any]] = []
         for row in rows:
             values = list(row)  # both drivers take any sequence: no tuple made again
             for index, convert in plan:
-                value = values[index]
-                if value is not None:
-                    values[index] = convert(value)
+                values[index] = convert(values[index])
             converted.append(values)
         return converted
 
@@ -98,19 +123,24 @@ def _json_encoder() -> _Convert:
 json_text = _json_encoder()
 
 
-def _cached(convert: _Convert, seen: dict[Any, Any]) -> _Convert:
-    """`convert` remembering its answers in `seen`: an import repeats the same minutes a lot."""
+def _json_or_none(value: Any) -> Any:
+    return None if value is None else json_text(value)
 
-    def cached(value: Any) -> Any:
-        try:
-            return seen[value]
-        except KeyError:
-            if len(seen) > 200_000:  # bounded memory, whatever the file
-                seen.clear()
-            found = seen[value] = convert(value)
-            return found
 
-    return cached
+class _Remembered(dict[Any, Any]):
+    """`convert`'s answers, each worked out once: an import repeats the same minutes a lot, and
+    a look-up that finds one is a dict's own (no Python call per value)."""
+
+    def __init__(self, convert: _Convert) -> None:
+        super().__init__({None: None})
+        self._convert = convert
+
+    def __missing__(self, value: Any) -> Any:
+        if len(self) > 200_000:  # bounded memory, whatever the file
+            self.clear()
+            self[None] = None
+        found = self[value] = self._convert(value)
+        return found
 
 
 class _SqliteExecutemany:
@@ -118,29 +148,46 @@ class _SqliteExecutemany:
         self._driver = driver
         self._preparer = session.get_bind().dialect.identifier_preparer
         dialect = session.get_bind().dialect
-        moments: dict[Any, Any] = {}  # one cache for every datetime column: the same moments
+        moments: _Remembered | None = None  # one for every datetime column: the same moments
 
         def convert_for(column_type: Any) -> _Convert | None:
             # What SQLAlchemy itself would send: the dialect's own form of the type.
+            nonlocal moments
             if isinstance(column_type, JSON):
-                return json_text
+                return _json_or_none
             process: _Convert | None = column_type.dialect_impl(dialect).bind_processor(dialect)
-            if process is not None and isinstance(column_type, UtcDateTime):
-                return _cached(process, moments)
-            return process
+            if process is None:
+                return None
+            if isinstance(column_type, UtcDateTime):
+                if moments is None:
+                    moments = _Remembered(process)
+                return moments.__getitem__
+            if isinstance(column_type, Boolean):  # two values, a Python call each otherwise
+                return _Remembered(process).__getitem__
+            return _none_kept(process)
 
         self._converters = _Converters(convert_for)
+
+    def form(self, table: Table, column: str) -> _Convert | None:
+        return self._converters.column(table, column)
 
     def _names(self, columns: Sequence[str]) -> list[str]:
         return [self._preparer.quote(name) for name in columns]
 
-    def insert(self, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:
+    def insert(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        rows: Sequence[Row],
+        *,
+        ready: Collection[str] = (),
+    ) -> None:
         names = self._names(columns)
         statement = (
             f"INSERT INTO {self._preparer.format_table(table)} ({', '.join(names)}) "
             f"VALUES ({', '.join('?' for _ in names)})"
         )
-        self._driver.executemany(statement, self._converters.rows(table, columns, rows))
+        self._driver.executemany(statement, self._converters.rows(table, columns, rows, ready))
 
     def update(self, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:
         assignments = ", ".join(f"{name} = ?" for name in self._names(columns))
@@ -151,10 +198,17 @@ class _SqliteExecutemany:
         self._driver.executemany(statement, self._converters.rows(table, [*columns, "id"], rows))
 
 
+def _none_kept(convert: _Convert) -> _Convert:
+    def kept(value: Any) -> Any:
+        return None if value is None else convert(value)
+
+    return kept
+
+
 def _json_text_for_copy(column_type: Any) -> _Convert | None:
     # COPY's text format takes a JSON column's value as its text; everything else psycopg adapts
     # (aware datetimes, booleans, text with tabs, newlines and backslashes escaped for COPY).
-    return json_text if isinstance(column_type, JSON) else None
+    return _json_or_none if isinstance(column_type, JSON) else None
 
 
 class _PostgresCopy:
@@ -162,14 +216,24 @@ class _PostgresCopy:
         self._driver = driver
         self._converters = _Converters(_json_text_for_copy)
 
-    def insert(self, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:
+    def form(self, table: Table, column: str) -> _Convert | None:
+        return self._converters.column(table, column)
+
+    def insert(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        rows: Sequence[Row],
+        *,
+        ready: Collection[str] = (),
+    ) -> None:
         from psycopg import sql  # only a PostgreSQL session gets here
 
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
         )
         with self._driver.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in self._converters.rows(table, columns, rows):
+            for row in self._converters.rows(table, columns, rows, ready):
                 copy.write_row(row)
 
     def update(self, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:

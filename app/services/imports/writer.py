@@ -72,6 +72,7 @@ _NEW_COLUMNS = (*_COLUMNS, *_NEW_DEFAULTS)
 _NEW_DEFAULT_VALUES = tuple(_NEW_DEFAULTS.values())
 _EVENT_COLUMNS = ("incident_id", "at", "actor_id", "kind", "summary", "details", "pinned")
 
+_PRIORITIES = {int(p): p for p in Priority}  # Priority(n) is a slow call, once per incident
 Progress = Callable[[int, int], None]  # (done, total), in bytes of the file read
 Cancelled = Callable[[], bool]
 
@@ -122,6 +123,8 @@ class BulkImportWriter:
         )
         self._highest = 0
         self._bulk = bulk_rows(session)
+        self._moment = self._bulk.form(_TTABLE, "at") or _same
+        self._unpinned = (self._bulk.form(_TTABLE, "pinned") or _same)(False)
         self.tally = _Tally()
 
     def _load(self, query: Any) -> dict[str, int]:
@@ -204,24 +207,32 @@ class BulkImportWriter:
                 ).where(TimelineEvent.incident_id.in_(sorted(existing)))
             ):
                 seen.add((incident_id, at, kind, summary))
+        # The rows in the form the database takes (the details' JSON text is the reader's, a
+        # moment's form one dict look-up): no second pass over them.
+        moment = self._moment
+        unpinned = self._unpinned
         rows: list[tuple[Any, ...]] = []
         for incident in chunk:
             incident_id = ids[incident.number]
-            known = incident_id in existing
-            for event in incident.events:
-                if known and (incident_id, event.at, event.kind, event.summary) in seen:
-                    continue
-                rows.append(
-                    (incident_id, event.at, None, event.kind, event.summary, event.details, False)
-                )
+            if incident_id in existing:
+                rows += [
+                    (incident_id, moment(at), None, kind, summary, details, unpinned)
+                    for at, kind, summary, details in incident.events
+                    if (incident_id, at, kind, summary) not in seen
+                ]
+            else:
+                rows += [
+                    (incident_id, moment(at), None, kind, summary, details, unpinned)
+                    for at, kind, summary, details in incident.events
+                ]
         if rows:
-            self._bulk.insert(_TTABLE, _EVENT_COLUMNS, rows)
+            self._bulk.insert(_TTABLE, _EVENT_COLUMNS, rows, ready=_EVENT_COLUMNS)
         self.tally.events += len(rows)
 
     def _row(self, i: ImportedIncident) -> tuple[Any, ...]:
         """The incident's values for _COLUMNS."""
         priority = (
-            Priority(i.priority)
+            _PRIORITIES[i.priority]
             if i.priority is not None
             else self._matrix.priority(i.impact, i.urgency)
         )
@@ -290,6 +301,10 @@ class BulkImportWriter:
                     )
                 )
             )
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _login(name: str) -> str:
