@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import lzma
 from collections import Counter as Tally
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 
 from app.adapters.csv_mapping import load_mapping
 from app.db.models import Agent, Contact, Incident, Team, TimelineEvent
@@ -198,3 +199,33 @@ def test_bpic2014_cases_import_through_a_mapping(ctx: ServiceContext) -> None:
     assert (first.status, first.impact, first.urgency, first.priority) == ("closed", 3, 3, 4)
     assert first.opened_at.isoformat() == "2012-08-10T11:27:59+00:00"
     assert first.title.startswith("incident: WBA000124")
+
+
+def test_timeline_details_are_the_text_json_dumps_writes(ctx: ServiceContext) -> None:
+    # The reader builds the details' JSON text from pieces kept per distinct change; it must be
+    # exactly what json.dumps writes for the same facts, key order included.
+    import_servicenow(ctx, FIRST50)
+    with ctx.db.read() as session:
+        texts = session.execute(
+            select(TimelineEvent.kind, cast(TimelineEvent.details, Text))
+            .join(Incident, Incident.id == TimelineEvent.incident_id)
+            .where(Incident.number == "INC0000045")
+            .order_by(TimelineEvent.id)
+        ).all()
+        every = list(session.scalars(select(cast(TimelineEvent.details, Text))))
+    first = {"source": "servicenow", "line": 2, "by": "Updated by 21"}
+    assert texts[:3] == [
+        ("created", json.dumps(first)),
+        ("assigned", json.dumps({**first, "agent": None, "team": "Group 56"})),
+        (
+            "status",
+            json.dumps(
+                {"source": "servicenow", "line": 3, "by": "Updated by 642"}
+                | {"from": "new", "to": "resolved", "hold": None}
+            ),
+        ),
+    ]
+    assert all(text == json.dumps(json.loads(text)) for text in every)
+    priorities = [json.loads(t) for t in every if '"from": ' in t and '"hold"' not in t]
+    assert priorities
+    assert all(isinstance(p["from"], int) for p in priorities)

@@ -1,0 +1,58 @@
+"""The bulk path (SQLite's executemany, PostgreSQL's COPY): rows a writer builds in the form the
+database takes (`form`, `insert(ready=...)`) arrive exactly as the same rows given as plain
+Python values, on both databases."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Table, select
+
+from app.db.bulk_rows import bulk_rows
+from app.db.models import TimelineEvent
+from app.services.context import ServiceContext
+from tests.helpers import open_incident
+
+TABLE: Table = TimelineEvent.__table__  # type: ignore[assignment]
+COLUMNS = ("incident_id", "at", "actor_id", "kind", "summary", "details", "pinned")
+
+
+def test_rows_in_the_databases_form_arrive_as_plain_values_do(ctx: ServiceContext) -> None:
+    incident_id = open_incident(ctx).id
+    start = datetime(2016, 2, 29, 1, 16, tzinfo=UTC)
+    facts = [
+        (start + timedelta(minutes=n % 3), f"Line\t{n}\n\\ ünï", {"n": n, "by": None, "é": "x\ty"})
+        for n in range(6)
+    ]
+    with ctx.db.write() as session:
+        bulk = bulk_rows(session)
+        plain = [
+            (incident_id, at, None, "note", text, details, n % 2 == 0)
+            for n, (at, text, details) in enumerate(facts)
+        ]
+        bulk.insert(TABLE, COLUMNS, plain)
+        moment = bulk.form(TABLE, "at") or (lambda value: value)
+        flag = bulk.form(TABLE, "pinned") or (lambda value: value)
+        assert moment(None) is None
+        ready = [
+            (incident_id, moment(at), None, "ready", text, json.dumps(details), flag(n % 2 == 0))
+            for n, (at, text, details) in enumerate(facts)
+        ]
+        bulk.insert(TABLE, COLUMNS, ready, ready=("at", "details", "pinned"))
+    with ctx.db.read() as session:
+        stored = session.execute(
+            select(
+                TimelineEvent.kind,
+                TimelineEvent.at,
+                TimelineEvent.summary,
+                TimelineEvent.details,
+                TimelineEvent.pinned,
+            ).order_by(TimelineEvent.id)
+        ).all()
+    by_kind = {
+        kind: [tuple(row[1:]) for row in stored if row[0] == kind] for kind in ("note", "ready")
+    }
+    expected = [(at, text, details, n % 2 == 0) for n, (at, text, details) in enumerate(facts)]
+    assert by_kind["note"] == expected
+    assert by_kind["ready"] == expected
