@@ -14,7 +14,9 @@ Triggers run as they do for any INSERT: on PostgreSQL, COPY fires the row trigge
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Sequence
+import sqlite3
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from typing import Any, Protocol
 
 from sqlalchemy import JSON, Boolean, Table
@@ -51,13 +53,27 @@ class BulkRows(Protocol):
         The row's version goes up by one, as every other write of it does."""
 
 
-def bulk_rows(session: Session) -> BulkRows:
+# SQLite's page cache while rows go in bulk (KiB). A connection otherwise keeps 512 KiB
+# (app/db/engine.py), and an import's transaction outgrows that many times over: its dirty pages
+# would be written out and read back again while the indexes grow. Put back afterwards.
+BULK_CACHE_KIB = 64 * 1024
+
+
+@contextmanager
+def bulk_rows(session: Session) -> Iterator[BulkRows]:
     """The bulk path for the session's database, on the connection of its transaction."""
     connection = session.connection()  # begins the transaction if it has not begun
-    driver = connection.connection.driver_connection
+    driver: Any = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
-        return _PostgresCopy(driver)
-    return _SqliteExecutemany(driver, session)
+        yield _PostgresCopy(driver)
+        return
+    (kept,) = driver.execute("PRAGMA cache_size").fetchone()
+    driver.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield _SqliteExecutemany(driver, session)
+    finally:
+        with suppress(sqlite3.Error):  # a connection that broke has nothing to put back
+            driver.execute(f"PRAGMA cache_size = {int(kept)}")
 
 
 class _Converters:

@@ -14,6 +14,7 @@ from app.adapters.import_files import CsvSource, ImportFileError
 from app.adapters.import_records import ImportedIncident, RejectedRow
 from app.adapters.mapping_check import FilePreview, read_preview
 from app.adapters.servicenow_log import NotAServiceNowLog, ServiceNowReader
+from app.db.bulk_rows import bulk_rows
 from app.domain.roles import Action
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput
@@ -141,8 +142,12 @@ def _run(
             progress(source.position(), source.size)
 
     try:
-        with ctx.db.write() as session, read_ahead(incidents, BATCH) as batches:
-            writer = BulkImportWriter(session, ctx)
+        with (
+            ctx.db.write() as session,
+            bulk_rows(session) as bulk,
+            read_ahead(incidents, BATCH) as batches,
+        ):
+            writer = BulkImportWriter(session, ctx, bulk)
             writer.write_all(batches, after_batch=after_batch)
             writer.finish(source.path.name)
     except ImportFileError as exc:

@@ -22,7 +22,7 @@ from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.adapters.import_records import ImportedIncident, RejectedRow
-from app.db.bulk_rows import bulk_rows
+from app.db.bulk_rows import BulkRows
 from app.db.models import Agent, ChangeLogEntry, Contact, Counter, Incident, Team, TimelineEvent
 from app.domain.errors import CalmdeskError
 from app.domain.priority import Priority, PriorityMatrix
@@ -109,9 +109,10 @@ class _Tally:
 
 
 class BulkImportWriter:
-    """Writes batches of imported incidents inside one session (the caller's transaction)."""
+    """Writes batches of imported incidents inside one session (the caller's transaction),
+    through `bulk` (`app.db.bulk_rows.bulk_rows` on that session)."""
 
-    def __init__(self, session: Session, ctx: ServiceContext) -> None:
+    def __init__(self, session: Session, ctx: ServiceContext, bulk: BulkRows) -> None:
         self._session = session
         self._ctx = ctx
         self._matrix: PriorityMatrix = load_matrix(session)
@@ -122,7 +123,7 @@ class BulkImportWriter:
             select(Contact.external_ref, Contact.id).where(Contact.external_ref.is_not(None))
         )
         self._highest = 0
-        self._bulk = bulk_rows(session)
+        self._bulk = bulk
         self._moment = self._bulk.form(_TTABLE, "at") or _same
         self._unpinned = (self._bulk.form(_TTABLE, "pinned") or _same)(False)
         self.tally = _Tally()

@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import Table, select
 
-from app.db.bulk_rows import bulk_rows
+from app.db.bulk_rows import BULK_CACHE_KIB, bulk_rows
+from app.db.engine import SQLITE_CACHE_KIB, open_database
 from app.db.models import TimelineEvent
 from app.services.context import ServiceContext
 from tests.helpers import open_incident
@@ -25,8 +27,7 @@ def test_rows_in_the_databases_form_arrive_as_plain_values_do(ctx: ServiceContex
         (start + timedelta(minutes=n % 3), f"Line\t{n}\n\\ ünï", {"n": n, "by": None, "é": "x\ty"})
         for n in range(6)
     ]
-    with ctx.db.write() as session:
-        bulk = bulk_rows(session)
+    with ctx.db.write() as session, bulk_rows(session) as bulk:
         plain = [
             (incident_id, at, None, "note", text, details, n % 2 == 0)
             for n, (at, text, details) in enumerate(facts)
@@ -56,3 +57,23 @@ def test_rows_in_the_databases_form_arrive_as_plain_values_do(ctx: ServiceContex
     expected = [(at, text, details, n % 2 == 0) for n, (at, text, details) in enumerate(facts)]
     assert by_kind["note"] == expected
     assert by_kind["ready"] == expected
+
+
+def test_sqlite_keeps_a_bigger_page_cache_only_while_rows_go_in_bulk(sqlite_url: str) -> None:
+    db = open_database(sqlite_url)
+    try:
+        with db.write() as session:
+            driver = session.connection().connection.driver_connection
+            assert driver is not None
+
+            def cache() -> int:
+                return int(driver.execute("PRAGMA cache_size").fetchone()[0])
+
+            with bulk_rows(session):
+                assert cache() == -BULK_CACHE_KIB
+            assert cache() == -SQLITE_CACHE_KIB
+            with pytest.raises(RuntimeError), bulk_rows(session):
+                raise RuntimeError("a failed import")
+            assert cache() == -SQLITE_CACHE_KIB
+    finally:
+        db.dispose()
