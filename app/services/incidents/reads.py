@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from sys import intern
 from typing import Any
 
 from sqlalchemy import (
     CompoundSelect,
-    Row,
     Select,
     func,
     or_,
@@ -37,8 +35,13 @@ from app.services.context import ServiceContext
 from app.services.errors import EditConflict, NotFound
 from app.services.incidents.dto import IncidentDetail, IncidentRow, TimelineEntry
 from app.services.incidents.fields import EDITABLE
-from app.services.incidents.triage_page import first_page_ids, triage_order
-from app.services.intake.dto import AlertMark
+from app.services.incidents.row_shape import to_row, with_alerts
+from app.services.incidents.triage_page import (
+    first_page_ids,
+    first_page_params,
+    triage_order,
+)
+from app.services.intake.dto import alert_mark
 from app.services.intake.reads import alert_marks, to_mark
 
 # Counted per queue row through ix_calls_incident: a grouped subquery over every call would
@@ -107,44 +110,38 @@ def queue_query(
     return union_all(still_open, recently_resolved)
 
 
-_STATUSES = {s.value: s for s in Status}
-_HOLD_REASONS = {r.value: r for r in HoldReason}
-_PRIORITIES = {int(p): p for p in Priority}
-
-
-def _to_row(row: Row[Any]) -> IncidentRow:
-    # Positional: the query's columns are IncidentRow's fields in order (a test keeps them so).
-    # Plain dict lookups instead of Enum(value) calls: this runs 25,000 times per queue load.
-    values = list(row)
-    values[5] = _STATUSES[values[5]]
-    values[6] = _HOLD_REASONS[values[6]] if values[6] else None
-    values[7] = _PRIORITIES[values[7]]
-    values[8] = bool(values[8])
-    values[24] = bool(values[24])
-    # Service, caller, assignee and team names repeat across thousands of rows: one string each
-    # instead of one per row (the driver makes a new one every time; ~4 MB at 25,000 rows).
-    values[3] = intern(values[3])
-    values[4] = intern(values[4])
-    values[11] = intern(values[11])
-    values[13] = intern(values[13])
-    values.append(None)  # the alert: attached after the read (_with_alerts)
-    return IncidentRow._make(values)
-
-
 def _fetch_rows(
     session: Session, query: Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
 ) -> list[IncidentRow]:
     # Through the session's connection (Core), not session.execute: plain column rows need none
     # of the ORM's result machinery, which cost about a third of a 25k queue load.
-    return [_to_row(row) for row in session.connection().execute(query)]
+    return [to_row(row) for row in session.connection().execute(query)]
 
 
-def _with_alerts(rows: list[IncidentRow], marks: dict[int, AlertMark]) -> list[IncidentRow]:
-    """The rows, with the monitoring alert attached to the few that monitoring opened. Read
-    apart from the queue's query: a join there cost every one of 25,000 rows a lookup."""
-    if not marks:
-        return rows
-    return [row._replace(alert=marks[row.id]) if row.id in marks else row for row in rows]
+def first_page_query(with_resolved: bool, dialect: str) -> Select[*tuple[Any, ...]]:
+    """The first page's rows (triage_page.first_page_ids), each as `to_row` takes it."""
+    page = first_page_ids(with_resolved, dialect).subquery("page")
+    return (
+        _row_query().join(page, page.c.id == Incident.id).order_by(*triage_order(page.c, dialect))
+    )
+
+
+def first_page_alerts_query(with_resolved: bool, dialect: str) -> Select[*tuple[Any, ...]]:
+    """The alert groups that opened incidents of the first page: the incident's id, then the
+    values `alert_mark` takes."""
+    page = first_page_ids(with_resolved, dialect).subquery("page")
+    g = AlertGroup
+    return select(
+        g.incident_id,
+        g.alert_name,
+        g.labels,
+        g.first_firing_at,
+        g.last_firing_at,
+        g.source_url,
+        g.state,
+        g.alert_count,
+        g.flapping_since.is_not(None),
+    ).where(g.incident_id.in_(select(page.c.id)))
 
 
 class IncidentReads:
@@ -161,23 +158,23 @@ class IncidentReads:
         with self._ctx.db.read() as session:
             rows = _fetch_rows(session, query)
             marks = {g.incident_id: to_mark(g) for g in session.scalars(alerts.where(in_queue))}
-        return _with_alerts(rows, marks)
+        return with_alerts(rows, marks)
 
     def first_page(self, limit: int, resolved_since: datetime | None = None) -> list[IncidentRow]:
         """The queue's first `limit` rows in triage order (`queue_filters.default_order_key` at
         the clock's now), ordered and cut in SQL: what the console paints before the whole
         queue is read. Fewer than `limit` rows means this is the whole queue."""
-        now = self._ctx.clock.now()
+        params = first_page_params(self._ctx.clock.now(), resolved_since, limit)
+        with_resolved = resolved_since is not None
         with self._ctx.db.read() as session:
-            dialect = session.connection().dialect.name
-            page = first_page_ids(now, resolved_since, limit, dialect).subquery("page")
-            query = (
-                _row_query()
-                .join(page, page.c.id == Incident.id)
-                .order_by(*triage_order(page.c, dialect))
-            )
-            rows = _fetch_rows(session, query)
-            return _with_alerts(rows, alert_marks(session, [row.id for row in rows]))
+            connection = session.connection()
+            dialect = connection.dialect.name
+            rows = [
+                to_row(row)
+                for row in connection.execute(first_page_query(with_resolved, dialect), params)
+            ]
+            marks = connection.execute(first_page_alerts_query(with_resolved, dialect), params)
+            return with_alerts(rows, {row[0]: alert_mark(row[1:]) for row in marks})
 
     def rows(self, ids: Iterable[int]) -> list[IncidentRow]:
         """Fresh rows for these incidents (the change feed said they changed)."""
@@ -186,7 +183,7 @@ class IncidentReads:
             return []
         with self._ctx.db.read() as session:
             rows = _fetch_rows(session, _row_query().where(Incident.id.in_(wanted)))
-            return _with_alerts(rows, alert_marks(session, wanted))
+            return with_alerts(rows, alert_marks(session, wanted))
 
     def detail(self, incident_id: int) -> IncidentDetail:
         with self._ctx.db.read() as session:

@@ -15,12 +15,14 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    BindParameter,
     ColumnElement,
+    Integer,
     Select,
+    bindparam,
     case,
     cast,
     func,
-    literal,
     select,
     union_all,
 )
@@ -32,8 +34,22 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
+# Bound by name, not written into the statement: the same statement (compiled once, or kept as
+# text by app/services/first_screen) serves every moment, day and page size.
+NOW_MICROS: BindParameter[int] = bindparam("now_micros", type_=BigInteger)
+RESOLVED_SINCE = "resolved_since"
+PAGE_LIMIT: BindParameter[int] = bindparam("page_limit", type_=Integer)
+
+
 def _micros(moment: datetime) -> int:
     return (moment - _EPOCH) // _MICROSECOND
+
+
+def first_page_params(
+    now: datetime, resolved_since: datetime | None, limit: int
+) -> dict[str, object]:
+    """The values of the first page's bound parameters."""
+    return {"now_micros": _micros(now), RESOLVED_SINCE: resolved_since, "page_limit": limit}
 
 
 def _column_micros(column: Any, dialect: str) -> ColumnElement[Any]:
@@ -47,11 +63,12 @@ def _column_micros(column: Any, dialect: str) -> ColumnElement[Any]:
     return seconds * 1_000_000 + cast(func.substr(column, 21, 6), BigInteger)
 
 
-def sla_left_micros(now: datetime, dialect: str) -> ColumnElement[Any]:
-    """`read_clock(incident, now).left` in microseconds: the response clock until acknowledged,
-    then the resolution clock, stopped at the resolution or frozen since the hold began."""
+def sla_left_micros(dialect: str) -> ColumnElement[Any]:
+    """`read_clock(incident, now).left` in microseconds at NOW_MICROS: the response clock until
+    acknowledged, then the resolution clock, stopped at the resolution or frozen since the hold
+    began."""
     i = Incident
-    now_micros = literal(_micros(now), BigInteger)
+    now_micros = NOW_MICROS
     resolve_by = _column_micros(i.resolve_by, dialect)
     return case(
         (
@@ -64,29 +81,27 @@ def sla_left_micros(now: datetime, dialect: str) -> ColumnElement[Any]:
     )
 
 
-def _keyed(now: datetime, dialect: str) -> Select[Any]:
+def _keyed(dialect: str) -> Select[Any]:
     """Each incident's id and its triage key's parts but "breached" (k0 major, k2 priority,
     left: the SLA time left, k4 number): the time left is worked out once per row here."""
     return select(
         Incident.id,
         case((Incident.major, 0), else_=1).label("k0"),  # major first
         Incident.priority.label("k2"),
-        sla_left_micros(now, dialect).label("left"),
+        sla_left_micros(dialect).label("left"),
         Incident.number.label("k4"),
     )
 
 
-def first_page_ids(
-    now: datetime, resolved_since: datetime | None, limit: int, dialect: str
-) -> Select[Any]:
-    """The ids (with their keys) of the queue's first `limit` rows in triage order at `now`:
-    the open incidents and those resolved since `resolved_since`, as `queue_query` reads them
-    (two halves, each on its own index)."""
-    halves = [_keyed(now, dialect).where(is_open(Incident.status))]
-    if resolved_since is not None:
+def first_page_ids(with_resolved: bool, dialect: str) -> Select[Any]:
+    """The ids (with their keys) of the queue's first PAGE_LIMIT rows in triage order at
+    NOW_MICROS: the open incidents and, `with_resolved`, those resolved since RESOLVED_SINCE, as
+    `queue_query` reads them (two halves, each on its own index)."""
+    halves = [_keyed(dialect).where(is_open(Incident.status))]
+    if with_resolved:
         halves.append(
-            _keyed(now, dialect).where(
-                Incident.resolved_at >= resolved_since, ~is_open(Incident.status)
+            _keyed(dialect).where(
+                Incident.resolved_at >= bindparam(RESOLVED_SINCE), ~is_open(Incident.status)
             )
         )
     keyed = (halves[0] if len(halves) == 1 else union_all(*halves)).subquery("keyed")
@@ -98,7 +113,7 @@ def first_page_ids(
         keyed.c.left.label("k3"),
         keyed.c.k4,
     ).subquery("ranked")
-    return select(ranked).order_by(*triage_order(ranked.c, dialect)).limit(limit)
+    return select(ranked).order_by(*triage_order(ranked.c, dialect)).limit(PAGE_LIMIT)
 
 
 def triage_order(columns: Any, dialect: str) -> list[ColumnElement[Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,13 @@ class AlertMark:
     def labels_text(self) -> str:
         """severity=critical, service=mail: the labels other than the alert's name."""
         return ", ".join(f"{k}={v}" for k, v in sorted(self.labels.items()) if k != "alertname")
+
+
+def alert_mark(stored: Sequence[Any]) -> AlertMark:
+    """The mark from an alert group's stored values: alert_name, labels, first_firing_at,
+    last_firing_at, source_url, state, alert_count, and whether it is flapping."""
+    name, labels, first, last, url, state, count, flapping = stored
+    return AlertMark(name, dict(labels or {}), first, last, url, state, count, bool(flapping))
 
 
 @dataclass(frozen=True, slots=True)

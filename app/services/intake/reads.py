@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.db.engine import Database, check_connection
 from app.db.models import AlertGroup
 from app.domain.errors import DatabaseUnavailable
-from app.services.intake.dto import AlertMark
+from app.services.intake.dto import AlertMark, alert_mark
 
 
 def database_problem(db: Database) -> str | None:
@@ -33,13 +33,15 @@ def alert_marks(session: Session, incident_ids: Iterable[int]) -> dict[int, Aler
 
 
 def to_mark(group: AlertGroup) -> AlertMark:
-    return AlertMark(
-        name=group.alert_name,
-        labels=dict(group.labels or {}),
-        first_firing_at=group.first_firing_at,
-        last_firing_at=group.last_firing_at,
-        source_url=group.source_url,
-        state=group.state,
-        count=group.alert_count,
-        flapping=group.flapping_since is not None,
+    return alert_mark(
+        (
+            group.alert_name,
+            group.labels,
+            group.first_firing_at,
+            group.last_firing_at,
+            group.source_url,
+            group.state,
+            group.alert_count,
+            group.flapping_since is not None,
+        )
     )
