@@ -7,18 +7,9 @@ from datetime import datetime
 
 from app.db.engine import Database
 from app.domain.clock import Clock
-from app.domain.roles import Action, Role, require
+from app.services.actor import Actor
 
-
-@dataclass(frozen=True)
-class Actor:
-    agent_id: int
-    login: str
-    name: str
-    role: Role
-
-    def require(self, action: Action) -> None:
-        require(self.role, action)
+__all__ = ["Actor", "ServiceContext"]
 
 
 @dataclass(frozen=True)

@@ -35,12 +35,9 @@ from app.services.context import ServiceContext
 from app.services.errors import EditConflict, NotFound
 from app.services.incidents.dto import IncidentDetail, IncidentRow, TimelineEntry
 from app.services.incidents.fields import EDITABLE
+from app.services.incidents.page_params import first_page_params
 from app.services.incidents.row_shape import to_row, with_alerts
-from app.services.incidents.triage_page import (
-    first_page_ids,
-    first_page_params,
-    triage_order,
-)
+from app.services.incidents.triage_page import first_page_ids, triage_order
 from app.services.intake.dto import alert_mark
 from app.services.intake.reads import alert_marks, to_mark
 

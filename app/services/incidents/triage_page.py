@@ -10,7 +10,6 @@ exactly what Python compares (a test holds the three to the same order over awkw
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -29,27 +28,12 @@ from sqlalchemy import (
 
 from app.db.models import Incident
 from app.db.open_statuses import is_open
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-
+from app.services.incidents.page_params import LIMIT, NOW, RESOLVED_SINCE
 
 # Bound by name, not written into the statement: the same statement (compiled once, or kept as
-# text by app/services/first_screen) serves every moment, day and page size.
-NOW_MICROS: BindParameter[int] = bindparam("now_micros", type_=BigInteger)
-RESOLVED_SINCE = "resolved_since"
-PAGE_LIMIT: BindParameter[int] = bindparam("page_limit", type_=Integer)
-
-
-def _micros(moment: datetime) -> int:
-    return (moment - _EPOCH) // _MICROSECOND
-
-
-def first_page_params(
-    now: datetime, resolved_since: datetime | None, limit: int
-) -> dict[str, object]:
-    """The values of the first page's bound parameters."""
-    return {"now_micros": _micros(now), RESOLVED_SINCE: resolved_since, "page_limit": limit}
+# text by app/services/first_screen) serves every moment, day and page size (page_params.py).
+NOW_MICROS: BindParameter[int] = bindparam(NOW, type_=BigInteger)
+PAGE_LIMIT: BindParameter[int] = bindparam(LIMIT, type_=Integer)
 
 
 def _column_micros(column: Any, dialect: str) -> ColumnElement[Any]:
