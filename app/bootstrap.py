@@ -23,10 +23,10 @@ from app.services.admin.local_file_recovery import (
     LocalFileProblem,
     aside_path,
     diagnose,
-    header_problem,
     latest_backup,
     sqlite_file,
 )
+from app.services.admin.sqlite_header import header_problem
 from app.services.context import ServiceContext
 from app.services.directory.reads import sign_in
 from app.services.server_time.clock_sync import ClockSync

@@ -12,27 +12,20 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from app import __version__
 from app.adapters.export_formats import FORMATS
-from app.bootstrap import connect, os_login, require_existing, start
 from app.cli_data import add_export_parsers, add_import_parser
 from app.cli_directory import add_directory_parser
 from app.cli_intake import add_intake_parser
 from app.cli_report import add_report_parser
-from app.db.migrate import current_revision, head_revision
 from app.domain.errors import CalmdeskError
 from app.domain.roles import Role
-from app.services.admin.local_file_recovery import (
-    aside_path,
-    backup_from,
-    latest_backup,
-    restore_backup,
-    sqlite_file,
-)
-from app.services.context import ServiceContext
 from app.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from app.services.context import ServiceContext
 
 EPILOG = """\
 The database is the local SQLite file by default. Use --db URL (or CALMDESK_DB_URL) for a team
@@ -180,9 +173,12 @@ def run_command(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
 
 def _dispatch(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     # Imported here, not at the top: `calmdesk` (the console) shares this module for its parser,
-    # and each of these costs start-up time the console does not need.
+    # and each of these costs start-up time the console does not need (SQLAlchemy among them:
+    # the console paints its first screen before importing it, ui/console.py).
     from app.adapters.tabular_export import write_records
+    from app.bootstrap import connect, require_existing, start
     from app.cli_data import run_export, run_import
+    from app.db.migrate import current_revision, head_revision
     from app.services.admin.demo import load_demo
     from app.services.admin.team_setup import refresh_grants
     from app.services.incidents.reads import IncidentReads
@@ -273,6 +269,7 @@ def _publish_status_page(ctx: ServiceContext, where: str | None, out: TextIO) ->
 
 
 def _init_postgres(settings: Settings, out: TextIO) -> int:
+    from app.bootstrap import connect, os_login
     from app.db.team_roles import GROUPS
     from app.services.admin.identity import identify
     from app.services.admin.team_setup import init_postgres
@@ -293,6 +290,14 @@ def _init_postgres(settings: Settings, out: TextIO) -> int:
 
 
 def _restore(settings: Settings, chosen: Path | None, out: TextIO) -> int:
+    from app.services.admin.local_file_recovery import (
+        aside_path,
+        backup_from,
+        latest_backup,
+        restore_backup,
+        sqlite_file,
+    )
+
     file = sqlite_file(settings.db_url)
     if file is None:
         raise CalmdeskError(

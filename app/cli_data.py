@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from app.adapters.export_formats import FORMATS
-from app.services.context import ServiceContext
 from app.services.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from app.services.context import ServiceContext
     from app.services.imports.writer import ImportReport
 
 REJECTED_SHOWN = 50

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from app.domain.errors import CalmdeskError
-from app.services.context import ServiceContext
 from app.settings import Settings, directory_config
+
+if TYPE_CHECKING:
+    from app.services.context import ServiceContext
 
 KEYRING_SERVICE = "calmdesk-directory"
 

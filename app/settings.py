@@ -41,9 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
-from sqlalchemy.engine import make_url
 
-from app.db.live import LiveMode
+from app.db.live_mode import LiveMode
 
 APP_NAME = "Calmdesk"
 DB_FILE_NAME = "calmdesk.sqlite3"
@@ -213,6 +212,8 @@ def save_db_url(settings: Settings, url: str | None) -> None:
     never in a settings file."""
     saved = {key: value for key, value in _saved(settings.config_file).items() if key != "db_url"}
     if url:
+        from sqlalchemy.engine import make_url  # here: the console reads settings before it
+
         # _replace, not set(): URL.set ignores None and would keep the password.
         saved["db_url"] = (
             make_url(url)._replace(password=None).render_as_string(hide_password=False)

@@ -15,7 +15,7 @@ from app.services.incidents.reads import IncidentReads
 from bench import startup
 from bench.common import Result, median, ms, timed
 from bench.data import HISTORY_OPEN_ROWS, HISTORY_ROWS, NOW, open_ctx, sqlite_url
-from ui.queue.queue_controller import local_midnight_utc
+from ui.queue.queue_day import local_midnight_utc
 
 
 def queue_loads(base: Path, history: Path, repeat: int = 7) -> tuple[list[float], list[float]]:

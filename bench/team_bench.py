@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from app.db.live import LiveMode
+from app.db.live_mode import LiveMode
 from bench.common import Result
 from bench.servers import PgBouncer, PrivateCluster
 from bench.team_desk import DATABASE, READ_ALIAS, lost_writes, prepare, shipped_pooler

@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from app.bootstrap import start
-from app.db.live import LiveMode, watcher_for
+from app.db.live import watcher_for
+from app.db.live_mode import LiveMode
 from app.services.calls.commands import CallCommands
 from app.services.calls.dto import CallDraft
 from app.services.errors import EditConflict

@@ -1,4 +1,10 @@
-"""The composition root: build the context once, open the main window, run the event loop."""
+"""The composition root: build the context once, open the main window, run the event loop.
+
+First screen first: on the local file, the queue's first rows are read with the sqlite3 driver
+alone (app/services/first_screen) and painted before SQLAlchemy, the models and the console's
+services are imported; the full start (connect, check, upgrade, sign in) then runs behind the
+painted window and `MainWindow.attach` brings the rest. Anything the first screen cannot vouch
+for (a team server, a new, damaged or older file, a first sign-in) starts the full way first."""
 
 from __future__ import annotations
 
@@ -8,7 +14,8 @@ import logging
 import sqlite3
 import sys
 import time
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,23 +24,24 @@ from PySide6.QtWidgets import QApplication
 
 from app import __version__
 from app.adapters.secrets import PasswordVault
-from app.bootstrap import Session, start
 from app.cli import build_parser, incoming_number, settings_from
 from app.domain.errors import CalmdeskError
-from app.services.admin.local_file_recovery import LocalFileProblem, backup_if_due, sqlite_file
-from app.services.feed.watching import change_watcher
+from app.services.first_screen.read import read_first_screen
 from app.settings import Settings, load_settings, save_db_url
-from ui.console_context import ConsoleContext
 from ui.crash_log import Restarter, install_crash_reporting
 from ui.icons import app_icon
 from ui.launcher import console_argv
 from ui.main_window import MainWindow
-
-if TYPE_CHECKING:
-    from ui.notifications import NotificationController
+from ui.queue.queue_day import FIRST_PAGE_ROWS, resolved_since
 from ui.single_instance import InstanceServer, instance_name
 from ui.task_runner import TaskRunner
 from ui.ui_thread_collector import UiThreadCollector
+from ui.window.opening import Opening
+
+if TYPE_CHECKING:
+    from app.bootstrap import Session
+    from ui.console_context import ConsoleContext
+    from ui.notifications import NotificationController
 
 BACKUP_DELAY_MS = 10_000  # after the queue loaded and the first clicks, not during them
 
@@ -53,8 +61,12 @@ def run_console(args: argparse.Namespace, started: float) -> int:
     restarter = Restarter()
     reporter = install_crash_reporting(settings.log_dir, settings.db_url, runner, restarter.request)
     server = _listen_for_launches(app, args)
+    first = True
     while True:
-        code, switch_to = _run_window(app, args, settings, started, vault, runner, server)
+        code, switch_to = _run_window(
+            app, args, settings, started, vault, runner, server, first_screen_first=first
+        )
+        first = False
         if switch_to is None:
             if restarter.requested:  # the crash dialog's Restart, once everything shut down
                 restarter.start_again()
@@ -99,6 +111,9 @@ def _open(
 ) -> tuple[Session, Settings] | None:
     """Start on the settings' database. When that fails (unreachable, a password needed, no
     rights), the connection dialog says why and lets the user fix it or choose another."""
+    from app.bootstrap import start
+    from app.services.admin.local_file_recovery import LocalFileProblem
+
     while True:
         try:
             return start(settings, password=vault.password_for(settings.db_url)), settings
@@ -123,6 +138,41 @@ def _open(
             settings = load_settings(db_url=url)
 
 
+def _first_screen(
+    app: QApplication, settings: Settings, before_showing: Callable[[MainWindow], None]
+) -> MainWindow | None:
+    """The window painted with the queue's first rows, read with the driver alone; None when
+    only the full start can say what to show (see the module's text)."""
+    now = datetime.now(UTC)
+    screen = read_first_screen(settings.db_url, now, resolved_since(now), FIRST_PAGE_ROWS)
+    if screen is None:
+        return None
+    opening = Opening(settings.ui_state_file, screen.actor, "sqlite", screen.description)
+    window = MainWindow(opening=opening)
+    before_showing(window)
+    window.show_first_screen(screen.rows, whole_queue=screen.whole_queue)
+    window.show()
+    app.processEvents()  # paint it now (and say so, with --exit-when-ready), then the rest
+    return window
+
+
+def _context(
+    session: Session, settings: Settings, runner: TaskRunner, vault: PasswordVault
+) -> ConsoleContext:
+    from app.services.feed.watching import change_watcher
+    from ui.console_context import ConsoleContext
+
+    if session.upgrade.backup is not None:
+        logging.getLogger(__name__).info("Database backed up to %s", session.upgrade.backup)
+    return ConsoleContext.build(
+        settings,
+        session.ctx,
+        runner,
+        vault=vault,
+        watcher=change_watcher(session.ctx, settings.live_updates),
+    )
+
+
 def _run_window(
     app: QApplication,
     args: argparse.Namespace,
@@ -131,23 +181,36 @@ def _run_window(
     vault: PasswordVault,
     runner: TaskRunner,
     server: InstanceServer | None = None,
+    first_screen_first: bool = False,
 ) -> tuple[int, str | None]:
     """Open the window on `settings`' database; returns the exit code and, when the user chose
-    another database, its URL."""
+    another database, its URL. `first_screen_first`: try painting the first screen before the
+    full start (the run's first window)."""
+    ready: list[MainWindow] = []  # the window whose first paint --exit-when-ready reports
+
+    def report_when_ready(window: MainWindow) -> None:
+        if args.exit_when_ready and not ready:
+            ready.append(window)
+            window.queue_loaded.connect(
+                lambda count: _report_ready(window, started, count),
+                Qt.ConnectionType.SingleShotConnection,
+            )
+
+    early = _first_screen(app, settings, report_when_ready) if first_screen_first else None
     opened = _open(args, settings, vault, runner)
     if opened is None:
+        if early is not None:
+            early.close()
         return 1, None
     session, settings = opened
-    if session.upgrade.backup is not None:
-        logging.getLogger(__name__).info("Database backed up to %s", session.upgrade.backup)
-    context = ConsoleContext.build(
-        settings,
-        session.ctx,
-        runner,
-        vault=vault,
-        watcher=change_watcher(session.ctx, settings.live_updates),
-    )
-    window = MainWindow(context)
+    context = _context(session, settings, runner, vault)
+    if early is not None:
+        window = early
+        forget_imported_sources()
+        window.attach(context)
+    else:
+        window = MainWindow(context)
+        report_when_ready(window)
     notifications: list[NotificationController] = []  # lives as long as the window
 
     def notify() -> None:  # after the first paint: not needed for it
@@ -159,10 +222,6 @@ def _run_window(
 
     window.settled.connect(notify)
     if args.exit_when_ready:
-        window.queue_loaded.connect(
-            lambda count: _report_ready(window, started, count),
-            Qt.ConnectionType.SingleShotConnection,
-        )
         window.queue.error.connect(lambda message: _fail(message))
     switch_to: list[str] = []
 
@@ -171,8 +230,9 @@ def _run_window(
         window.close()
 
     window.database_switch_requested.connect(switch)
-    window.show()
-    forget_imported_sources()
+    if early is None:
+        window.show()
+        forget_imported_sources()
     window.start()
     number = incoming_number(args)
     if number:
@@ -202,6 +262,8 @@ def _run_window(
 def back_up_if_due(settings: Settings, runner: TaskRunner) -> None:
     """Once a day, a verified copy of the local file, made off the UI thread, so that "the last
     backup" a damaged file's message names is recent. A failed backup is logged, not shown."""
+    from app.services.admin.local_file_recovery import backup_if_due, sqlite_file
+
     file = sqlite_file(settings.db_url)
     if file is None:
         return

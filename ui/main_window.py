@@ -8,34 +8,37 @@ first use; the menus themselves are in ui/window/menus.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolButton, QVBoxLayout, QWidget
 
-from app.services.directory.reads import Directory
 from app.services.incidents.dto import AgentInfo, IncidentRow
-from app.services.incidents.queue_filters import QuickFilter
-from app.services.offline.outbox import OutboxStatus, ReplayReport
-from ui.calls import install_call_logging
-from ui.console_context import ConsoleContext
-from ui.drills.install import install_drills
-from ui.handover.install import ShiftHandovers
-from ui.live.offline_monitor import offline_text
-from ui.queue.queue_controller import QueueController
+from app.services.incidents.queue_filters import QuickFilter, Viewer
+from ui.queue.queue_day import local_midnight_utc
+from ui.queue.queue_model import QueueModel
 from ui.queue.queue_panel import QueuePanel
-from ui.queue_actions import QueueActions
-from ui.status_page.install import StatusPageActions
 from ui.ui_state import UiState
 from ui.welcome_view import WelcomeView
-from ui.window.editor_dock import EditorDock
 from ui.window.menus import build_menus
-from ui.window.opened_windows import OpenedWindows
+from ui.window.opening import Opening
 
 if TYPE_CHECKING:
+    from app.services.offline.outbox import OutboxStatus, ReplayReport
+    from ui.calls.installer import CallLogging
+    from ui.console_context import ConsoleContext
+    from ui.drills.install import DrillConsole
     from ui.editor.incident_editor import IncidentEditor
+    from ui.handover.install import ShiftHandovers
+    from ui.queue.queue_controller import QueueController
+    from ui.queue_actions import QueueActions
+    from ui.status_page.install import StatusPageActions
     from ui.war_room import WarRoomWindow
+    from ui.window.editor_dock import EditorDock
+    from ui.window.opened_windows import OpenedWindows
 
 
 class MainWindow(QMainWindow):
@@ -50,21 +53,33 @@ class MainWindow(QMainWindow):
     # has started: calls, drills, shift handovers, the status page. Once per window.
     settled = Signal()
 
-    def __init__(self, context: ConsoleContext, team_id: int | None = None) -> None:
+    def __init__(
+        self,
+        context: ConsoleContext | None = None,
+        team_id: int | None = None,
+        *,
+        opening: Opening | None = None,
+    ) -> None:
+        """The whole window on `context`; or, with only an `opening`, the window as it first
+        paints (the queue, its menus and status bar), waiting for `attach` to bring the rest."""
         super().__init__()
-        self.context = context
         self._first_load = True
         self._settled = False
         self._closed = False
+        self._waiting: list[Callable[[], object]] | None = []  # None once attached
+        if context is not None:
+            opening = Opening.of(context)
+        assert opening is not None, "a window needs its context or its opening"
+        self._opening = opening
         self.setWindowTitle("Calmdesk")
         # The first size fits the screen it opens on (a 1280x800 laptop cut the search box and
         # the status bar); a saved layout, restored later, wins.
         room = self.screen().availableGeometry()
         self.resize(min(1360, room.width()), min(800, room.height()))
-        actor = context.services.actor
-        self.ui_state = UiState(context.settings.ui_state_file, actor.login)
-        self.queue = QueueController(context, team_id, self)
-        self.panel = QueuePanel(self.queue.model, self)
+        self.ui_state = UiState(opening.ui_state_file, opening.actor.login)
+        self._viewer_of: Callable[[], Viewer] = self._opening_viewer
+        self.queue_model = QueueModel(lambda: self._viewer_of(), self)
+        self.panel = QueuePanel(self.queue_model, self)
         self.table = self.panel.table
         self.welcome = WelcomeView(self)
         self.stack = QStackedWidget(self)
@@ -75,29 +90,86 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addWidget(self.stack)
         self.setCentralWidget(central)
-        self.editor_dock = EditorDock(context, self, self.queue.model.row_for_id)
-        self.actions_ = QueueActions(context, self.queue.model, self.table, self)
-        self.windows = OpenedWindows(
-            context, self, self.queue.model, self._current_row, self._attach_drill_banner
-        )
-        self.menus = build_menus(self)
+        self.menus = build_menus(self, opening.actor.role)
         self.supervisor_menu = self.menus.supervisor_menu
         self.view_menu = self.menus.view_menu
         self._build_status_bar()
         self._restore_layout()
+        self.panel.filters.filter_chosen.connect(self._on_filters_filter_chosen)
+        self.table.incident_activated.connect(self._on_table_incident_activated)
+        if context is not None:
+            self.attach(context, team_id)
+
+    def _opening_viewer(self) -> Viewer:
+        # Until the context (and the server's clock) is here: this computer's clock, the team
+        # unknown. The first screen's rows were ordered by the database at this computer's now.
+        now = datetime.now(UTC)
+        return Viewer(self._opening.actor.agent_id, None, now, local_midnight_utc(now))
+
+    def show_first_screen(self, rows: list[IncidentRow], whole_queue: bool) -> None:
+        """The queue's first page, read before the context exists (app/services/first_screen):
+        shown as the queue controller shows its first page. `attach` then reads the whole
+        queue under it."""
+        self.queue_model.set_rows(rows, complete=whole_queue)
+        self.health_label.setText("● Connected")
+        self._on_queue_page_loaded(len(rows))
+
+    def attach(self, context: ConsoleContext, team_id: int | None = None) -> None:
+        """Bring the rest of the window: the queue's live updates, the editor, the actions, the
+        windows the menus open, calls, drills, handovers and the status page. What was asked
+        for before (a key pressed, a call handed over) runs now."""
+        from ui.calls import install_call_logging
+        from ui.drills.install import install_drills
+        from ui.handover.install import ShiftHandovers
+        from ui.queue.queue_controller import QueueController
+        from ui.queue_actions import QueueActions
+        from ui.status_page.install import StatusPageActions
+        from ui.window.editor_dock import EditorDock
+        from ui.window.opened_windows import OpenedWindows
+
+        self.context = context
+        self._opening = Opening.of(context)
+        self.queue: QueueController = QueueController(context, team_id, self, self.queue_model)
+        self._viewer_of = self.queue.viewer
+        self.editor_dock: EditorDock = EditorDock(context, self, self.queue.model.row_for_id)
+        self.actions_: QueueActions = QueueActions(context, self.queue.model, self.table, self)
+        self.windows: OpenedWindows = OpenedWindows(
+            context, self, self.queue.model, self._current_row, self._attach_drill_banner
+        )
+        self._attach_status_bar()
         self._connect()
-        self.calls = install_call_logging(
+        self.calls: CallLogging = install_call_logging(
             self,
             context,
             on_message=self._show_message,
             on_open_incident=self.incident_open_requested.emit,
             on_major_declared=self.open_war_room,
         )
-        self.drills = install_drills(self, context, self.supervisor_menu, self._show_message)
-        self.handovers = ShiftHandovers(context, self, self.supervisor_menu, self._show_message)
-        self.status_page = StatusPageActions(
+        self.drills: DrillConsole = install_drills(
+            self, context, self.supervisor_menu, self._show_message
+        )
+        self.handovers: ShiftHandovers = ShiftHandovers(
             context, self, self.supervisor_menu, self._show_message
         )
+        self.status_page: StatusPageActions = StatusPageActions(
+            context, self, self.supervisor_menu, self._show_message
+        )
+        waiting, self._waiting = self._waiting or [], None
+        for asked in waiting:
+            asked()
+
+    @property
+    def attached(self) -> bool:
+        """The whole window is here (see `attach`)."""
+        return self._waiting is None
+
+    def when_attached(self, do: Callable[[], object]) -> None:
+        """Do it now, or once `attach` brought what it needs: a shortcut pressed in the moment
+        between the first paint and the rest is not lost."""
+        if self._waiting is None:
+            do()
+        else:
+            self._waiting.append(do)
 
     @property
     def editor(self) -> IncidentEditor:
@@ -116,7 +188,6 @@ class MainWindow(QMainWindow):
         self.actions_.changed.connect(self.context.hub.poll_now)
         self.actions_.message.connect(self._show_message)
         self.actions_.major_declared.connect(self.open_war_room)
-        self.table.incident_activated.connect(self.incident_open_requested)
         self.incident_open_requested.connect(self.editor_dock.open_incident)
         self.editor_dock.incident_saved.connect(self._on_editor_incident_saved)
         self.editor_dock.closed.connect(self.table.setFocus)
@@ -127,15 +198,12 @@ class MainWindow(QMainWindow):
         self.welcome.sample_requested.connect(self._on_welcome_sample_requested)
         self.welcome.start_empty_requested.connect(self._on_welcome_start_empty_requested)
         self.welcome.connect_requested.connect(self.windows.choose_database)
-        self.panel.filters.filter_chosen.connect(self._on_filters_filter_chosen)
 
     def _build_status_bar(self) -> None:
-        db = self.context.services.db
-        kind = "Local file" if db.backend == "sqlite" else "Shared server"
-        self.database_label = QLabel(f"{kind}: {db.description.removeprefix('local file ')}")
+        opening = self._opening
+        self.database_label = QLabel(self)
         self.database_label.setAccessibleName("Database in use")
-        actor = self.context.services.actor
-        self.agent_label = QLabel(f"Signed in as {actor.name} ({actor.role.value})")
+        self.agent_label = QLabel(self)
         self.agent_label.setAccessibleName("Signed-in agent")
         self.health_label = QLabel("Connecting…")
         self.health_label.setAccessibleName("Connection health")
@@ -150,10 +218,20 @@ class MainWindow(QMainWindow):
         self.offline_button.setAccessibleName("Offline status")
         self.offline_button.setToolTip("Show the changes kept on this computer")
         self.offline_button.setAutoRaise(True)
-        self.offline_button.clicked.connect(self.windows.show_outbox)
+        self.offline_button.setVisible(False)
         self.statusBar().addPermanentWidget(self.offline_button)
         for label in (self.database_label, self.agent_label, self.health_label):
             self.statusBar().addPermanentWidget(label)
+        self._show_who_and_where(opening)
+
+    def _show_who_and_where(self, opening: Opening) -> None:
+        self.database_label.setText(opening.where)
+        actor = opening.actor
+        self.agent_label.setText(f"Signed in as {actor.name} ({actor.role.value})")
+
+    def _attach_status_bar(self) -> None:
+        self._show_who_and_where(self._opening)
+        self.offline_button.clicked.connect(self.windows.show_outbox)
         self.context.clock.note_changed.connect(self._on_clock_note_changed)
         offline = self.context.offline
         offline.status_changed.connect(self._on_offline_status_changed)
@@ -173,17 +251,21 @@ class MainWindow(QMainWindow):
         self.ui_state.window_geometry = self.saveGeometry()
         self.ui_state.window_state = self.saveState()
         self.ui_state.header_state = self.table.horizontalHeader().saveState()
-        self.ui_state.quick_filter = self.queue.model.quick_filter
+        self.ui_state.quick_filter = self.queue_model.quick_filter
         self.ui_state.sync()
 
     # -- running -----------------------------------------------------------------------------
 
     def start(self) -> None:
+        """Start reading: the queue (the whole of it, when its first screen is already shown),
+        who is in which team, the outbox and the server's clock."""
+        from app.services.directory.reads import Directory
+
         ctx = self.context
         ctx.runner.submit(
             lambda: Directory(ctx.services).agents(), self._on_agents_loaded, lambda _e: None
         )
-        self.queue.start()
+        self.queue.start(first_page_shown=self.queue_shown)
         ctx.offline.start()
         ctx.clock.start()
 
@@ -197,7 +279,7 @@ class MainWindow(QMainWindow):
         queued behind the paint."""
         if not self._settled:
             self._settled = True
-            QTimer.singleShot(0, self, self._start_the_rest)
+            QTimer.singleShot(0, self, lambda: self.when_attached(self._start_the_rest))
 
     def _start_the_rest(self) -> None:
         if self._closed:
@@ -219,14 +301,15 @@ class MainWindow(QMainWindow):
         self.queue_complete.emit(count)
 
     def _on_queue_page_loaded(self, count: int) -> None:
-        self.health_label.setText(self.queue.status_text)
+        if self.attached:
+            self.health_label.setText(self.queue.status_text)
         if self._first_load:
             self._first_load = False
             empty = count == 0 and not self.ui_state.welcome_dismissed
             self.stack.setCurrentWidget(self.welcome if empty else self.panel)
             if not empty:
                 self.table.setFocus()
-                if self.queue.model.rowCount():
+                if self.queue_model.rowCount():
                     self.table.selectRow(0)
         self.queue_loaded.emit(count)
         self._settle_soon()
@@ -236,6 +319,8 @@ class MainWindow(QMainWindow):
             self.health_label.setText(self.queue.status_text)  # connected, live or stale, why
 
     def _on_offline_status_changed(self, status: OutboxStatus) -> None:
+        from ui.live.offline_monitor import offline_text
+
         text = offline_text(status)
         self.offline_button.setText(f"⚠ {text}" if text else "")
         self.offline_button.setVisible(bool(text))
@@ -284,14 +369,14 @@ class MainWindow(QMainWindow):
 
     def triage_order(self) -> None:
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.queue.model.reset_sort()
+        self.queue_model.reset_sort()
 
     def open_war_room(self, incident_id: int) -> WarRoomWindow:
         return self.windows.open_war_room(incident_id)
 
     def _current_row(self) -> IncidentRow | None:
         incident_id = self.table.current_incident_id()
-        return self.queue.model.row_for_id(incident_id) if incident_id is not None else None
+        return self.queue_model.row_for_id(incident_id) if incident_id is not None else None
 
     def _attach_drill_banner(self, window: QWidget) -> object:
         return self.drills.attach_window(window)
@@ -313,8 +398,11 @@ class MainWindow(QMainWindow):
         )
         self.queue.reload()
 
+    def _on_table_incident_activated(self, incident_id: int) -> None:
+        self.when_attached(lambda: self.incident_open_requested.emit(incident_id))
+
     def _on_filters_filter_chosen(self, _value: str) -> None:
-        self.ui_state.quick_filter = self.queue.model.quick_filter
+        self.ui_state.quick_filter = self.queue_model.quick_filter
 
     def _on_welcome_sample_requested(self) -> None:
         self.welcome.set_busy("Loading the sample… this takes a few seconds.")
@@ -345,6 +433,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closed = True
         self.save_layout()
+        if not self.attached:
+            super().closeEvent(event)
+            return
         self.queue.stop()
         self.calls.stop()
         self.drills.stop()

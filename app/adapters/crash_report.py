@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from app.db.engine import describe, parse_url
+from app.db.location import describe_location, sqlite_database
 from app.domain.errors import DatabaseUnavailable
 
 HIDDEN = "***"
@@ -74,6 +74,11 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
 def database_summary(url: str) -> str:
     """The backend and where the data lives, e.g. "sqlite: local file /x/calmdesk.sqlite3";
     never a password or user name."""
+    database = sqlite_database(url)
+    if database is not None:  # the local file: said without SQLAlchemy (before the first paint)
+        return f"sqlite: {describe_location('sqlite', database)}"
+    from app.db.engine import describe, parse_url
+
     try:
         parsed = parse_url(url)
     except DatabaseUnavailable:
@@ -83,6 +88,10 @@ def database_summary(url: str) -> str:
 
 def secrets_in(url: str) -> tuple[str, ...]:
     """The password written in a database URL, if any, so it can be taken out of reports."""
+    if sqlite_database(url) is not None:
+        return ()  # a plain file URL holds none
+    from app.db.engine import parse_url
+
     try:
         password = parse_url(url).password
     except DatabaseUnavailable:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.engine import URL, make_url
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 SERVICE = "Calmdesk database"
 
@@ -39,6 +40,10 @@ class KeyringStatus:
 def account_for(url: str | URL) -> str | None:
     """The keyring account for a PostgreSQL login: user@host:port/database. None for SQLite or
     a URL without a user name (nothing to store)."""
+    if isinstance(url, str) and url.startswith("sqlite"):
+        return None  # a local file: no login (and no SQLAlchemy before the first paint)
+    from sqlalchemy.engine import make_url
+
     try:
         parsed = make_url(url) if isinstance(url, str) else url
     except Exception:  # an unparsable URL has no account; connecting will say why

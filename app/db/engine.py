@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.connection_name import application_name, os_user, this_workstation
+from app.db.location import describe_location, shown
 from app.db.pool import IdleClosingPool
 from app.domain.errors import DatabaseUnavailable
 
@@ -52,16 +53,7 @@ def parse_url(url: str) -> URL:
 
 def describe(url: URL) -> str:
     """A human description of where the data lives, never with the password."""
-    if url.get_backend_name() == "sqlite":
-        return f"local file {_shown(url.database)}"
-    port = f":{url.port}" if url.port else ""
-    return f"PostgreSQL {_shown(url.database)} on {_shown(url.host) or 'localhost'}{port}"
-
-
-def _shown(name: str | None) -> str:
-    # A name with a line break or another control character in it is quoted, so a message
-    # stays on one line and shows what is really there.
-    return "" if name is None else name if name.isprintable() else repr(name)
+    return describe_location(url.get_backend_name(), url.database, url.host, url.port)
 
 
 def without_password(url: URL) -> URL:
@@ -145,7 +137,7 @@ def _create(url: URL, **options: Any) -> Engine:
     except NoSuchModuleError as exc:
         raise DatabaseUnavailable(f"No database driver for {url.drivername}: {exc}") from None
     except (ValueError, TypeError) as exc:  # the dialect reads the options after "?" here
-        names = ", ".join(_shown(key) for key in url.query)
+        names = ", ".join(shown(key) for key in url.query)
         raise DatabaseUnavailable(
             f"The options after '?' in the database URL ({names}) cannot be used: {exc}. "
             "Remove or correct them."
@@ -155,7 +147,7 @@ def _create(url: URL, **options: Any) -> Engine:
 def _sqlite_engine(url: URL, echo: bool) -> Engine:
     if url.database and "\x00" in url.database:
         raise DatabaseUnavailable(
-            f"{_shown(url.database)} is not a file name: it holds a NUL character. "
+            f"{shown(url.database)} is not a file name: it holds a NUL character. "
             "Choose the database file again."
         )
     if url.database and url.database != ":memory:":
@@ -164,7 +156,7 @@ def _sqlite_engine(url: URL, echo: bool) -> Engine:
         folder = Path(url.database).expanduser().parent
         if not folder.is_dir():
             raise DatabaseUnavailable(
-                f"{_shown(str(folder))}: there is no such folder, so no database file can be "
+                f"{shown(str(folder))}: there is no such folder, so no database file can be "
                 "there. Check the path for a typo, or create the folder first."
             )
     engine = _create(url, echo=echo)

@@ -22,10 +22,10 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable
-from enum import StrEnum
 from typing import Any, Protocol
 
 from app.db.engine import Database, describe
+from app.db.live_mode import LiveMode
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +43,6 @@ class ChangeWatcher(Protocol):
     def start(self, wake: Wake, state: State) -> None: ...
 
     def stop(self) -> None: ...
-
-
-class LiveMode(StrEnum):
-    """How a console on PostgreSQL learns of other consoles' changes (the team settings)."""
-
-    AUTO = "auto"  # LISTEN, unless a pooler is noticed in between: then POLL
-    LISTEN = "listen"  # LISTEN/NOTIFY: a direct connection to the server
-    POLL = "poll"  # read the change log once a second: through a pooler in transaction mode
 
 
 def watcher_for(db: Database, mode: LiveMode = LiveMode.AUTO) -> ChangeWatcher | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.db.live import LiveMode
+from app.db.live_mode import LiveMode
 from app.settings import (
     SITE_CONFIG_FILE_NAME,
     default_db_url,

@@ -25,7 +25,7 @@ from app.services.incidents.dto import NamedRef
 from ui.calls.call_model import CALL_COLUMNS, CallColumn, CallListModel
 from ui.calls.controller import CallsController
 from ui.calls.link_dialog import LinkCallsDialog
-from ui.queue.queue_controller import local_midnight_utc
+from ui.queue.queue_day import local_midnight_utc
 from ui.roles import Roles
 
 WIDTHS = {

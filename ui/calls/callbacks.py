@@ -10,7 +10,7 @@ from app.services.calls.dto import CallRow
 from ui.calls.call_list import call_table
 from ui.calls.call_model import CallListModel
 from ui.calls.controller import CallsController
-from ui.queue.queue_controller import local_midnight_utc
+from ui.queue.queue_day import local_midnight_utc
 from ui.roles import Roles
 
 

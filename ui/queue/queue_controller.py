@@ -8,7 +8,7 @@ the UI thread.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -18,18 +18,11 @@ from app.services.feed.dto import ChangeBatch
 from app.services.incidents.dto import IncidentRow
 from app.services.incidents.queue_filters import Viewer
 from ui.console_context import ConsoleContext
+from ui.queue.queue_day import FIRST_PAGE_ROWS, local_midnight_utc, resolved_since
 from ui.queue.queue_model import QueueModel
 
 BULK_ENTITIES = frozenset({"imports"})
-# The first load reads this many rows in triage order first (more than any screen shows), paints
-# them, then reads the whole queue; a queue this short or shorter is read once.
-FIRST_PAGE_ROWS = 300
 TICK_MS = 15_000
-
-
-def local_midnight_utc(now: datetime) -> datetime:
-    local = now.astimezone()
-    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(now.tzinfo)
 
 
 class QueueController(QObject):
@@ -42,21 +35,28 @@ class QueueController(QObject):
     error = Signal(str)
 
     def __init__(
-        self, context: ConsoleContext, team_id: int | None, parent: QObject | None = None
+        self,
+        context: ConsoleContext,
+        team_id: int | None,
+        parent: QObject | None = None,
+        model: QueueModel | None = None,
     ) -> None:
+        """`model`: the window's own, when it showed the queue's first screen before this
+        controller existed (ui/main_window.py); else a new one."""
         super().__init__(parent)
         self._ctx = context
         self._team_id = team_id
         self._changes = context.hub.subscription(self, self._on_changes)
         self._generation = 0  # bumps on every full reload: older answers are dropped
         self._loading = False
+        self._page_shown = False  # the window showed the first page itself (start)
         self._fetching = False
         self._unread_ids: set[int] = set()  # incidents the feed named whose rows are not read yet
         self._healthy = True
         self._poll_problem = ""
         self._live_problem = ""
         self._last_message = ""
-        self.model = QueueModel(self.viewer, self)
+        self.model = model if model is not None else QueueModel(self.viewer, self)
         hub = context.hub
         hub.polled.connect(self._on_hub_polled)
         hub.poll_failed.connect(self._on_hub_poll_failed)
@@ -77,9 +77,12 @@ class QueueController(QObject):
     def set_team(self, team_id: int | None) -> None:
         self._team_id = team_id
 
-    def start(self) -> None:
+    def start(self, first_page_shown: bool = False) -> None:
+        """Start reading: the first page then the rest, or (`first_page_shown`: the model holds
+        the first screen already) the whole queue, swapped in under the rows on screen."""
         self._changes.start()
-        self._load(first_page=True)
+        self._page_shown = first_page_shown
+        self._load(first_page=not first_page_shown)
         self._tick_timer.start()
 
     def stop(self) -> None:
@@ -96,7 +99,7 @@ class QueueController(QObject):
         the rest. Changes the feed names meanwhile wait in `_unread_ids` and are read once the
         whole queue is in, so none is lost and none lands on rows a later read replaces."""
         reads = self._ctx.reads
-        since = local_midnight_utc(self._ctx.services.clock.now()) - timedelta(days=1)
+        since = resolved_since(self._ctx.services.clock.now())
         self._generation += 1
         self._loading = True
         self._unread_ids.clear()  # the reload reads them too
@@ -136,7 +139,10 @@ class QueueController(QObject):
         if generation != self._generation:
             return  # a later reload is on its way
         self._loading = False
-        first = self.model.complete  # no page shown for this load: these rows come first
+        # No page shown for this load (by this controller or, the first time, by the window):
+        # these rows come first.
+        first = self.model.complete and not self._page_shown
+        self._page_shown = False
         self.model.complete_rows(rows)
         del rows  # the model holds the rows now; the read's list goes (memory, 25k rows)
         self._set_healthy(True, "")

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
-from app.domain.roles import Action, may
+from app.domain.roles import Action, Role, may
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -64,35 +64,41 @@ def window_action(
     return action
 
 
-def build_menus(window: MainWindow) -> WindowMenus:
-    a = window.actions_
-    w = window.windows
+def build_menus(window: MainWindow, role: Role) -> WindowMenus:
+    """Every action, built with the window's first paint. What one does runs once the window
+    is whole (`MainWindow.when_attached`): a key pressed a moment too early is kept, not lost."""
 
     def act(text: str, slot: Callable[[], object], keys: Keys | None = None) -> QAction:
-        return window_action(window, text, slot, keys)
+        return window_action(window, text, lambda: window.when_attached(slot), keys)
+
+    def a(name: str) -> Callable[[], object]:  # one of the queue actions (ui/queue_actions.py)
+        return lambda: getattr(window.actions_, name)()
+
+    def w(name: str) -> Callable[[], object]:  # one of the windows (ui/window/opened_windows.py)
+        return lambda: getattr(window.windows, name)()
 
     new = act("&New incident", window.new_incident, QKeySequence.StandardKey.New)
     open_ = act("&Open", window.open_current, "Return")
     open_.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the table handles Enter
-    assign_me = act("Assign to &me", a.assign_to_me, "Ctrl+M")
-    assign = act("&Assign…", a.assign, "Ctrl+Shift+A")
-    declare = act("&Declare major…", a.declare_major, "Ctrl+Shift+M")
-    link = act("&Link to major incident…", a.link_to_major, "Ctrl+K")
-    war_room = act("Open &war room", w.open_current_war_room, "Ctrl+Shift+W")
-    status = act("Change &status…", a.change_status, "Ctrl+Shift+S")
+    assign_me = act("Assign to &me", a("assign_to_me"), "Ctrl+M")
+    assign = act("&Assign…", a("assign"), "Ctrl+Shift+A")
+    declare = act("&Declare major…", a("declare_major"), "Ctrl+Shift+M")
+    link = act("&Link to major incident…", a("link_to_major"), "Ctrl+K")
+    war_room = act("Open &war room", w("open_current_war_room"), "Ctrl+Shift+W")
+    status = act("Change &status…", a("change_status"), "Ctrl+Shift+S")
     search = act("&Search", window.focus_search, QKeySequence.StandardKey.Find)
     refresh = act("&Refresh", window.reload_queue, QKeySequence.StandardKey.Refresh)
     triage = act("Triage &order", window.triage_order, "Ctrl+0")
     triage.setToolTip("Major first, then breached, then priority, then SLA time left (Ctrl+0)")
-    wallboard = act("&Wallboard", w.toggle_wallboard, "F9")
+    wallboard = act("&Wallboard", w("toggle_wallboard"), "F9")
     wallboard.setToolTip("Full-screen wallboard for the team's TV (F9)")
     quit_ = act("&Quit", window.close, QKeySequence.StandardKey.Quit)
-    import_ = act("&Import incidents…", w.open_import)
+    import_ = act("&Import incidents…", w("open_import"))
     import_.setToolTip("Import a ServiceNow incident log or another help desk's CSV")
-    export = act("&Export this view…", w.export_view, "Ctrl+E")
-    reports = act("&Reports…", w.open_reports, "Ctrl+R")
-    review = act("Post-incident re&view…", w.open_review)
-    connection = act("Team &database…", w.choose_database)
+    export = act("&Export this view…", w("export_view"), "Ctrl+E")
+    reports = act("&Reports…", w("open_reports"), "Ctrl+R")
+    review = act("Post-incident re&view…", w("open_review"))
+    connection = act("Team &database…", w("choose_database"))
     connection.setToolTip("Connect to a team database, or back to a local file")
 
     bar = window.menuBar()
@@ -119,7 +125,6 @@ def build_menus(window: MainWindow) -> WindowMenus:
     settings_menu = bar.addMenu("&Settings")
     settings_menu.addAction(connection)
     # Hide what the signed-in role may not do (the services and the server refuse it anyway).
-    role = window.context.services.actor.role
     for action, needs in ((declare, Action.DECLARE_MAJOR), (import_, Action.IMPORT_DATA)):
         action.setVisible(may(role, needs))
         action.setEnabled(may(role, needs))

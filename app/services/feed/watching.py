@@ -6,7 +6,8 @@ The watchers themselves live with the database (app.db.live: LISTEN/NOTIFY on Po
 
 from __future__ import annotations
 
-from app.db.live import ChangeWatcher, LiveMode, watcher_for
+from app.db.live import ChangeWatcher, watcher_for
+from app.db.live_mode import LiveMode
 from app.services.context import ServiceContext
 
 __all__ = ["ChangeWatcher", "LiveMode", "change_watcher"]

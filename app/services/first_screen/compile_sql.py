@@ -36,7 +36,7 @@ resolved_since, page_limit and login."""
 def _compiled(statement: ClauseElement, dialect: Dialect) -> tuple[str, dict[str, Any]]:
     # The IN lists of literals (app/db/open_statuses.py) are written into the text here, as the
     # engine does at execution; the run-time values are placeholders, left out of the constants.
-    compiled = statement.compile(dialect=dialect)
+    compiled: Any = statement.compile(dialect=dialect)  # a SQLCompiler: the typed Compiled lacks it
     expanded = compiled.construct_expanded_state(
         dict.fromkeys(BOUND_AT_RUN_TIME), escape_names=False
     )

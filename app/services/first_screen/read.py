@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
+from app.db.connection_name import os_user
+from app.db.location import describe_location, sqlite_database
 from app.db.utc_text import from_utc_text, utc_text
 from app.domain.roles import Role
 from app.services.actor import Actor
@@ -44,6 +45,7 @@ _BUSY_TIMEOUT_SECONDS = 5.0  # as the engine's busy timeout: a colleague's write
 @dataclass(frozen=True)
 class FirstScreen:
     actor: Actor
+    description: str  # where the data lives, as app/db/location.py says it
     rows: list[IncidentRow]  # the first `limit` rows in triage order; fewer: the whole queue
     limit: int
 
@@ -52,40 +54,37 @@ class FirstScreen:
         return len(self.rows) < self.limit
 
 
-def sqlite_path(url: str) -> Path | None:
-    """The file of a plain SQLite URL (`sqlite:///relative` or `sqlite:////absolute`), as
-    SQLAlchemy reads it; None for anything else, including URLs with options."""
-    scheme, sep, rest = url.partition("://")
-    if not sep or scheme not in ("sqlite", "sqlite+pysqlite") or not rest.startswith("/"):
-        return None
-    if "?" in rest:
-        return None
-    database = unquote(rest[1:])
-    if database in ("", ":memory:"):
-        return None
-    return Path(database).expanduser()
-
-
 def read_first_screen(
-    db_url: str, login: str, now: datetime, resolved_since: datetime, limit: int
+    db_url: str, now: datetime, resolved_since: datetime, limit: int, login: str | None = None
 ) -> FirstScreen | None:
-    """The first screen of the SQLite file `db_url` for the OS user `login` at `now`, or None
-    when only the full start can answer (see the module's text)."""
-    path = sqlite_path(db_url)
-    login = login.strip().lower()
-    if path is None or not login or not path.is_file() or header_problem(path) is not None:
+    """The first screen of the SQLite file `db_url` at `now` for `login` (by default the OS
+    user, who signs in on a local file), or None when only the full start can answer (see the
+    module's text)."""
+    login = (os_user() if login is None else login).strip().lower()
+    database = sqlite_database(db_url)
+    if database is None or not login:
+        return None
+    path = Path(database).expanduser()
+    if not path.is_file() or header_problem(path) is not None:
         return None
     try:
         # mode=rw: never create a file here (the full start does, then migrates it).
         uri = f"{path.resolve().as_uri()}?mode=rw"
         with closing(sqlite3.connect(uri, uri=True, timeout=_BUSY_TIMEOUT_SECONDS)) as db:
-            return _read(db, login, now, resolved_since, limit)
-    except (sqlite3.Error, ValueError, KeyError, TypeError):
+            return _read(
+                db, login, now, resolved_since, limit, describe_location("sqlite", database)
+            )
+    except (sqlite3.Error, ValueError, KeyError):
         return None  # not what this version wrote: the full start finds out and says what
 
 
 def _read(
-    db: sqlite3.Connection, login: str, now: datetime, resolved_since: datetime, limit: int
+    db: sqlite3.Connection,
+    login: str,
+    now: datetime,
+    resolved_since: datetime,
+    limit: int,
+    description: str,
 ) -> FirstScreen | None:
     with db:  # one read transaction: the page and its alerts from the same moment
         db.execute("BEGIN")
@@ -106,9 +105,8 @@ def _read(
     agent_id, agent_login, name, role = agent
     rows = [to_row(_with_moments(row, _MOMENTS)) for row in page]
     marks = {row[0]: _mark(row) for row in alerts}
-    return FirstScreen(
-        Actor(agent_id, agent_login, name, Role(role)), with_alerts(rows, marks), limit
-    )
+    actor = Actor(agent_id, agent_login, name, Role(role))
+    return FirstScreen(actor, description, with_alerts(rows, marks), limit)
 
 
 def _with_moments(row: Sequence[Any], columns: range) -> list[Any]:

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import make_url
 
 from app.adapters.secrets import SERVICE, PasswordVault, account_for
-from app.db.live import LiveMode
+from app.db.live_mode import LiveMode
 from app.settings import load_settings, save_db_url
 from ui.connection.connection_dialog import ConnectionDialog, choose_database
 from ui.connection.connection_spec import ConnectionSpec

@@ -16,7 +16,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 
 from app.db.engine import Database
-from app.db.live import LiveMode, watcher_for
+from app.db.live import watcher_for
+from app.db.live_mode import LiveMode
 from app.services.context import ServiceContext
 from app.services.feed.dto import ChangeBatch, FeedCursor
 from app.services.feed.reads import ChangeFeed

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select, text
 
 from app.db.engine import Database, open_database
+from app.db.location import sqlite_path
 from app.db.migrate import upgrade
 from app.db.models import Incident
 from app.db.utc_text import from_utc_text, utc_text
@@ -24,7 +25,7 @@ from app.services.context import ServiceContext
 from app.services.directory.reads import sign_in
 from app.services.first_screen import statements
 from app.services.first_screen.compile_sql import compiled_statements
-from app.services.first_screen.read import FirstScreen, read_first_screen, sqlite_path
+from app.services.first_screen.read import FirstScreen, read_first_screen
 from app.services.incidents.reads import IncidentReads
 from app.services.intake.commands import AlertIntake, monitoring_actor
 from tests.app.services.incidents.test_triage_page import _awkward_queue
@@ -49,7 +50,7 @@ def _first_screen(
     url: str, clock: ManualClock, limit: int, login: str = "admin.alice"
 ) -> FirstScreen | None:
     since = clock.now() - timedelta(days=1)
-    return read_first_screen(url, login, clock.now(), since, limit)
+    return read_first_screen(url, clock.now(), since, limit, login)
 
 
 def test_it_reads_the_rows_the_full_read_gives_in_triage_order(
