@@ -150,7 +150,7 @@ def _first_screen(
     opening = Opening(settings.ui_state_file, screen.actor, "sqlite", screen.description)
     window = MainWindow(opening=opening)
     before_showing(window)
-    window.show_first_screen(screen.rows, whole_queue=screen.whole_queue)
+    window.show_first_screen(screen.rows)
     window.show()
     app.processEvents()  # paint it now (and say so, with --exit-when-ready), then the rest
     return window

@@ -106,11 +106,12 @@ class MainWindow(QMainWindow):
         now = datetime.now(UTC)
         return Viewer(self._opening.actor.agent_id, None, now, local_midnight_utc(now))
 
-    def show_first_screen(self, rows: list[IncidentRow], whole_queue: bool) -> None:
+    def show_first_screen(self, rows: list[IncidentRow]) -> None:
         """The queue's first page, read before the context exists (app/services/first_screen):
-        shown as the queue controller shows its first page. `attach` then reads the whole
-        queue under it."""
-        self.queue_model.set_rows(rows, complete=whole_queue)
+        shown as the queue controller shows its first page. `start` then reads the whole queue
+        and swaps it in under these rows (even when they were all of it: the selection and the
+        scroll stay where the agent put them meanwhile)."""
+        self.queue_model.set_rows(rows, complete=False)
         self.health_label.setText("● Connected")
         self._on_queue_page_loaded(len(rows))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -21,19 +22,19 @@ PAGE = 40  # fewer than the sample holds, so the whole queue arrives after the f
 
 
 def _painted_first(
-    qtbot: QtBot, console: ConsoleContext, sqlite_url: str
+    qtbot: QtBot, console: ConsoleContext, sqlite_url: str, page: int = PAGE
 ) -> tuple[MainWindow, FirstScreen]:
     """The window as ui/console.py paints it first (the console's database is `sqlite_url`)."""
     now = datetime.now(UTC)
     login = console.services.actor.login
-    screen = read_first_screen(sqlite_url, now, resolved_since(now), PAGE, login)
+    screen = read_first_screen(sqlite_url, now, resolved_since(now), page, login)
     assert screen is not None
     opening = Opening(console.settings.ui_state_file, screen.actor, "sqlite", screen.description)
     window = MainWindow(opening=opening)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.queue_loaded) as shown:
-        window.show_first_screen(screen.rows, whole_queue=screen.whole_queue)
-    assert shown.args == [PAGE]
+        window.show_first_screen(screen.rows)
+    assert shown.args == [len(screen.rows)]
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
@@ -73,11 +74,12 @@ def test_a_key_pressed_before_the_rest_is_here_acts_once_it_is(
     assert window.queue_model.complete
 
 
+@pytest.mark.parametrize("page", [PAGE, 1000], ids=["part of the queue", "all of it"])
 def test_the_whole_queue_comes_in_without_a_second_first_paint(
-    qtbot: QtBot, console: ConsoleContext, sqlite_url: str
+    qtbot: QtBot, console: ConsoleContext, sqlite_url: str, page: int
 ) -> None:
     load_demo(console.services)
-    window, _screen = _painted_first(qtbot, console, sqlite_url)
+    window, _screen = _painted_first(qtbot, console, sqlite_url, page)
     top = window.table.current_incident_id()
     settled: list[bool] = []
     window.settled.connect(lambda: settled.append(True))
@@ -88,5 +90,6 @@ def test_the_whole_queue_comes_in_without_a_second_first_paint(
         window.start()
     assert firsts == []  # the first screen was already the first paint
     assert window.table.current_incident_id() == top  # the selection stayed on its incident
+    assert window.table.selectionModel().selectedRows()[0].row() == 0
     qtbot.waitUntil(lambda: settled == [True])  # calls, drills, handovers, status page: once
     assert window.calls.controller.ready or window.calls.dock is not None  # calls started
