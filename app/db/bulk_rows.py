@@ -52,6 +52,10 @@ class BulkRows(Protocol):
         """Update by primary key: each row is its values for `columns`, then the row's id.
         The row's version goes up by one, as every other write of it does."""
 
+    def ids(self, table: Table, key: str, values: Collection[str]) -> dict[str, int]:
+        """The ids of the rows whose text column `key` holds one of `values`, by that value
+        (one query: an array on PostgreSQL, not a parameter per value for the server to plan)."""
+
 
 # SQLite's page cache while rows go in bulk (KiB). A connection otherwise keeps 512 KiB
 # (app/db/engine.py), and an import's transaction outgrows that many times over: its dirty pages
@@ -187,6 +191,9 @@ class _SqliteExecutemany:
     def form(self, table: Table, column: str) -> _Convert | None:
         return self._converters.column(table, column)
 
+    def ids(self, table: Table, key: str, values: Collection[str]) -> dict[str, int]:
+        return _sqlite_ids(self._driver, self._preparer, table, key, values) if values else {}
+
     def _names(self, columns: Sequence[str]) -> list[str]:
         return [self._preparer.quote(name) for name in columns]
 
@@ -214,6 +221,21 @@ class _SqliteExecutemany:
         self._driver.executemany(statement, self._converters.rows(table, [*columns, "id"], rows))
 
 
+def _sqlite_ids(
+    driver: Any, preparer: Any, table: Table, key: str, values: Collection[str]
+) -> dict[str, int]:
+    found: dict[str, int] = {}
+    every = list(values)
+    for start in range(0, len(every), 500):  # well within SQLite's limit of parameters
+        part = every[start : start + 500]
+        statement = (
+            f"SELECT {preparer.quote(key)}, id FROM {preparer.format_table(table)} "
+            f"WHERE {preparer.quote(key)} IN ({', '.join('?' for _ in part)})"
+        )
+        found.update(driver.execute(statement, part).fetchall())
+    return found
+
+
 def _none_kept(convert: _Convert) -> _Convert:
     def kept(value: Any) -> Any:
         return None if value is None else convert(value)
@@ -234,6 +256,18 @@ class _PostgresCopy:
 
     def form(self, table: Table, column: str) -> _Convert | None:
         return self._converters.column(table, column)
+
+    def ids(self, table: Table, key: str, values: Collection[str]) -> dict[str, int]:
+        from psycopg import sql
+
+        if not values:
+            return {}
+        statement = sql.SQL("SELECT {key}, id FROM {table} WHERE {key} = ANY(%s)").format(
+            key=sql.Identifier(key), table=sql.Identifier(table.name)
+        )
+        with self._driver.cursor() as cursor:
+            cursor.execute(statement, [list(values)])
+            return dict(cursor.fetchall())
 
     def insert(
         self,

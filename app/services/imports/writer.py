@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from app.adapters.import_records import ImportedIncident, RejectedRow
@@ -34,6 +34,9 @@ BATCH = 1000
 _NUMBER = re.compile(r"^INC(\d+)$")
 _ITABLE: Table = Incident.__table__  # type: ignore[assignment]
 _TTABLE: Table = TimelineEvent.__table__  # type: ignore[assignment]
+_TEAMS: Table = Team.__table__  # type: ignore[assignment]
+_AGENTS: Table = Agent.__table__  # type: ignore[assignment]
+_CONTACTS: Table = Contact.__table__  # type: ignore[assignment]
 # What an import sets on an incident (written on every import), what only a new one gets, and
 # what each imported timeline event holds.
 _COLUMNS = (
@@ -185,14 +188,7 @@ class BulkImportWriter:
                 self._highest = max(self._highest, int(match.group(1)))
 
     def _ids(self, numbers: list[str]) -> dict[str, int]:
-        if not numbers:
-            return {}
-        return {
-            str(n): int(i)
-            for n, i in self._session.execute(
-                select(Incident.number, Incident.id).where(Incident.number.in_(numbers))
-            )
-        }
+        return self._bulk.ids(_ITABLE, "number", numbers)
 
     def _write_events(
         self, chunk: list[ImportedIncident], ids: dict[str, int], existing: set[int]
@@ -264,44 +260,36 @@ class BulkImportWriter:
         )
 
     def _ensure_people(self, chunk: list[ImportedIncident]) -> None:
-        session = self._session
         teams = {i.team for i in chunk if i.team and i.team not in self._teams}
         if teams:
-            session.execute(insert(Team), [{"name": t[:120]} for t in sorted(teams)])
-            self._teams.update(self._load(select(Team.name, Team.id).where(Team.name.in_(teams))))
+            self._bulk.insert(_TEAMS, ("name",), [(t[:120],) for t in sorted(teams)])
+            self._teams.update(self._bulk.ids(_TEAMS, "name", teams))
         agents = {i.agent for i in chunk if i.agent and i.agent not in self._agents}
         if agents:
             logins = {_login(a): a for a in agents}
-            taken = set(session.scalars(select(Agent.login).where(Agent.login.in_(logins))))
+            taken = self._bulk.ids(_AGENTS, "login", logins)
             fresh = [
                 # Inactive: people from another system's history, not console users.
-                {"login": login, "name": name[:200], "role": "agent", "active": False}
+                (login, name[:200], "agent", False)
                 for login, name in sorted(logins.items())
                 if login not in taken
             ]
             if fresh:
-                session.execute(insert(Agent), fresh)
+                self._bulk.insert(_AGENTS, ("login", "name", "role", "active"), fresh)
             self._agents.update(
                 {
-                    logins[str(login)]: int(agent_id)
-                    for login, agent_id in session.execute(
-                        select(Agent.login, Agent.id).where(Agent.login.in_(logins))
-                    )
+                    logins[login]: agent_id
+                    for login, agent_id in self._bulk.ids(_AGENTS, "login", logins).items()
                 }
             )
         callers = {i.caller for i in chunk if i.caller and i.caller not in self._contacts}
         if callers:
-            session.execute(
-                insert(Contact),
-                [{"name": c[:200], "external_ref": c[:120], "vip": False} for c in sorted(callers)],
+            self._bulk.insert(
+                _CONTACTS,
+                ("name", "external_ref", "vip"),
+                [(c[:200], c[:120], False) for c in sorted(callers)],
             )
-            self._contacts.update(
-                self._load(
-                    select(Contact.external_ref, Contact.id).where(
-                        Contact.external_ref.in_(callers)
-                    )
-                )
-            )
+            self._contacts.update(self._bulk.ids(_CONTACTS, "external_ref", callers))
 
 
 def _same(value: Any) -> Any:

@@ -12,7 +12,7 @@ from sqlalchemy import Table, select
 
 from app.db.bulk_rows import BULK_CACHE_KIB, bulk_rows
 from app.db.engine import SQLITE_CACHE_KIB, open_database
-from app.db.models import TimelineEvent
+from app.db.models import Team, TimelineEvent
 from app.services.context import ServiceContext
 from tests.helpers import open_incident
 
@@ -77,3 +77,20 @@ def test_sqlite_keeps_a_bigger_page_cache_only_while_rows_go_in_bulk(sqlite_url:
             assert cache() == -SQLITE_CACHE_KIB
     finally:
         db.dispose()
+
+
+def test_ids_are_found_by_a_text_key_in_one_query(ctx: ServiceContext) -> None:
+    teams: Table = Team.__table__  # type: ignore[assignment]
+    names = [f"Team {n}\t'quoted' \\ {n}" for n in range(1200)]  # more than one SQLite batch
+    with ctx.db.write() as session, bulk_rows(session) as bulk:
+        assert bulk.ids(teams, "name", []) == {}
+        bulk.insert(teams, ("name",), [(name,) for name in names])
+        found = bulk.ids(teams, "name", [*names[::2], "nobody"])
+    with ctx.db.read() as session:
+        expected = {
+            str(name): int(team_id)
+            for name, team_id in session.execute(
+                select(Team.name, Team.id).where(Team.name.in_(names))
+            )
+        }
+    assert found == {name: expected[name] for name in names[::2]}
