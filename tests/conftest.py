@@ -27,6 +27,7 @@ from tests.helpers import (  # noqa: F401
     pg_through_proxy,
     pgbouncer,
     pgbouncer_url,
+    postgres_databases,
     postgres_url,
     sqlite_ctx,
     sqlite_url,

@@ -31,6 +31,7 @@ from app.settings import load_settings
 from bench.servers import PgBouncer, ServerUnavailable
 from tests.fault_proxy import FaultProxy
 from tests.migrated_sqlite import start_from_migrated
+from tests.postgres_databases import PostgresDatabases, throwaway
 from ui.console_context import ConsoleContext
 from ui.task_runner import TaskRunner
 
@@ -72,27 +73,45 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{(tmp_path / 'calmdesk.sqlite3').as_posix()}"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A throwaway database on the running PostgreSQL server, dropped afterwards."""
-    yield from throwaway_postgres_database()
-
-
-def throwaway_postgres_database() -> Iterator[str]:
-    """Create a database with a unique name, yield its URL, drop it: the body of every fixture
-    that needs one, whatever its scope. Fails in CI, and skips elsewhere, without a server."""
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[PostgresDatabases]:
+    """This worker's test databases (tests/postgres_databases.py). Fails in CI, and skips
+    elsewhere, without a server."""
     reason = postgres_available()
     if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI but unreachable: {reason}")
-        pytest.skip(f"PostgreSQL unreachable: {reason}")
-    name = f"calmdesk_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(_pg_admin_conninfo(), autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        _unavailable("PostgreSQL", reason)
     base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    yield f"{base}/{name}"
-    with psycopg.connect(_pg_admin_conninfo(), autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    databases = PostgresDatabases(_pg_admin_conninfo(), base)
+    yield databases
+    databases.close()
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A throwaway database on the running PostgreSQL server, dropped afterwards: empty, or
+    already at the migrations' head when the test's fixtures would migrate it before the test
+    sees it (the same database either way, made faster)."""
+    yield from throwaway_postgres_database(request, migrated=_migrated_by_fixtures(request))
+
+
+def _migrated_by_fixtures(request: pytest.FixtureRequest) -> bool:
+    """True when `team_server`, `pg_through_proxy` or `db` (on `db_url`'s PostgreSQL database)
+    upgrade `postgres_url`'s database before the test runs."""
+    names = request.fixturenames
+    if "team_server" in names or "pg_through_proxy" in names:
+        return True
+    callspec = getattr(request.node, "callspec", None)
+    route = callspec.params.get("db_url") if callspec is not None else None
+    return "db" in names and route in ("postgres", "pgbouncer")
+
+
+def throwaway_postgres_database(
+    request: pytest.FixtureRequest, *, migrated: bool = False
+) -> Iterator[str]:
+    """Create a database with a unique name, yield its URL, drop it: the body of every fixture
+    that needs one, whatever its scope."""
+    databases: PostgresDatabases = request.getfixturevalue("postgres_databases")
+    yield from throwaway(databases, migrated=migrated)
 
 
 def _unavailable(what: str, reason: str) -> None:

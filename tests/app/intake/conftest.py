@@ -22,8 +22,8 @@ class Intake:
 
 
 @pytest.fixture(scope="module")
-def module_postgres_url() -> Iterator[str]:
-    yield from throwaway_postgres_database()
+def module_postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    yield from throwaway_postgres_database(request)
 
 
 @pytest.fixture(
