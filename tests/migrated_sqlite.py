@@ -5,8 +5,8 @@ about a thousand SQLite files; a copy takes a millisecond. Each test worker migr
 once. The state is exactly what `upgrade` gives: `upgrade` still runs on every test's database
 and finds it at head. The migrations themselves are tested on fresh files (tests/app/db/).
 
-PostgreSQL databases are still migrated one by one: `CREATE DATABASE ... TEMPLATE` was measured
-no faster here, as the database has to be created anyway."""
+PostgreSQL test databases do the same with `CREATE DATABASE ... TEMPLATE`
+(tests/postgres_databases.py)."""
 
 from __future__ import annotations
 
