@@ -56,6 +56,12 @@ class BulkRows(Protocol):
         """The ids of the rows whose text column `key` holds one of `values`, by that value
         (one query: an array on PostgreSQL, not a parameter per value for the server to plan)."""
 
+    def where(
+        self, table: Table, columns: Sequence[str], key: str, values: Collection[Any]
+    ) -> list[Row]:
+        """`columns` of the rows whose `key` holds one of `values`, each value in `form`'s form
+        (as the driver reads it back: no conversion per value)."""
+
 
 # SQLite's page cache while rows go in bulk (KiB). A connection otherwise keeps 512 KiB
 # (app/db/engine.py), and an import's transaction outgrows that many times over: its dirty pages
@@ -192,7 +198,12 @@ class _SqliteExecutemany:
         return self._converters.column(table, column)
 
     def ids(self, table: Table, key: str, values: Collection[str]) -> dict[str, int]:
-        return _sqlite_ids(self._driver, self._preparer, table, key, values) if values else {}
+        return dict(self.where(table, (key, "id"), key, values))
+
+    def where(
+        self, table: Table, columns: Sequence[str], key: str, values: Collection[Any]
+    ) -> list[Row]:
+        return _sqlite_where(self._driver, self._preparer, table, columns, key, values)
 
     def _names(self, columns: Sequence[str]) -> list[str]:
         return [self._preparer.quote(name) for name in columns]
@@ -221,18 +232,19 @@ class _SqliteExecutemany:
         self._driver.executemany(statement, self._converters.rows(table, [*columns, "id"], rows))
 
 
-def _sqlite_ids(
-    driver: Any, preparer: Any, table: Table, key: str, values: Collection[str]
-) -> dict[str, int]:
-    found: dict[str, int] = {}
+def _sqlite_where(
+    driver: Any, preparer: Any, table: Table, columns: Sequence[str], key: str, values: Any
+) -> list[Row]:
+    found: list[Row] = []
     every = list(values)
+    names = ", ".join(preparer.quote(name) for name in columns)
     for start in range(0, len(every), 500):  # well within SQLite's limit of parameters
         part = every[start : start + 500]
         statement = (
-            f"SELECT {preparer.quote(key)}, id FROM {preparer.format_table(table)} "
+            f"SELECT {names} FROM {preparer.format_table(table)} "
             f"WHERE {preparer.quote(key)} IN ({', '.join('?' for _ in part)})"
         )
-        found.update(driver.execute(statement, part).fetchall())
+        found += driver.execute(statement, part).fetchall()
     return found
 
 
@@ -258,16 +270,23 @@ class _PostgresCopy:
         return self._converters.column(table, column)
 
     def ids(self, table: Table, key: str, values: Collection[str]) -> dict[str, int]:
+        return dict(self.where(table, (key, "id"), key, values))
+
+    def where(
+        self, table: Table, columns: Sequence[str], key: str, values: Collection[Any]
+    ) -> list[Row]:
         from psycopg import sql
 
         if not values:
-            return {}
-        statement = sql.SQL("SELECT {key}, id FROM {table} WHERE {key} = ANY(%s)").format(
-            key=sql.Identifier(key), table=sql.Identifier(table.name)
+            return []
+        statement = sql.SQL("SELECT {columns} FROM {table} WHERE {key} = ANY(%s)").format(
+            columns=sql.SQL(", ").join(map(sql.Identifier, columns)),
+            key=sql.Identifier(key),
+            table=sql.Identifier(table.name),
         )
         with self._driver.cursor() as cursor:
             cursor.execute(statement, [list(values)])
-            return dict(cursor.fetchall())
+            return list(cursor.fetchall())
 
     def insert(
         self,

@@ -193,17 +193,13 @@ class BulkImportWriter:
     def _write_events(
         self, chunk: list[ImportedIncident], ids: dict[str, int], existing: set[int]
     ) -> None:
-        seen: set[tuple[int, Any, str, str]] = set()
-        if existing:
-            for incident_id, at, kind, summary in self._session.execute(
-                select(
-                    TimelineEvent.incident_id,
-                    TimelineEvent.at,
-                    TimelineEvent.kind,
-                    TimelineEvent.summary,
-                ).where(TimelineEvent.incident_id.in_(sorted(existing)))
-            ):
-                seen.add((incident_id, at, kind, summary))
+        # The events already there, their times in the database's form (as the driver reads
+        # them), compared with the new events' times in that same form.
+        seen = set(
+            self._bulk.where(
+                _TTABLE, ("incident_id", "at", "kind", "summary"), "incident_id", sorted(existing)
+            )
+        )
         # The rows in the form the database takes (the details' JSON text is the reader's, a
         # moment's form one dict look-up): no second pass over them.
         moment = self._moment
@@ -215,7 +211,7 @@ class BulkImportWriter:
                 rows += [
                     (incident_id, moment(at), None, kind, summary, details, unpinned)
                     for at, kind, summary, details in incident.events
-                    if (incident_id, at, kind, summary) not in seen
+                    if (incident_id, moment(at), kind, summary) not in seen
                 ]
             else:
                 rows += [

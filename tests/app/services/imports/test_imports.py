@@ -229,3 +229,21 @@ def test_timeline_details_are_the_text_json_dumps_writes(ctx: ServiceContext) ->
     priorities = [json.loads(t) for t in every if '"from": ' in t and '"hold"' not in t]
     assert priorities
     assert all(isinstance(p["from"], int) for p in priorities)
+
+
+def test_a_log_that_grew_adds_only_the_new_events(ctx: ServiceContext, tmp_path: Path) -> None:
+    # The first 100 rows cut some incidents short; importing the whole log afterwards adds just
+    # what those rows did not hold, to the same incidents, and ends as one import of it would.
+    start = tmp_path / "start.csv"
+    start.write_text("\n".join([_header(), *_lines(100)]) + "\n", encoding="utf-8")
+    first = import_servicenow(ctx, start)
+    whole = import_servicenow(ctx, FIRST50)
+    assert whole.incidents_created == 50 - first.incidents_created
+    assert first.events_added + whole.events_added == _count(ctx, TimelineEvent.id) == 285
+    with ctx.db.read() as session:
+        repeated = session.execute(
+            select(TimelineEvent.incident_id, TimelineEvent.at, TimelineEvent.summary)
+            .group_by(TimelineEvent.incident_id, TimelineEvent.at, TimelineEvent.summary)
+            .having(func.count() > 1)
+        ).all()
+    assert repeated == []
