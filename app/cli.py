@@ -270,7 +270,7 @@ def _publish_status_page(ctx: ServiceContext, where: str | None, out: TextIO) ->
 
 def _init_postgres(settings: Settings, out: TextIO) -> int:
     from app.bootstrap import connect, os_login
-    from app.db.team_roles import GROUPS
+    from app.db.grants import GROUPS
     from app.services.admin.identity import identify
     from app.services.admin.team_setup import init_postgres
 

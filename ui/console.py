@@ -147,7 +147,7 @@ def _first_screen(
     screen = read_first_screen(settings.db_url, now, resolved_since(now), FIRST_PAGE_ROWS)
     if screen is None:
         return None
-    opening = Opening(settings.ui_state_file, screen.actor, "sqlite", screen.description)
+    opening = Opening(settings.ui_state_file, screen.actor, screen.backend, screen.description)
     window = MainWindow(opening=opening)
     before_showing(window)
     window.show_first_screen(screen.rows)

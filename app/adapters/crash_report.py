@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.db.location import describe_location, sqlite_database
+from app.db.postgres_address import postgres_address
 from app.domain.errors import DatabaseUnavailable
 
 HIDDEN = "***"
@@ -74,9 +75,15 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
 def database_summary(url: str) -> str:
     """The backend and where the data lives, e.g. "sqlite: local file /x/calmdesk.sqlite3";
     never a password or user name."""
+    # Said without SQLAlchemy where the URL is plain (the console reports from before its
+    # first paint); SQLAlchemy reads the rest.
     database = sqlite_database(url)
-    if database is not None:  # the local file: said without SQLAlchemy (before the first paint)
+    if database is not None:
         return f"sqlite: {describe_location('sqlite', database)}"
+    address = postgres_address(url)
+    if address is not None:
+        where = describe_location("postgresql", address.database, address.host, address.port)
+        return f"postgresql: {where}"
     from app.db.engine import describe, parse_url
 
     try:
@@ -90,6 +97,9 @@ def secrets_in(url: str) -> tuple[str, ...]:
     """The password written in a database URL, if any, so it can be taken out of reports."""
     if sqlite_database(url) is not None:
         return ()  # a plain file URL holds none
+    address = postgres_address(url)
+    if address is not None:
+        return (address.password,) if address.password else ()
     from app.db.engine import parse_url
 
     try:

@@ -32,18 +32,14 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DisconnectionError
 
-CONNECT_TIMEOUT_SECONDS = 5  # libpq counts whole seconds (at least 2)
+from app.db.libpq_deadlines import (
+    CONNECT_TIMEOUT_SECONDS,
+    STATEMENT_TIMEOUT_MS,
+    libpq_deadlines,
+)
+
 PING_SECONDS = 3.0
-STATEMENT_TIMEOUT_MS = 60_000
-IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000
 ROUND_TRIP_SECONDS = STATEMENT_TIMEOUT_MS / 1000 + 5  # the server's own timeout answers first
-KEEPALIVES = {
-    "keepalives": 1,
-    "keepalives_idle": 5,
-    "keepalives_interval": 2,
-    "keepalives_count": 2,
-}
-TCP_USER_TIMEOUT_MS = 9_000
 # The longest a checkout on a silent line takes before it fails: the ping, then a reconnection.
 SILENT_LINE_SECONDS = PING_SECONDS + CONNECT_TIMEOUT_SECONDS
 
@@ -54,16 +50,7 @@ RV = TypeVar("RV")
 
 def connect_args(url: URL) -> dict[str, Any]:
     """The libpq parameters above, except those the URL already sets."""
-    wanted: dict[str, Any] = {
-        "connect_timeout": CONNECT_TIMEOUT_SECONDS,
-        **KEEPALIVES,
-        "tcp_user_timeout": TCP_USER_TIMEOUT_MS,
-        "options": (
-            f"-c statement_timeout={STATEMENT_TIMEOUT_MS} "
-            f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_TIMEOUT_MS}"
-        ),
-    }
-    return {key: value for key, value in wanted.items() if key not in url.query}
+    return libpq_deadlines(url.query)
 
 
 class DeadlineConnection(psycopg.Connection[Any]):

@@ -31,18 +31,17 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
 from app.db.engine import Database, translate_errors
+from app.db.grants import (
+    ADMIN_GROUP,
+    AGENT_GROUP,
+    GRANTS_SQL,
+    GROUP_FOR_ROLE,
+    GROUPS,
+    SUPERVISOR_GROUP,
+    role_from_grants,
+)
 from app.domain.errors import CalmdeskError
 from app.domain.roles import Role
-
-AGENT_GROUP = "calmdesk_agent"
-SUPERVISOR_GROUP = "calmdesk_supervisor"
-ADMIN_GROUP = "calmdesk_admin"
-GROUPS = (AGENT_GROUP, SUPERVISOR_GROUP, ADMIN_GROUP)
-GROUP_FOR_ROLE = {
-    Role.AGENT: AGENT_GROUP,
-    Role.SUPERVISOR: SUPERVISOR_GROUP,
-    Role.ADMIN: ADMIN_GROUP,
-}
 
 # Privileges beyond SELECT (which every group has on every table): (agents, supervisors' extra).
 # Every table must be listed (a test checks): a new table is a decision about who may write it.
@@ -214,25 +213,10 @@ def ensure_login(
 
 
 def granted_role(connection: Connection) -> Role | None:
-    """What the logged-in database user may do, judged from the server's own grants.
-
-    A login that may delete incidents owns the tables (or is a superuser): an administrator.
-    Otherwise the highest calmdesk group it belongs to. None: no Calmdesk privileges at all."""
-    if connection.execute(text("SELECT has_table_privilege('incidents', 'DELETE')")).scalar_one():
-        return Role.ADMIN
-    member_of = set(
-        connection.execute(
-            text(
-                "SELECT rolname FROM pg_roles WHERE rolname = ANY(:names) "
-                "AND pg_has_role(current_user, oid, 'MEMBER')"
-            ),
-            {"names": list(GROUPS)},
-        ).scalars()
-    )
-    for role in (Role.ADMIN, Role.SUPERVISOR, Role.AGENT):
-        if GROUP_FOR_ROLE[role] in member_of:
-            return role
-    return None
+    """What the logged-in database user may do, judged from the server's own grants (grants.py).
+    None: no Calmdesk privileges at all."""
+    _login, may_delete, member_of = connection.execute(text(GRANTS_SQL)).one()
+    return role_from_grants(may_delete, member_of)
 
 
 def current_login(connection: Connection) -> str:

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 # The console, with stdout tapped: at the "ready in" line (printed once the queue is painted),
 # the names of the modules loaded so far; printed after the console exits.
 SPAWN = """
@@ -76,8 +78,10 @@ NOT_BEFORE_FIRST_PAINT = {
 }
 
 
-def _loaded_at_first_paint(home: Path) -> list[str]:
+def _loaded_at_first_paint(home: Path, db_url: str | None = None) -> list[str]:
     env = {**os.environ, "CALMDESK_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    if db_url is not None:
+        env["CALMDESK_DB_URL"] = db_url
     subprocess.run(
         [sys.executable, "-m", "app.cli", "demo"], env=env, check=True, capture_output=True
     )
@@ -103,5 +107,21 @@ def test_the_first_paint_imports_only_what_the_first_screen_needs(tmp_path: Path
         name: why
         for name, why in NOT_BEFORE_FIRST_PAINT.items()
         if any(m == name or m.startswith(name + ".") for m in loaded)
+    }
+    assert early == {}
+
+
+@pytest.mark.postgres
+def test_on_a_team_server_too_the_first_paint_comes_before_sqlalchemy(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    """The server's own login (an administrator, an agent since `calmdesk demo` signed in)."""
+    loaded = _loaded_at_first_paint(tmp_path, postgres_url)
+    assert "ui.queue.queue_view" in loaded
+    assert "psycopg" in loaded  # the first screen's driver
+    early = {
+        name: why
+        for name, why in NOT_BEFORE_FIRST_PAINT.items()
+        if any(m == name or m.startswith(name + ".") for m in loaded) and name not in ("psycopg",)
     }
     assert early == {}

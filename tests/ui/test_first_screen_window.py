@@ -29,7 +29,9 @@ def _painted_first(
     login = console.services.actor.login
     screen = read_first_screen(sqlite_url, now, resolved_since(now), page, login)
     assert screen is not None
-    opening = Opening(console.settings.ui_state_file, screen.actor, "sqlite", screen.description)
+    opening = Opening(
+        console.settings.ui_state_file, screen.actor, screen.backend, screen.description
+    )
     window = MainWindow(opening=opening)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.queue_loaded) as shown:

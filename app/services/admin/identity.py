@@ -12,6 +12,7 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from app.db.engine import Database, translate_errors
+from app.db.grants import capped
 from app.db.models import Agent
 from app.domain.roles import PermissionDenied, Role
 from app.services.context import Actor
@@ -51,5 +52,4 @@ def identify(db: Database, os_user: str) -> Actor:
         actor = sign_in(db, login)  # the administrator; the first one becomes admin
     else:
         actor = Actor(agent.id, agent.login, agent.name, Role(agent.role))
-    role = actor.role if actor.role.rank <= granted.rank else granted
-    return replace(actor, role=role)
+    return replace(actor, role=capped(actor.role, granted))

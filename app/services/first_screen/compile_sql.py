@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.postgresql import psycopg
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 
@@ -22,9 +23,10 @@ from app.services.incidents.reads import first_page_alerts_query, first_page_que
 TARGET = Path(__file__).with_name("statements.py")
 BOUND_AT_RUN_TIME = frozenset({NOW, RESOLVED_SINCE, LIMIT, "login"})
 
-HEADER = '''"""The first screen's SQL for the sqlite3 driver (named parameters), compiled
-from the queue's SQLAlchemy statements by compile_sql.py. Generated: do not edit; run
-`python -m app.services.first_screen.compile_sql` instead (a test says when this is behind).
+HEADER = '''"""The first screen's SQL for the sqlite3 driver (named parameters) and psycopg
+(pyformat), compiled from the queue's SQLAlchemy statements by compile_sql.py. Generated: do not
+edit; run `python -m app.services.first_screen.compile_sql` instead (a test says when this is
+behind).
 
 Each statement comes with the values of its constant parameters; read.py adds now_micros,
 resolved_since, page_limit and login."""
@@ -47,17 +49,19 @@ def _compiled(statement: ClauseElement, dialect: Dialect) -> tuple[str, dict[str
 
 def compiled_statements() -> dict[str, object]:
     """statements.py's names and values, compiled now."""
-    dialect = sqlite.dialect(paramstyle="named")
-    agent = select(Agent.id, Agent.login, Agent.name, Agent.role).where(
+    agent = select(Agent.id, Agent.login, Agent.name, Agent.role, Agent.active).where(
         Agent.login == bindparam("login")
     )
     values: dict[str, object] = {"SCHEMA_HEAD": head_revision()}
-    for name, statement in (
-        ("SQLITE_AGENT", agent),
-        ("SQLITE_PAGE", first_page_query(True, "sqlite")),
-        ("SQLITE_PAGE_ALERTS", first_page_alerts_query(True, "sqlite")),
-    ):
-        values[name], values[f"{name}_CONSTANTS"] = _compiled(statement, dialect)
+    dialects: tuple[Dialect, ...] = (sqlite.dialect(paramstyle="named"), psycopg.dialect())  # type: ignore[no-untyped-call]
+    for dialect in dialects:
+        for part, statement in (
+            ("AGENT", agent),
+            ("PAGE", first_page_query(True, dialect.name)),
+            ("PAGE_ALERTS", first_page_alerts_query(True, dialect.name)),
+        ):
+            name = f"{dialect.name.upper()}_{part}"
+            values[name], values[f"{name}_CONSTANTS"] = _compiled(statement, dialect)
     return values
 
 

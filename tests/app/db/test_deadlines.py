@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import make_url, text
 
-from app.db import deadlines
+from app.db import deadlines, libpq_deadlines
 from app.db.engine import open_database
 from app.domain.errors import DatabaseUnavailable
 from tests.helpers import CutLine, outcome_of
@@ -25,7 +25,7 @@ def test_libpq_gets_timeouts_and_keepalives_unless_the_url_sets_its_own() -> Non
     args = deadlines.connect_args(make_url("postgresql+psycopg://a@h/d"))
     assert args["connect_timeout"] == deadlines.CONNECT_TIMEOUT_SECONDS
     assert args["keepalives"] == 1
-    assert args["tcp_user_timeout"] == deadlines.TCP_USER_TIMEOUT_MS
+    assert args["tcp_user_timeout"] == libpq_deadlines.TCP_USER_TIMEOUT_MS
     assert "statement_timeout=" in args["options"]
     assert "idle_in_transaction_session_timeout=" in args["options"]
     own = deadlines.connect_args(
@@ -46,9 +46,9 @@ def test_the_server_enforces_the_statement_and_idle_transaction_timeouts(
         idle = session.scalar(setting, {"name": "idle_in_transaction_session_timeout"})
         libpq = session.connection().connection.driver_connection.info.get_parameters()
     assert statement == str(deadlines.STATEMENT_TIMEOUT_MS)
-    assert idle == str(deadlines.IDLE_IN_TRANSACTION_TIMEOUT_MS)
-    assert libpq["tcp_user_timeout"] == str(deadlines.TCP_USER_TIMEOUT_MS)
-    assert libpq["keepalives_idle"] == str(deadlines.KEEPALIVES["keepalives_idle"])
+    assert idle == str(libpq_deadlines.IDLE_IN_TRANSACTION_TIMEOUT_MS)
+    assert libpq["tcp_user_timeout"] == str(libpq_deadlines.TCP_USER_TIMEOUT_MS)
+    assert libpq["keepalives_idle"] == str(libpq_deadlines.KEEPALIVES["keepalives_idle"])
     db.dispose()
 
 

@@ -12,8 +12,9 @@ from sqlalchemy.exc import DBAPIError
 
 from app.adapters.drill_scripts import shipped_script
 from app.adapters.runbooks import load_runbook
+from app.db.grants import GROUPS
 from app.db.models import Base
-from app.db.team_roles import GROUPS, TABLE_GRANTS, ServerSetupError, check_login
+from app.db.team_roles import TABLE_GRANTS, ServerSetupError, check_login
 from app.domain.clock import ManualClock
 from app.domain.lifecycle import Status
 from app.domain.roles import Action, PermissionDenied, Role

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db.engine import Database
+from app.db.grants import AGENT_GROUP
 from app.db.models import AlertGroup, ChangeLogEntry, Incident, TimelineEvent
-from app.db.team_roles import AGENT_GROUP
 from app.domain.alerts import AlertMapping, AlertNotice, AlertStatus
 from app.domain.clock import ManualClock
 from app.domain.lifecycle import Status
