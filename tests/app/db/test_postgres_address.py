@@ -1,4 +1,4 @@
-"""A PostgreSQL URL read without SQLAlchemy gives the parts SQLAlchemy reads, or None when unsure."""
+"""A PostgreSQL URL read without SQLAlchemy: the parts SQLAlchemy reads, or None when unsure."""
 
 from __future__ import annotations
 
