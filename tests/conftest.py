@@ -16,6 +16,7 @@ from tests.app.adapters.notification_server import (  # noqa: F401  (one private
     notification_server,
     session_bus,
 )
+from tests.demo_sample import _demo_samples, demo  # noqa: F401
 from tests.helpers import (  # noqa: F401
     calmdesk_home,
     clock,

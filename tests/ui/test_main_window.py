@@ -12,10 +12,10 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.services.admin.demo import load_demo
 from app.services.incidents.commands import IncidentCommands, IncidentDraft
 from app.services.incidents.queue_filters import COLUMNS, Column, QuickFilter
 from app.services.incidents.reads import IncidentReads
+from tests.demo_sample import LoadDemo
 from ui.connection.connection_dialog import ConnectionDialog
 from ui.console_context import ConsoleContext
 from ui.dialogs.link_major_dialog import LinkMajorDialog
@@ -49,9 +49,11 @@ def _answer_next_modal(qtbot: QtBot, handle: Callable[[QDialog], None]) -> None:
 
 
 def test_window_is_titled_and_every_key_control_is_named(
-    qtbot: QtBot, console: ConsoleContext
+    qtbot: QtBot,
+    console: ConsoleContext,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(console.services)
+    demo(console.services)
     window = _window(qtbot, console)
     assert window.windowTitle() == "Calmdesk"
     assert window.table.accessibleName() == "Incident queue"
@@ -64,9 +66,11 @@ def test_window_is_titled_and_every_key_control_is_named(
 
 
 def test_major_filter_finds_the_email_outage_with_one_click(
-    qtbot: QtBot, console: ConsoleContext
+    qtbot: QtBot,
+    console: ConsoleContext,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(console.services)
+    demo(console.services)
     window = _window(qtbot, console)
     qtbot.mouseClick(window.panel.filters.buttons[QuickFilter.MAJOR], Qt.MouseButton.LeftButton)
     model = window.queue.model
@@ -75,8 +79,10 @@ def test_major_filter_finds_the_email_outage_with_one_click(
     assert model.row_at(0).calls == 30
 
 
-def test_ctrl_f_then_typing_filters_the_queue(qtbot: QtBot, console: ConsoleContext) -> None:
-    load_demo(console.services)
+def test_ctrl_f_then_typing_filters_the_queue(
+    qtbot: QtBot, console: ConsoleContext, demo: LoadDemo
+) -> None:
+    demo(console.services)
     window = _window(qtbot, console)
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -89,9 +95,11 @@ def test_ctrl_f_then_typing_filters_the_queue(qtbot: QtBot, console: ConsoleCont
 
 
 def test_filter_and_column_layout_are_remembered_per_agent(
-    qtbot: QtBot, console: ConsoleContext
+    qtbot: QtBot,
+    console: ConsoleContext,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(console.services)
+    demo(console.services)
     window = _window(qtbot, console)
     qtbot.mouseClick(window.panel.filters.buttons[QuickFilter.ON_HOLD], Qt.MouseButton.LeftButton)
     service = COLUMNS.index(Column.SERVICE)
@@ -157,9 +165,11 @@ def test_welcome_connect_with_a_bad_server_says_why_and_stays(
 
 
 def test_bulk_link_to_the_major_incident_through_the_dialog(
-    qtbot: QtBot, console: ConsoleContext
+    qtbot: QtBot,
+    console: ConsoleContext,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(console.services)
+    demo(console.services)
     commands = IncidentCommands(console.services)
     a = commands.open(IncidentDraft(title="Outlook keeps crashing today", impact=3, urgency=3))
     b = commands.open(IncidentDraft(title="Outlook keeps crashing again", impact=3, urgency=3))
@@ -192,9 +202,11 @@ def test_bulk_link_to_the_major_incident_through_the_dialog(
 
 
 def test_a_change_from_another_window_updates_the_row_and_keeps_the_selection(
-    qtbot: QtBot, console: ConsoleContext
+    qtbot: QtBot,
+    console: ConsoleContext,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(console.services)
+    demo(console.services)
     window = _window(qtbot, console)
     window.table.selectRow(5)
     selected = window.table.current_incident_id()
@@ -212,8 +224,10 @@ def test_a_change_from_another_window_updates_the_row_and_keeps_the_selection(
     other.close()
 
 
-def test_assign_to_me_on_the_selection(qtbot: QtBot, console: ConsoleContext) -> None:
-    load_demo(console.services)
+def test_assign_to_me_on_the_selection(
+    qtbot: QtBot, console: ConsoleContext, demo: LoadDemo
+) -> None:
+    demo(console.services)
     window = _window(qtbot, console)
     qtbot.mouseClick(
         window.panel.filters.buttons[QuickFilter.UNASSIGNED], Qt.MouseButton.LeftButton
@@ -252,8 +266,8 @@ def test_exit_when_ready_prints_the_time_and_count(tmp_path: Path) -> None:
     assert counts[0] == min(counts[1], queue_controller.FIRST_PAGE_ROWS)
 
 
-def test_f9_opens_one_wallboard(qtbot: QtBot, console: ConsoleContext) -> None:
-    load_demo(console.services)
+def test_f9_opens_one_wallboard(qtbot: QtBot, console: ConsoleContext, demo: LoadDemo) -> None:
+    demo(console.services)
     window = _window(qtbot, console)
     qtbot.keyClick(window.table, Qt.Key.Key_F9)
     board = window.windows.wallboard
@@ -266,9 +280,11 @@ def test_f9_opens_one_wallboard(qtbot: QtBot, console: ConsoleContext) -> None:
 
 
 def test_enter_opens_the_selected_incident_in_the_editor_and_saving_updates_the_row(
-    qtbot: QtBot, console: ConsoleContext
+    qtbot: QtBot,
+    console: ConsoleContext,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(console.services)
+    demo(console.services)
     window = _window(qtbot, console)
     window.table.selectRow(3)
     row = window.queue.model.row_at(3)
@@ -286,9 +302,11 @@ def test_enter_opens_the_selected_incident_in_the_editor_and_saving_updates_the_
 
 
 def test_ctrl_n_opens_an_empty_editor_with_the_title_focused(
-    qtbot: QtBot, console: ConsoleContext
+    qtbot: QtBot,
+    console: ConsoleContext,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(console.services)
+    demo(console.services)
     window = _window(qtbot, console)
     qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.editor_dock.isVisible()

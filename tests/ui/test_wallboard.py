@@ -19,12 +19,12 @@ from app.domain.cadence import format_countdown
 from app.domain.clock import ManualClock
 from app.domain.errors import DatabaseUnavailable
 from app.domain.priority import Priority
-from app.services.admin.demo import load_demo
 from app.services.context import ServiceContext
 from app.services.directory.reads import sign_in
 from app.services.incidents.commands import IncidentCommands, IncidentDraft
 from app.services.reports.wallboard import WallboardReads, WallboardSnapshot
 from app.settings import load_settings
+from tests.demo_sample import LoadDemo
 from ui.console_context import ConsoleContext
 from ui.live import change_hub
 from ui.task_runner import TaskRunner
@@ -40,8 +40,8 @@ def db_url(sqlite_url: str) -> str:
 
 
 @pytest.fixture
-def console(ctx: ServiceContext, qtbot: QtBot) -> ConsoleContext:
-    load_demo(ctx)
+def console(ctx: ServiceContext, qtbot: QtBot, demo: LoadDemo) -> ConsoleContext:
+    demo(ctx)
     return ConsoleContext.build(load_settings(), ctx, TaskRunner(synchronous=True))
 
 
@@ -132,8 +132,10 @@ def test_moving_the_clock_past_the_due_time_flips_the_countdown_to_overdue(
     assert countdown.property("tone") == "overdue"
 
 
-def test_the_snapshot_is_read_off_the_ui_thread(ctx: ServiceContext, qtbot: QtBot) -> None:
-    load_demo(ctx)
+def test_the_snapshot_is_read_off_the_ui_thread(
+    ctx: ServiceContext, qtbot: QtBot, demo: LoadDemo
+) -> None:
+    demo(ctx)
     runner = TaskRunner()
     console = ConsoleContext.build(load_settings(), ctx, runner)
     wallboard = Wallboard(console)
@@ -253,11 +255,14 @@ def test_the_wall_reads_again_when_the_change_hub_names_an_incident(
 
 
 def test_the_wall_is_live_a_change_from_another_workstation_shows_without_a_timer(
-    ctx: ServiceContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+    ctx: ServiceContext,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    demo: LoadDemo,
 ) -> None:
     monkeypatch.setattr(change_hub, "SAFETY_POLL_MS", 600_000)
     monkeypatch.setattr(window_module, "TIME_REFRESH_MS", 600_000)
-    load_demo(ctx)
+    demo(ctx)
     live_console = ConsoleContext.build(
         load_settings(), ctx, TaskRunner(synchronous=True), watcher=watcher_for(ctx.db)
     )
@@ -282,10 +287,13 @@ def test_the_wall_is_live_a_change_from_another_workstation_shows_without_a_time
 
 
 def test_changes_that_arrive_while_the_wall_reads_make_one_more_read(
-    ctx: ServiceContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+    ctx: ServiceContext,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    demo: LoadDemo,
 ) -> None:
     monkeypatch.setattr(change_hub, "SAFETY_POLL_MS", 600_000)
-    load_demo(ctx)
+    demo(ctx)
     runner = TaskRunner()
     console = ConsoleContext.build(load_settings(), ctx, runner)
     reads: list[WallboardSnapshot] = []

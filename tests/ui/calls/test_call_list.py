@@ -12,7 +12,6 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.clock import ManualClock
 from app.domain.lifecycle import Status
-from app.services.admin.demo import load_demo
 from app.services.calls.commands import CallCommands
 from app.services.calls.dto import CallDraft
 from app.services.calls.filters import CallFilter, rank_outages
@@ -20,6 +19,7 @@ from app.services.calls.reads import CallReads
 from app.services.context import ServiceContext
 from app.services.incidents.commands import IncidentCommands, IncidentDraft
 from app.services.incidents.reads import IncidentReads
+from tests.demo_sample import LoadDemo
 from tests.helpers import add_service
 from tests.ui.calls.conftest import Console, show_console
 from ui.calls.call_model import CALL_COLUMNS, CallColumn, CallListModel
@@ -46,9 +46,12 @@ def _loaded(qtbot: QtBot, ui: Console) -> CallListModel:
 
 
 def test_call_list_model_is_a_well_behaved_qt_model(
-    sqlite_ctx: ServiceContext, clock: ManualClock, qtmodeltester: ModelTester
+    sqlite_ctx: ServiceContext,
+    clock: ManualClock,
+    qtmodeltester: ModelTester,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(sqlite_ctx)
+    demo(sqlite_ctx)
     model = CallListModel(clock.now, lambda: clock.now().replace(hour=0, minute=0))
     model.set_rows(CallReads(sqlite_ctx).rows())
     assert model.rowCount() == 30
@@ -84,8 +87,10 @@ def test_filters_today_unlinked_callback_pending_and_by_service(
     assert panel.count.text() == "1 shown · 3 loaded"
 
 
-def test_a_selection_of_calls_is_linked_in_bulk(qtbot: QtBot, console: ConsoleContext) -> None:
-    load_demo(console.services)
+def test_a_selection_of_calls_is_linked_in_bulk(
+    qtbot: QtBot, console: ConsoleContext, demo: LoadDemo
+) -> None:
+    demo(console.services)
     ctx = console.services
     printing = next(s.id for s in console.directory.services() if s.name == "Printing")
     for n in range(3):
@@ -167,9 +172,12 @@ def test_callback_list_after_resolution_and_mark_called_back(
 
 
 def test_the_form_lists_are_well_behaved_qt_models(
-    sqlite_ctx: ServiceContext, clock: ManualClock, qtmodeltester: ModelTester
+    sqlite_ctx: ServiceContext,
+    clock: ManualClock,
+    qtmodeltester: ModelTester,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(sqlite_ctx)
+    demo(sqlite_ctx)
     reads = CallReads(sqlite_ctx)
     majors = reads.active_majors()
     email = next(s for s in majors[0].service_ids)

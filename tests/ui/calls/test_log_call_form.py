@@ -10,13 +10,13 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from app.db.models import Call
-from app.services.admin.demo import load_demo
 from app.services.calls.dto import CallDraft, LoggedCall
 from app.services.calls.reads import CallReads
 from app.services.context import ServiceContext
 from app.services.incidents.reads import IncidentReads
 from app.settings import load_settings
 from tests.app.services.calls.test_calls import declare_outage
+from tests.demo_sample import LoadDemo
 from tests.helpers import add_service
 from tests.ui.calls.conftest import (
     add_contact,
@@ -43,9 +43,11 @@ def _outage_id(console: ConsoleContext) -> int:
 
 
 def test_five_calls_in_a_row_without_touching_the_mouse(
-    qtbot: QtBot, console: ConsoleContext
+    qtbot: QtBot,
+    console: ConsoleContext,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(console.services)
+    demo(console.services)
     ui = show_console(qtbot, console)
     form = ui.calls.form
     open_form_with_keys(qtbot, ui)
@@ -71,9 +73,11 @@ def test_five_calls_in_a_row_without_touching_the_mouse(
 
 
 def test_the_outage_matches_as_you_type_and_one_key_links_the_call(
-    qtbot: QtBot, console: ConsoleContext
+    qtbot: QtBot,
+    console: ConsoleContext,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(console.services)
+    demo(console.services)
     ui = show_console(qtbot, console)
     form = ui.calls.form
     outage = _outage_id(console)
@@ -107,9 +111,11 @@ def test_the_outage_matches_as_you_type_and_one_key_links_the_call(
 
 
 def test_arrow_keys_move_through_the_matches_from_the_symptom_field(
-    qtbot: QtBot, console: ConsoleContext
+    qtbot: QtBot,
+    console: ConsoleContext,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(console.services)
+    demo(console.services)
     vpn = next(s.id for s in console.directory.services() if s.name == "VPN")
     vpn_outage = declare_outage(console.services, vpn, "VPN disconnects for home workers")
     ui = show_console(qtbot, console)
@@ -226,9 +232,11 @@ def test_a_new_caller_is_added_to_the_contacts(qtbot: QtBot, console: ConsoleCon
 
 
 def test_a_new_incident_from_the_call_is_prefilled_and_opened(
-    qtbot: QtBot, console: ConsoleContext
+    qtbot: QtBot,
+    console: ConsoleContext,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(console.services)
+    demo(console.services)
     ui = show_console(qtbot, console)
     form = ui.calls.form
     open_form_with_keys(qtbot, ui)
@@ -251,9 +259,11 @@ def test_a_new_incident_from_the_call_is_prefilled_and_opened(
 
 
 def test_a_call_can_be_linked_to_any_incident_by_number(
-    qtbot: QtBot, console: ConsoleContext
+    qtbot: QtBot,
+    console: ConsoleContext,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(console.services)
+    demo(console.services)
     ui = show_console(qtbot, console)
     form = ui.calls.form
     open_form_with_keys(qtbot, ui)
