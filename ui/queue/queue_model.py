@@ -65,12 +65,18 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
         self._haystacks: dict[int, str] = {}
         self._complete = True  # False while only the queue's first page is here
         self._base: list[int] = []  # after the quick filter and the sort
+        # Each cached row has a slot, its place in these two (in cache order; a row that leaves
+        # leaves a gap, None in both, until the next load): the sort ranks are lists by slot.
+        self._slot_rows: list[IncidentRow | None] = []
+        self._slot_ids: list[int | None] = []  # the rows' own id objects: no int made per row
+        # The slots themselves, made once per load: every list of slots shares these ints.
+        self._slots: list[int] = []
         # The moment orderings read the SLA clock at. No reading is kept per row (25,000 of them
         # held ~5 MB): a sort key or the "at risk" filter reads a row's clock when it needs to.
         self._sla_moment: datetime | None = None
-        self._filter_cache: tuple[tuple[Any, ...], list[int]] | None = None
+        self._filter_cache: tuple[tuple[Any, ...], list[int]] | None = None  # slots
         # Per sort column (None: the triage order), each cached row's rank among all cached rows,
-        # and the SLA moment it was computed at (for the columns that read the clock).
+        # by slot, and the SLA moment it was computed at (for the columns that read the clock).
         self._ranks: dict[Column | None, tuple[datetime | None, SortRanks]] = {}
         self._quick = QuickFilter.ALL_OPEN
         self._query = ""
@@ -117,12 +123,18 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
 
     def _take(self, rows: Iterable[IncidentRow], complete: bool) -> None:
         self._rows = {row.id: row for row in rows}
-        self._haystacks = {row.id: search_text(row) for row in self._rows.values()}
+        self._slot_rows = list(self._rows.values())
+        self._slot_ids = list(self._rows)
+        self._slots = list(range(len(self._slot_rows)))
         self._complete = complete
         self._sla_moment = None
         self._filter_cache = None
         self._ranks = {}
+        self._haystacks = {}
         self._base = self._compute_base()
+        # After the order: the triage ranks' passing keys are gone by then, and the search text
+        # takes their memory instead of adding to the load's peak.
+        self._haystacks = {row.id: search_text(row) for row in self._rows.values()}
 
     def _after_load(self) -> None:
         self._emit_counts()
@@ -147,15 +159,32 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
 
     def apply_changes(self, fresh: Iterable[IncidentRow], gone: Iterable[int] = ()) -> None:
         """Patch rows that changed elsewhere, keeping selection and scroll position."""
-        fresh, gone = list(fresh), list(gone)
+        fresh = list({row.id: row for row in fresh}.values())
+        gone = [i for i in set(gone) if i in self._rows]
+        slot_of = self._slot_finder([row.id for row in fresh if row.id in self._rows] + gone)
+        changed = []
         for row in fresh:
+            if row.id in self._rows:  # the same place in the cache, and the same slot
+                slot = slot_of(row.id)
+                self._slot_rows[slot] = row
+            else:  # a new row: at the end of the cache, in a new slot
+                slot = len(self._slot_rows)
+                self._slot_rows.append(row)
+                self._slot_ids.append(row.id)
+                self._slots.append(slot)
+            changed.append(slot)
             self._rows[row.id] = row
             self._haystacks[row.id] = search_text(row)
+        left = []
         for incident_id in gone:
-            self._rows.pop(incident_id, None)
+            slot = slot_of(incident_id)
+            self._slot_rows[slot] = None
+            self._slot_ids[slot] = None
+            left.append(slot)
+            del self._rows[incident_id]
             self._haystacks.pop(incident_id, None)
         self._filter_cache = None
-        self._rerank(fresh, gone)
+        self._rerank(changed, left)
         self._base = self._compute_base()
         new_order = self._search(self._base, self._query)
         if new_order == self._order:
@@ -167,11 +196,18 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
             return
         self._relayout(new_order)
 
-    def _rerank(self, fresh: list[IncidentRow], gone: list[int]) -> None:
-        """Move the changed rows within every column's ranks already made; a column whose
-        ranks cannot take them (or whose SLA moment has passed) is made again when next used."""
+    def _slot_finder(self, incident_ids: list[int]) -> Callable[[int], int]:
+        """Where these cached rows are: a search of the id list per row for a few, one map
+        for many."""
+        if len(incident_ids) <= 32:
+            return self._slot_ids.index
+        return {i: slot for slot, i in enumerate(self._slot_ids) if i is not None}.__getitem__
+
+    def _rerank(self, changed: list[int], gone: list[int]) -> None:
+        """Move the changed rows (by slot) within every column's ranks already made; a column
+        whose ranks cannot take them (or whose SLA moment has passed) is made again when next
+        used."""
         now = self._moment(self._viewer().now)
-        changed = [row.id for row in fresh]
         for column, (moment, ranked) in list(self._ranks.items()):
             if reads_clock(column) and moment != now:
                 del self._ranks[column]
@@ -238,16 +274,17 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
         """The quick filter and the sort, before search."""
         viewer = self._viewer()
         moment = self._moment(viewer.now)
-        ids = self._filtered(viewer, moment)
+        slots = self._filtered(viewer, moment)
         column = self._sort_column
         descending = self._descending and column is not None
         # Sorting by a cached integer rank (C-level dict lookups, no key objects made) keeps a
         # sort of 25,000 rows at a few ms, and allocates nothing the garbage collector must
         # then walk: the tuple keys it replaced set off full collections mid-sort.
         ranks = self._ranks_for(column, moment)
-        return sorted(ids, key=ranks.__getitem__, reverse=descending)
+        ordered = sorted(slots, key=ranks.__getitem__, reverse=descending)
+        return list(map(self._slot_ids.__getitem__, ordered))  # type: ignore[arg-type]
 
-    def _ranks_for(self, column: Column | None, moment: datetime) -> dict[int, float]:
+    def _ranks_for(self, column: Column | None, moment: datetime) -> list[float]:
         """Every cached row's rank under `column`'s key (see SortRanks). Made once per column
         and then kept up to date row by row; the clock-reading orders (SLA, triage) are made
         again when the SLA moment moves."""
@@ -255,14 +292,21 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
         cached = self._ranks.get(column)
         if cached is not None and cached[0] == at:
             return cached[1].ranks
-        rows, key = self._rows, order_key(column, moment)
-        ranked = SortRanks(rows, map(key, rows.values()), lambda row_id: key(rows[row_id]))
+        rows, key = self._slot_rows, order_key(column, moment)
+        slots = self._slots
+        if len(self._rows) < len(rows):  # gaps, where rows left
+            slots = [slot for slot, row in zip(slots, rows, strict=True) if row is not None]
+        keys = [key(row) for row in rows if row is not None]
+        # A ranked slot always holds a row (a row that leaves is discarded from every ranking).
+        ranked = SortRanks(slots, keys, lambda slot: key(rows[slot]))  # type: ignore[arg-type]
+        del slots, keys
         self._ranks[column] = (at, ranked)
         return ranked.ranks
 
     def _filtered(self, viewer: Viewer, moment: datetime) -> list[int]:
-        """The ids under the quick filter, in cache order; kept until the rows, the filter, the
-        viewer or (for "at risk") the SLA moment change, so a sort does not re-filter."""
+        """The slots of the rows under the quick filter, in cache order; kept until the rows,
+        the filter, the viewer or (for "at risk") the SLA moment change, so a sort does not
+        re-filter."""
         at_risk = self._quick == QuickFilter.AT_RISK
         token = (
             self._quick,
@@ -273,8 +317,13 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
         )
         if self._filter_cache is None or self._filter_cache[0] != token:
             test = quick_filter(self._quick, viewer)
-            ids = [i for i, row in self._rows.items() if test(row, moment)]
-            self._filter_cache = (token, ids)
+            rows = self._slot_rows
+            slots = [
+                s
+                for s, row in zip(self._slots, rows, strict=True)
+                if row is not None and test(row, moment)
+            ]
+            self._filter_cache = (token, slots)
         return self._filter_cache[1]
 
     def _search(self, ids: list[int], query: str) -> list[int]:
