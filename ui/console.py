@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
@@ -156,6 +156,39 @@ def _first_screen(
     return window
 
 
+def _start_behind(
+    window: MainWindow, settings: Settings, vault: PasswordVault, runner: TaskRunner
+) -> tuple[Session, Settings] | None:
+    """The full start (its imports, connecting, checking, signing in) on a worker thread, while
+    the painted first screen answers the mouse and keys (what they ask for waits for `attach`).
+    None when it failed in a way a person can act on: `_open` then tries again with its
+    dialogs. Also returns when the window is closed meanwhile."""
+    sessions: list[Session] = []
+    errors: list[CalmdeskError] = []
+    waiting = QEventLoop()
+
+    def full_start() -> Session:
+        from app.bootstrap import start
+
+        return start(settings, password=vault.password_for(settings.db_url))
+
+    def started(session: Session) -> None:
+        sessions.append(session)
+        waiting.quit()
+
+    def failed(exc: CalmdeskError) -> None:  # a defect was reported already (TaskRunner)
+        errors.append(exc)
+        waiting.quit()
+
+    runner.submit(full_start, started, failed)
+    window.closing.connect(waiting.quit)
+    waiting.exec()
+    window.closing.disconnect(waiting.quit)
+    if not sessions and not errors:
+        runner.wait_for_idle()  # closed first: let the start finish before the console ends
+    return (sessions[0], settings) if sessions else None
+
+
 def _context(
     session: Session, settings: Settings, runner: TaskRunner, vault: PasswordVault
 ) -> ConsoleContext:
@@ -197,7 +230,13 @@ def _run_window(
             )
 
     early = _first_screen(app, settings, report_when_ready) if first_screen_first else None
-    opened = _open(args, settings, vault, runner)
+    if early is not None:
+        started_behind = _start_behind(early, settings, vault, runner)
+        if early.isHidden():  # closed while the rest was starting
+            return 0, None
+        opened = started_behind or _open(args, settings, vault, runner)
+    else:
+        opened = _open(args, settings, vault, runner)
     if opened is None:
         if early is not None:
             early.close()

@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
     # The first screen is up (the queue painted, or its error shown) and the rest of the console
     # has started: calls, drills, shift handovers, the status page. Once per window.
     settled = Signal()
+    closing = Signal()  # the window is closing (its close event)
 
     def __init__(
         self,
@@ -433,6 +434,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closed = True
+        self.closing.emit()
         self.save_layout()
         if not self.attached:
             super().closeEvent(event)
