@@ -18,7 +18,7 @@ from sqlalchemy.sql import ClauseElement
 from app.db.migrate import head_revision
 from app.db.models import Agent
 from app.services.incidents.page_params import LIMIT, NOW, RESOLVED_SINCE
-from app.services.incidents.reads import first_page_alerts_query, first_page_query
+from app.services.incidents.reads import first_page_query
 
 TARGET = Path(__file__).with_name("statements.py")
 BOUND_AT_RUN_TIME = frozenset({NOW, RESOLVED_SINCE, LIMIT, "login"})
@@ -58,7 +58,6 @@ def compiled_statements() -> dict[str, object]:
         for part, statement in (
             ("AGENT", agent),
             ("PAGE", first_page_query(True, dialect.name)),
-            ("PAGE_ALERTS", first_page_alerts_query(True, dialect.name)),
         ):
             name = f"{dialect.name.upper()}_{part}"
             values[name], values[f"{name}_CONSTANTS"] = _compiled(statement, dialect)

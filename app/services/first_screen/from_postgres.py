@@ -82,12 +82,9 @@ def _read(
         page = connection.execute(
             sql.POSTGRESQL_PAGE, {**sql.POSTGRESQL_PAGE_CONSTANTS, **params}
         ).fetchall()
-        alerts = connection.execute(
-            sql.POSTGRESQL_PAGE_ALERTS, {**sql.POSTGRESQL_PAGE_ALERTS_CONSTANTS, **params}
-        ).fetchall()
     agent_id, agent_login, name, role, _active = agent
     actor = Actor(agent_id, agent_login, name, capped(Role(role), granted))
-    return actor, screen_rows(page, alerts, _utc)
+    return actor, screen_rows(page, _utc)
 
 
 def _utc(moment: datetime) -> datetime:

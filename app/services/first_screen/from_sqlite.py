@@ -43,7 +43,7 @@ def read_sqlite(
 def _read(
     db: sqlite3.Connection, login: str, now: datetime, resolved_since: datetime, limit: int
 ) -> tuple[Actor, list[Any]] | None:
-    with db:  # one read transaction: the page and its alerts from the same moment
+    with db:  # one read transaction: the agent and the page from the same moment
         db.execute("BEGIN")
         if db.execute("SELECT version_num FROM alembic_version").fetchall() != [(sql.SCHEMA_HEAD,)]:
             return None  # an upgrade to run first, or a newer version's file
@@ -55,11 +55,8 @@ def _read(
             RESOLVED_SINCE: utc_text(resolved_since),
         }
         page = db.execute(sql.SQLITE_PAGE, {**sql.SQLITE_PAGE_CONSTANTS, **params}).fetchall()
-        alerts = db.execute(
-            sql.SQLITE_PAGE_ALERTS, {**sql.SQLITE_PAGE_ALERTS_CONSTANTS, **params}
-        ).fetchall()
     agent_id, agent_login, name, role, _active = agent  # a local file signs in whoever it is
-    rows = screen_rows(page, alerts, from_utc_text, _labels)
+    rows = screen_rows(page, from_utc_text, _labels)
     return Actor(agent_id, agent_login, name, Role(role)), rows
 
 

@@ -26,13 +26,12 @@ from app.db.location import sqlite_database
 from app.db.postgres_address import postgres_address
 from app.services.actor import Actor
 from app.services.incidents.dto import IncidentRow
-from app.services.incidents.row_shape import to_row, with_alerts
-from app.services.intake.dto import AlertMark, alert_mark
+from app.services.incidents.row_shape import page_row
 
-# The columns of a page row (IncidentRow's order) that hold moments: opened_at .. next_update_due.
-_MOMENTS = range(15, 23)
-# In an alert row: the incident's id, then alert_mark's values; first and last firing.
-_FIRST_FIRING, _LAST_FIRING = 3, 4
+# The columns of a page row that hold moments: opened_at .. next_update_due (IncidentRow's order),
+# then, after the row's 25 columns and the alert's name and labels, its first and last firing.
+_MOMENTS = (*range(15, 23), 27, 28)
+_LABELS = 26
 
 
 @dataclass(frozen=True)
@@ -70,30 +69,21 @@ def read_first_screen(
 
 def screen_rows(
     page: Sequence[Sequence[Any]],
-    alerts: Sequence[Sequence[Any]],
     moment: Callable[[Any], datetime],
     labels: Callable[[Any], Any] = lambda stored: stored,
 ) -> list[IncidentRow]:
-    """The page's rows with their alerts, each stored moment read by `moment` (and an alert's
-    labels by `labels`): what the driver returns, made into what the queue shows."""
-    rows = [to_row(_read_moments(row, _MOMENTS, moment)) for row in page]
-    marks = {row[0]: _mark(row, moment, labels) for row in alerts}
-    return with_alerts(rows, marks)
+    """The page's rows (`reads.first_page_query`'s columns), each stored moment read by
+    `moment` and an alert's labels by `labels`: what the driver returns, made into what the
+    queue shows."""
+    return [page_row(_read(row, moment, labels)) for row in page]
 
 
-def _read_moments(
-    row: Sequence[Any], columns: Sequence[int], moment: Callable[[Any], datetime]
+def _read(
+    row: Sequence[Any], moment: Callable[[Any], datetime], labels: Callable[[Any], Any]
 ) -> list[Any]:
     values = list(row)
-    for i in columns:
+    for i in _MOMENTS:
         if values[i] is not None:
             values[i] = moment(values[i])
+    values[_LABELS] = labels(values[_LABELS])
     return values
-
-
-def _mark(
-    row: Sequence[Any], moment: Callable[[Any], datetime], labels: Callable[[Any], Any]
-) -> AlertMark:
-    values = _read_moments(row, (_FIRST_FIRING, _LAST_FIRING), moment)
-    values[2] = labels(values[2])
-    return alert_mark(values[1:])

@@ -36,9 +36,8 @@ from app.services.errors import EditConflict, NotFound
 from app.services.incidents.dto import IncidentDetail, IncidentRow, TimelineEntry
 from app.services.incidents.fields import EDITABLE
 from app.services.incidents.page_params import first_page_params
-from app.services.incidents.row_shape import to_row, with_alerts
+from app.services.incidents.row_shape import page_row, to_row, with_alerts
 from app.services.incidents.triage_page import first_page_ids, triage_order
-from app.services.intake.dto import alert_mark
 from app.services.intake.reads import alert_marks, to_mark
 
 # Counted per queue row through ix_calls_incident: a grouped subquery over every call would
@@ -116,29 +115,27 @@ def _fetch_rows(
 
 
 def first_page_query(with_resolved: bool, dialect: str) -> Select[*tuple[Any, ...]]:
-    """The first page's rows (triage_page.first_page_ids), each as `to_row` takes it."""
-    page = first_page_ids(with_resolved, dialect).subquery("page")
-    return (
-        _row_query().join(page, page.c.id == Incident.id).order_by(*triage_order(page.c, dialect))
-    )
-
-
-def first_page_alerts_query(with_resolved: bool, dialect: str) -> Select[*tuple[Any, ...]]:
-    """The alert groups that opened incidents of the first page: the incident's id, then the
-    values `alert_mark` takes."""
+    """The first page's rows (triage_page.first_page_ids), each with the alert group that opened
+    its incident, if any (as `row_shape.page_row` takes them): a few hundred look-ups on the
+    unique incident_id, where a second statement would rank the whole queue again."""
     page = first_page_ids(with_resolved, dialect).subquery("page")
     g = AlertGroup
-    return select(
-        g.incident_id,
-        g.alert_name,
-        g.labels,
-        g.first_firing_at,
-        g.last_firing_at,
-        g.source_url,
-        g.state,
-        g.alert_count,
-        g.flapping_since.is_not(None),
-    ).where(g.incident_id.in_(select(page.c.id)))
+    return (
+        _row_query()
+        .add_columns(
+            g.alert_name,
+            g.labels,
+            g.first_firing_at,
+            g.last_firing_at,
+            g.source_url,
+            g.state,
+            g.alert_count,
+            g.flapping_since.is_not(None),
+        )
+        .join(page, page.c.id == Incident.id)
+        .outerjoin(g, g.incident_id == Incident.id)
+        .order_by(*triage_order(page.c, dialect))
+    )
 
 
 class IncidentReads:
@@ -165,13 +162,8 @@ class IncidentReads:
         with_resolved = resolved_since is not None
         with self._ctx.db.read() as session:
             connection = session.connection()
-            dialect = connection.dialect.name
-            rows = [
-                to_row(row)
-                for row in connection.execute(first_page_query(with_resolved, dialect), params)
-            ]
-            marks = connection.execute(first_page_alerts_query(with_resolved, dialect), params)
-            return with_alerts(rows, {row[0]: alert_mark(row[1:]) for row in marks})
+            query = first_page_query(with_resolved, connection.dialect.name)
+            return [page_row(row) for row in connection.execute(query, params)]
 
     def rows(self, ids: Iterable[int]) -> list[IncidentRow]:
         """Fresh rows for these incidents (the change feed said they changed)."""

@@ -7,14 +7,14 @@ queue read does (`reads.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from sys import intern
 from typing import Any
 
 from app.domain.lifecycle import HoldReason, Status
 from app.domain.priority import Priority
 from app.services.incidents.dto import IncidentRow
-from app.services.intake.dto import AlertMark
+from app.services.intake.dto import AlertMark, alert_mark
 
 _STATUSES = {s.value: s for s in Status}
 _HOLD_REASONS = {r.value: r for r in HoldReason}
@@ -38,6 +38,18 @@ def to_row(stored: Iterable[Any]) -> IncidentRow:
     values[13] = intern(values[13])
     values.append(None)  # the alert: attached after the read (with_alerts)
     return IncidentRow._make(values)
+
+
+# A page row (reads.first_page_query): the row's columns, then its alert group's, NULL without one.
+_ROW_COLUMNS = len(IncidentRow._fields) - 1
+
+
+def page_row(stored: Sequence[Any]) -> IncidentRow:
+    """A first page's row: the queue row, with the alert that opened its incident if any."""
+    row = to_row(stored[:_ROW_COLUMNS])
+    if stored[_ROW_COLUMNS] is None:
+        return row
+    return row._replace(alert=alert_mark(stored[_ROW_COLUMNS:]))
 
 
 def with_alerts(rows: list[IncidentRow], marks: Mapping[int, AlertMark]) -> list[IncidentRow]:
