@@ -267,6 +267,10 @@ class ServiceNowReader:
         # Where each column is, looked up once (None: an optional column the file lacks).
         self._at = {name: self._col.get(name) for name in (*REQUIRED, *OPTIONAL)}
         self._optional = _Optional()
+        # The columns an incident's title is made of, those the file has.
+        self._title_columns = [
+            i for c in ("category", "subcategory", "u_symptom") if (i := self._at[c]) is not None
+        ]
         self._json = _JsonText()
         self._pieces = _Pieces(self._json)
         self._mods: dict[str, int] = {}  # sys_mod_count cells accepted, as written
@@ -444,8 +448,10 @@ class ServiceNowReader:
         number = values[self._col["number"]].strip().upper()
         opened = self._date(values, "opened_at")
         assert opened is not None  # checked in parse
+        optional = self._optional
+        category = self._get(values, "category")
         title = " / ".join(
-            v for v in (self._get(values, c) for c in ("category", "subcategory", "u_symptom")) if v
+            [part for i in self._title_columns if (part := optional[values[i]]) is not None]
         )
         status = last[3]
         incident = ImportedIncident(
@@ -458,7 +464,7 @@ class ServiceNowReader:
             priority=last[8],
             status=status,
             hold_reason=last[4],
-            category=self._get(values, "category"),
+            category=category,
             channel=CHANNELS.get(self._get(values, "contact_type") or "", "phone"),
             team=last[9],
             agent=last[10],
