@@ -33,8 +33,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     argv = console_argv(sys.argv[1:] if argv is None else argv)
     if _hands_over(argv) and "-h" not in argv and "--help" not in argv:
+        from ui.pyside_feature_scan import skip_source_scan
         from ui.single_instance import hand_over, instance_name
 
+        skip_source_scan()  # Qt is loaded from here on (ui/pyside_feature_scan.py)
         if hand_over(argv, instance_name()):
             return 0
     from app.cli import build_parser, run_command
@@ -49,6 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(reason, file=sys.stderr)
         return 2
     # Qt is imported only for the window, so headless commands start fast and run without it.
+    from ui.pyside_feature_scan import skip_source_scan
+
+    skip_source_scan()  # before the console's modules are imported (ui/pyside_feature_scan.py)
     from ui.console import run_console
 
     return run_console(args, started)
