@@ -1,10 +1,12 @@
 """The composition root: build the context once, open the main window, run the event loop.
 
-First screen first: on the local file, the queue's first rows are read with the sqlite3 driver
-alone (app/services/first_screen) and painted before SQLAlchemy, the models and the console's
-services are imported; the full start (connect, check, upgrade, sign in) then runs behind the
-painted window and `MainWindow.attach` brings the rest. Anything the first screen cannot vouch
-for (a team server, a new, damaged or older file, a first sign-in) starts the full way first."""
+First screen first: the queue's first rows and the signed-in agent are read with the database
+driver alone (app/services/first_screen: sqlite3 or psycopg) and painted before SQLAlchemy, the
+models and the console's services are imported; the full start (connect, check, upgrade, sign
+in) then runs on a worker thread behind the painted window, and `MainWindow.attach` brings the
+rest. Anything the first screen cannot vouch for (a new, damaged or older database, a first
+sign-in, a password to ask for, a server that does not answer at once) starts the full way
+first, as before."""
 
 from __future__ import annotations
 
@@ -319,9 +321,10 @@ def back_up_if_due(settings: Settings, runner: TaskRunner) -> None:
 
 def forget_imported_sources() -> None:
     """PySide6's import hook reads the source of every module imported after it, to look for
-    "PySide6" in it (PYSIDE-2029), and the lines stay in `linecache`: about 10 MB of text, 600
-    modules, by the time the window is up. Dropped before the queue is read, so its rows reuse
-    that memory instead of adding to it; a traceback reads the lines it needs again."""
+    "PySide6" in it (PYSIDE-2029), and the lines stay in `linecache` (about 10 MB of text by the
+    time the window is up). ui/pyside_feature_scan.py spares most of that read; what was read
+    before it (or with a PySide6 where the skip does not apply) is dropped here, before the whole
+    queue is read, so its rows reuse that memory; a traceback reads the lines it needs again."""
     linecache.clearcache()
 
 
