@@ -23,17 +23,24 @@ print(probe.objectName())
 """
 
 
-def test_a_module_imported_after_qt_is_not_read_for_its_source(tmp_path: Path) -> None:
-    (tmp_path / "freshly_written.py").write_text("VALUE = 1\n" * 2000)
+def _import_after_qt(folder: Path, skip: bool) -> list[str]:
+    """Import a module written to `folder` after Qt, in a fresh interpreter (with the skip or
+    without): whether PySide read its source, what PySide recorded, a Qt call's answer."""
+    spawn = SPAWN if skip else SPAWN.replace("assert skip_source_scan()", "pass")
     result = subprocess.run(
-        [sys.executable, "-c", SPAWN, str(tmp_path)],
+        [sys.executable, "-c", spawn, str(folder)],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    read_source, selection, name = result.stdout.splitlines()
+    return result.stdout.splitlines()
+
+
+def test_a_module_imported_after_qt_is_not_read_for_its_source(tmp_path: Path) -> None:
+    (tmp_path / "freshly_written.py").write_text("VALUE = 1\n" * 2000)
+    read_source, selection, name = _import_after_qt(tmp_path, skip=True)
     assert read_source == "False"  # PySide did not read it (without the skip: True)
     assert selection == "0"  # recorded as using PySide's default features
     assert name == "still Qt"
@@ -42,13 +49,4 @@ def test_a_module_imported_after_qt_is_not_read_for_its_source(tmp_path: Path) -
 def test_without_the_skip_pyside_reads_the_source(tmp_path: Path) -> None:
     """The cost the skip removes is real in this PySide6 (if this fails, the skip may go)."""
     (tmp_path / "freshly_written.py").write_text("VALUE = 1\n")
-    spawn = SPAWN.replace("assert skip_source_scan()", "pass")
-    result = subprocess.run(
-        [sys.executable, "-c", spawn, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "True"
+    assert _import_after_qt(tmp_path, skip=False)[0] == "True"
