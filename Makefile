@@ -33,10 +33,11 @@ demo: $(VENV)/.installed-run
 	$(BIN)/calmdesk demo
 
 # The four checks run side by side: the type check (~16 CPU-s cold) and the rest (~1 s) fit in
-# the moments the tests wait for the database, so they add little to the tests' time. Output
-# comes a whole line at a time (-Oline); `make test` fails if any of them fails.
+# the moments the tests wait for the database, so they add little to the tests' time. Their few
+# lines come while pytest starts (mypy's may land among pytest's dots); `make test` fails if
+# any of them fails.
 test:
-	@$(MAKE) --no-print-directory -j4 -Oline lint typecheck contracts pytest
+	@$(MAKE) --no-print-directory -j4 lint typecheck contracts pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
