@@ -29,7 +29,7 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # console's memory with 25,000 open incidents. A scan of the queue is bigger than either size (it
 # reads the file's pages again whatever the cache), and the pages an index look-up needs again
 # fit in 512 KiB; the rest comes from the operating system's file cache.
-SQLITE_CACHE_KIB = 512
+SQLITE_CACHE_KIB = 256
 _WRITE_OPTION = "calmdesk_write"
 
 

@@ -8,6 +8,7 @@ scroll position survive.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,7 +34,6 @@ from app.services.incidents.queue_filters import (
     order_key,
     quick_filter,
     reads_clock,
-    search_matches,
     search_text,
     sla,
 )
@@ -62,13 +62,16 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
     def __init__(self, viewer: Callable[[], Viewer], parent: QObject | None = None) -> None:
         super().__init__(_incident_id, parent)
         self._viewer = viewer
-        self._haystacks: dict[int, str] = {}
+        # Each row's search text, by slot, as UTF-8 (a word is found in it exactly when it is
+        # found in the text; bytes take less room than a str); b"" in a gap.
+        self._haystacks: list[bytes] = []
         self._complete = True  # False while only the queue's first page is here
-        self._base: list[int] = []  # after the quick filter and the sort
+        self._base: list[int] = []  # slots, after the quick filter and the sort
+        self._shown_slots: list[int] = []  # slots, after the search too: the order's rows
         # Each cached row has a slot, its place in these two (in cache order; a row that leaves
-        # leaves a gap, None in both, until the next load): the sort ranks are lists by slot.
+        # leaves a gap, None and -1, until the next load): the sort ranks are lists by slot.
         self._slot_rows: list[IncidentRow | None] = []
-        self._slot_ids: list[int | None] = []  # the rows' own id objects: no int made per row
+        self._slot_ids: list[int] = []  # the rows' own id objects (no int made per row); -1: gap
         # The slots themselves, made once per load: every list of slots shares these ints.
         self._slots: list[int] = []
         # The moment orderings read the SLA clock at. No reading is kept per row (25,000 of them
@@ -96,7 +99,8 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
         (ui/queue/queue_controller.py); `complete_rows` brings the rest."""
         self.beginResetModel()
         self._take(rows, complete)
-        self._order = self._search(self._base, self._query)
+        self._shown_slots = self._search(self._base, self._query)
+        self._order = self._ids(self._shown_slots)
         self.endResetModel()
         self._after_load()
 
@@ -110,7 +114,8 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
 
         def swap() -> list[int]:
             self._take(rows, complete=True)
-            return self._search(self._base, self._query)
+            self._shown_slots = self._search(self._base, self._query)
+            return self._ids(self._shown_slots)
 
         self._reorder(swap)
         self._after_load()
@@ -130,11 +135,11 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
         self._sla_moment = None
         self._filter_cache = None
         self._ranks = {}
-        self._haystacks = {}
+        self._haystacks = []
         self._base = self._compute_base()
         # After the order: the triage ranks' passing keys are gone by then, and the search text
         # takes their memory instead of adding to the load's peak.
-        self._haystacks = {row.id: search_text(row) for row in self._rows.values()}
+        self._haystacks = [_haystack(row) for row in self._rows.values()]
 
     def _after_load(self) -> None:
         self._emit_counts()
@@ -167,41 +172,67 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
             if row.id in self._rows:  # the same place in the cache, and the same slot
                 slot = slot_of(row.id)
                 self._slot_rows[slot] = row
+                self._haystacks[slot] = _haystack(row)
             else:  # a new row: at the end of the cache, in a new slot
                 slot = len(self._slot_rows)
                 self._slot_rows.append(row)
                 self._slot_ids.append(row.id)
                 self._slots.append(slot)
+                self._haystacks.append(_haystack(row))
             changed.append(slot)
             self._rows[row.id] = row
-            self._haystacks[row.id] = search_text(row)
         left = []
         for incident_id in gone:
             slot = slot_of(incident_id)
             self._slot_rows[slot] = None
-            self._slot_ids[slot] = None
+            self._slot_ids[slot] = -1
+            self._haystacks[slot] = b""
             left.append(slot)
             del self._rows[incident_id]
-            self._haystacks.pop(incident_id, None)
-        self._filter_cache = None
+        self._refilter(changed, left)
         self._rerank(changed, left)
         self._base = self._compute_base()
-        new_order = self._search(self._base, self._query)
+        shown = self._search(self._base, self._query)
+        new_order = self._ids(shown)
         if new_order == self._order:
+            self._shown_slots = shown
             position = {incident_id: n for n, incident_id in enumerate(self._order)}
             for row in fresh:
                 if row.id in position:
                     n = position[row.id]
                     self.dataChanged.emit(self.index(n, 0), self.index(n, len(COLUMNS) - 1))
             return
-        self._relayout(new_order)
+        self._relayout(shown)
+
+    def _refilter(self, changed: list[int], gone: list[int]) -> None:
+        """Test again only the rows that changed or left (by slot) against the quick filter
+        already applied, rather than all 25,000; the filter is made again when next used if
+        the viewer or the SLA moment it depends on has moved."""
+        cached = self._filter_cache
+        if cached is None:
+            return
+        viewer = self._viewer()
+        moment = self._moment(viewer.now)
+        if cached[0] != self._filter_token(viewer, moment):
+            self._filter_cache = None
+            return
+        test, slots = quick_filter(self._quick, viewer), cached[1]  # slots: ascending
+        for slot in [*gone, *changed]:
+            i = bisect_left(slots, slot)
+            listed = i < len(slots) and slots[i] == slot
+            row = self._slot_rows[slot]
+            passes = row is not None and test(row, moment)
+            if listed and not passes:
+                del slots[i]
+            elif passes and not listed:
+                slots.insert(i, self._slots[slot])
 
     def _slot_finder(self, incident_ids: list[int]) -> Callable[[int], int]:
         """Where these cached rows are: a search of the id list per row for a few, one map
         for many."""
         if len(incident_ids) <= 32:
             return self._slot_ids.index
-        return {i: slot for slot, i in enumerate(self._slot_ids) if i is not None}.__getitem__
+        return {i: slot for slot, i in enumerate(self._slot_ids) if i >= 0}.__getitem__
 
     def _rerank(self, changed: list[int], gone: list[int]) -> None:
         """Move the changed rows (by slot) within every column's ranks already made; a column
@@ -216,8 +247,10 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
             if not ranked.update(changed):
                 del self._ranks[column]
 
-    def _relayout(self, new_order: list[int]) -> None:
-        self._reorder(new_order)
+    def _relayout(self, shown: list[int]) -> None:
+        """Show the rows at these slots, in this order."""
+        self._shown_slots = shown
+        self._reorder(self._ids(shown))
         self._emit_counts()
 
     def tick(self) -> None:
@@ -250,7 +283,7 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
             return
         # Typing one more letter can only narrow the list: filter what is shown, not everything.
         narrowing = bool(self._query) and text.startswith(self._query)
-        source = self._order if narrowing else self._base
+        source = self._shown_slots if narrowing else self._base
         self._query = text
         self._relayout(self._search(source, text))
 
@@ -281,8 +314,11 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
         # sort of 25,000 rows at a few ms, and allocates nothing the garbage collector must
         # then walk: the tuple keys it replaced set off full collections mid-sort.
         ranks = self._ranks_for(column, moment)
-        ordered = sorted(slots, key=ranks.__getitem__, reverse=descending)
-        return list(map(self._slot_ids.__getitem__, ordered))  # type: ignore[arg-type]
+        return sorted(slots, key=ranks.__getitem__, reverse=descending)
+
+    def _ids(self, slots: list[int]) -> list[int]:
+        """The incident ids of the rows at these slots (the rows' own int objects)."""
+        return list(map(self._slot_ids.__getitem__, slots))
 
     def _ranks_for(self, column: Column | None, moment: datetime) -> list[float]:
         """Every cached row's rank under `column`'s key (see SortRanks). Made once per column
@@ -307,14 +343,7 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
         """The slots of the rows under the quick filter, in cache order; kept until the rows,
         the filter, the viewer or (for "at risk") the SLA moment change, so a sort does not
         re-filter."""
-        at_risk = self._quick == QuickFilter.AT_RISK
-        token = (
-            self._quick,
-            viewer.agent_id,
-            viewer.team_id,
-            viewer.today_start,
-            moment if at_risk else None,
-        )
+        token = self._filter_token(viewer, moment)
         if self._filter_cache is None or self._filter_cache[0] != token:
             test = quick_filter(self._quick, viewer)
             rows = self._slot_rows
@@ -326,15 +355,28 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
             self._filter_cache = (token, slots)
         return self._filter_cache[1]
 
-    def _search(self, ids: list[int], query: str) -> list[int]:
+    def _filter_token(self, viewer: Viewer, moment: datetime) -> tuple[Any, ...]:
+        """What the quick filter's answer depends on."""
+        at_risk = self._quick == QuickFilter.AT_RISK
+        return (
+            self._quick,
+            viewer.agent_id,
+            viewer.team_id,
+            viewer.today_start,
+            moment if at_risk else None,
+        )
+
+    def _search(self, slots: list[int], query: str) -> list[int]:
+        """The slots among these whose row's search text holds every word of `query` (as
+        `queue_filters.search_matches` says), in the same order."""
         if not query:
-            return ids  # no copy: no order list is ever changed in place
+            return slots  # no copy: no list of slots is ever changed in place
         haystacks = self._haystacks
-        words = query.split()
+        words = [word.encode() for word in query.split()]
         if len(words) == 1:
             word = words[0]
-            return [i for i in ids if word in haystacks[i]]
-        return [i for i in ids if search_matches(haystacks[i], query)]
+            return [s for s in slots if word in haystacks[s]]
+        return [s for s in slots if all(word in haystacks[s] for word in words)]
 
     def _emit_counts(self) -> None:
         self.counts_changed.emit(len(self._order), len(self._rows))
@@ -448,6 +490,10 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
 
 def _incident_id(row: IncidentRow) -> int:
     return row.id
+
+
+def _haystack(row: IncidentRow) -> bytes:
+    return search_text(row).encode()
 
 
 def _sla_text(row: IncidentRow, now: datetime) -> str:

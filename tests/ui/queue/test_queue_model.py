@@ -266,3 +266,28 @@ def test_rows_leaving_coming_back_and_changing_in_bulk_sort_and_filter_as_a_fres
     model.set_quick_filter(QuickFilter.ALL_OPEN)
     model.set_search("back")
     assert sorted(_numbers(model)) == sorted(row.number for row in back if row.status.is_open)
+
+
+def test_live_changes_under_each_quick_filter_show_what_a_fresh_load_shows(
+    qtbot: QtBot, sqlite_ctx: ServiceContext, clock: ManualClock
+) -> None:
+    # A change from the feed tests only the changed rows against the filter already applied:
+    # rows must join, stay and leave it exactly as a fresh load under that filter says.
+    load_demo(sqlite_ctx)
+    model = _model(sqlite_ctx, clock)
+    rows = model.cached_rows()
+    for n, quick in enumerate(QuickFilter):
+        model.set_quick_filter(quick)
+        one, two, three = rows[3 * n], rows[3 * n + 1], rows[3 * n + 2]
+        model.apply_changes(
+            [
+                one._replace(assignee_id=None, assignee="", major=not one.major),
+                two._replace(status=Status.ON_HOLD, hold_reason=HoldReason.AWAITING_CALLER),
+                three._replace(assignee_id=model._viewer().agent_id, team_id=None),
+            ],
+            gone=[rows[-1 - n].id],
+        )
+        fresh = QueueModel(model._viewer)
+        fresh.set_rows(model.cached_rows())
+        fresh.set_quick_filter(quick)
+        assert _numbers(model) == _numbers(fresh), quick
