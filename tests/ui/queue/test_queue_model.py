@@ -12,12 +12,12 @@ from pytestqt.qtbot import QtBot
 from app.domain.clock import ManualClock
 from app.domain.lifecycle import HoldReason, Status
 from app.domain.sla import SlaState
-from app.services.admin.demo import load_demo
 from app.services.context import ServiceContext
 from app.services.incidents.commands import IncidentCommands, IncidentDraft
 from app.services.incidents.dto import IncidentRow
 from app.services.incidents.queue_filters import COLUMNS, Column, QuickFilter, Viewer
 from app.services.incidents.reads import IncidentReads
+from tests.demo_sample import LoadDemo
 from tests.helpers import add_agent, add_team, as_actor
 from ui import theme
 from ui.queue.queue_model import QueueModel
@@ -41,9 +41,12 @@ def _numbers(model: QueueModel) -> list[str]:
 
 
 def test_queue_model_is_a_well_behaved_qt_model(
-    sqlite_ctx: ServiceContext, clock: ManualClock, qtmodeltester: ModelTester
+    sqlite_ctx: ServiceContext,
+    clock: ManualClock,
+    qtmodeltester: ModelTester,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(sqlite_ctx)
+    demo(sqlite_ctx)
     model = _model(sqlite_ctx, clock)
     assert model.rowCount() > 100
     qtmodeltester.check(model)
@@ -124,9 +127,11 @@ def test_each_quick_filter_shows_exactly_its_incidents(
 
 
 def test_search_matches_every_word_across_number_title_caller_service_and_assignee(
-    sqlite_ctx: ServiceContext, clock: ManualClock
+    sqlite_ctx: ServiceContext,
+    clock: ManualClock,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(sqlite_ctx)
+    demo(sqlite_ctx)
     model = _model(sqlite_ctx, clock)
     model.set_search("email down")
     assert {model.row_at(n).number for n in range(model.rowCount())} == {"INC0000201"}
@@ -142,9 +147,11 @@ def test_search_matches_every_word_across_number_title_caller_service_and_assign
 
 
 def test_default_order_is_major_then_breached_then_priority_then_sla_left(
-    sqlite_ctx: ServiceContext, clock: ManualClock
+    sqlite_ctx: ServiceContext,
+    clock: ManualClock,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(sqlite_ctx)
+    demo(sqlite_ctx)
     model = _model(sqlite_ctx, clock)
     rows = [model.row_at(n) for n in range(model.rowCount())]
     assert rows[0].major
@@ -159,8 +166,10 @@ def test_default_order_is_major_then_breached_then_priority_then_sla_left(
     assert keys == sorted(keys)
 
 
-def test_every_column_sorts_both_ways(sqlite_ctx: ServiceContext, clock: ManualClock) -> None:
-    load_demo(sqlite_ctx)
+def test_every_column_sorts_both_ways(
+    sqlite_ctx: ServiceContext, clock: ManualClock, demo: LoadDemo
+) -> None:
+    demo(sqlite_ctx)
     model = _model(sqlite_ctx, clock)
     for column in (Column.NUMBER, Column.PRIORITY, Column.CALLS, Column.AGE):
         model.sort(COLUMNS.index(column), Qt.SortOrder.AscendingOrder)
@@ -208,9 +217,12 @@ def test_changed_rows_are_patched_in_place_and_keep_selection(
 
 
 def test_live_changes_keep_every_sort_exactly_as_a_fresh_load_would(
-    qtbot: QtBot, sqlite_ctx: ServiceContext, clock: ManualClock
+    qtbot: QtBot,
+    sqlite_ctx: ServiceContext,
+    clock: ManualClock,
+    demo: LoadDemo,
 ) -> None:
-    load_demo(sqlite_ctx)
+    demo(sqlite_ctx)
     model = _model(sqlite_ctx, clock)
     model.prepare_sorts()  # every column's ranks made: the changes below move rows within them
     commands, reads = IncidentCommands(sqlite_ctx), IncidentReads(sqlite_ctx)
@@ -234,13 +246,16 @@ def test_live_changes_keep_every_sort_exactly_as_a_fresh_load_would(
 
 
 def test_rows_leaving_coming_back_and_changing_in_bulk_sort_and_filter_as_a_fresh_load(
-    qtbot: QtBot, sqlite_ctx: ServiceContext, clock: ManualClock
+    qtbot: QtBot,
+    sqlite_ctx: ServiceContext,
+    clock: ManualClock,
+    demo: LoadDemo,
 ) -> None:
     # Rows are kept by slot (their place in the cache) and ranked by slot: a row that leaves
     # leaves a gap, one that comes back takes a new slot at the end, and batches big enough to
     # be looked up through a map (more than 32 rows) or dropped in one pass (more than 16) must
     # give exactly what a fresh load of the same rows gives, for every sort and quick filter.
-    load_demo(sqlite_ctx)
+    demo(sqlite_ctx)
     model = _model(sqlite_ctx, clock)
     model.prepare_sorts()
     rows = model.cached_rows()

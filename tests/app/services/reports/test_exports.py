@@ -11,10 +11,10 @@ import pytest
 
 from app.adapters.tabular_export import write_records
 from app.domain.lifecycle import Status
-from app.services.admin.demo import load_demo
 from app.services.context import ServiceContext
 from app.services.incidents.commands import IncidentCommands
 from app.services.reports.incident_exports import INCIDENT_COLUMNS, incident_records
+from tests.demo_sample import LoadDemo
 from tests.helpers import add_call, open_incident
 
 REQUIRED_COLUMNS = (
@@ -42,8 +42,10 @@ def test_export_has_the_columns_an_administrator_expects() -> None:
     assert set(REQUIRED_COLUMNS) <= set(INCIDENT_COLUMNS)
 
 
-def test_csv_export_has_one_row_per_incident(ctx: ServiceContext, tmp_path: Path) -> None:
-    load_demo(ctx)
+def test_csv_export_has_one_row_per_incident(
+    ctx: ServiceContext, tmp_path: Path, demo: LoadDemo
+) -> None:
+    demo(ctx)
     out = tmp_path / "incidents.csv"
     assert write_records(incident_records(ctx), INCIDENT_COLUMNS, "csv", out) == 204
     rows = _read_csv(out)
