@@ -7,6 +7,11 @@ for real, without stopping the shared PostgreSQL server.
   accepted, but not a byte goes through either way (Wi-Fi gone, a VPN or a firewall dropping
   packets). What was sent meanwhile is held, as TCP would retransmit it.
 - `restore()` mends either: accepts again on the same port, and forwards what was held.
+
+The port stays the proxy's while it is cut: a second socket holds it, bound but never listening
+(connections to it are refused, as to a server that is down), so nothing else on the machine (an
+outgoing connection's ephemeral port, another test's listener) takes it before `restore()`
+listens on it again. Both sockets share it through SO_REUSEPORT.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ class FaultProxy:
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
         self._listener: socket.socket | None = None
+        self._holder: socket.socket | None = None  # keeps the port while cut (see above)
         self._flowing = threading.Event()
         self.port = 0
         self.connections = 0  # accepted since the start: proves traffic went through here
@@ -49,11 +55,11 @@ class FaultProxy:
         with self._lock:
             listening = self._listener is not None
         if not listening:
-            listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            listener.bind(("127.0.0.1", self.port))
+            listener = _shared_port_socket(self.port)
             listener.listen(64)
             self.port = listener.getsockname()[1]
+            if self._holder is None:
+                self._holder = _shared_port_socket(self.port)
             with self._lock:
                 self._listener = listener
             threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
@@ -61,6 +67,9 @@ class FaultProxy:
 
     def close(self) -> None:
         self.cut()
+        if self._holder is not None:
+            self._holder.close()
+            self._holder = None
         self._flowing.set()  # lets held pumps see their sockets closed and end
 
     # -- pumping ------------------------------------------------------------------------------
@@ -114,3 +123,12 @@ def _close(sock: socket.socket) -> None:
     with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
     sock.close()
+
+
+def _shared_port_socket(port: int) -> socket.socket:
+    """A TCP socket bound to 127.0.0.1:`port` (0: any free one) that others of these may share."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(("127.0.0.1", port))
+    return sock
