@@ -284,11 +284,11 @@ def test_rows_leaving_coming_back_and_changing_in_bulk_sort_and_filter_as_a_fres
 
 
 def test_live_changes_under_each_quick_filter_show_what_a_fresh_load_shows(
-    qtbot: QtBot, sqlite_ctx: ServiceContext, clock: ManualClock
+    qtbot: QtBot, sqlite_ctx: ServiceContext, clock: ManualClock, demo: LoadDemo
 ) -> None:
     # A change from the feed tests only the changed rows against the filter already applied:
     # rows must join, stay and leave it exactly as a fresh load under that filter says.
-    load_demo(sqlite_ctx)
+    demo(sqlite_ctx)
     model = _model(sqlite_ctx, clock)
     rows = model.cached_rows()
     for n, quick in enumerate(QuickFilter):
