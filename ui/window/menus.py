@@ -71,34 +71,31 @@ def build_menus(window: MainWindow, role: Role) -> WindowMenus:
     def act(text: str, slot: Callable[[], object], keys: Keys | None = None) -> QAction:
         return window_action(window, text, lambda: window.when_attached(slot), keys)
 
-    def a(name: str) -> Callable[[], object]:  # one of the queue actions (ui/queue_actions.py)
-        return lambda: getattr(window.actions_, name)()
-
-    def w(name: str) -> Callable[[], object]:  # one of the windows (ui/window/opened_windows.py)
-        return lambda: getattr(window.windows, name)()
+    # The queue actions (ui/queue_actions.py) and the windows (ui/window/opened_windows.py) are
+    # read when an action runs: they exist once the window is attached.
 
     new = act("&New incident", window.new_incident, QKeySequence.StandardKey.New)
     open_ = act("&Open", window.open_current, "Return")
     open_.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the table handles Enter
-    assign_me = act("Assign to &me", a("assign_to_me"), "Ctrl+M")
-    assign = act("&Assign…", a("assign"), "Ctrl+Shift+A")
-    declare = act("&Declare major…", a("declare_major"), "Ctrl+Shift+M")
-    link = act("&Link to major incident…", a("link_to_major"), "Ctrl+K")
-    war_room = act("Open &war room", w("open_current_war_room"), "Ctrl+Shift+W")
-    status = act("Change &status…", a("change_status"), "Ctrl+Shift+S")
+    assign_me = act("Assign to &me", lambda: window.actions_.assign_to_me(), "Ctrl+M")
+    assign = act("&Assign…", lambda: window.actions_.assign(), "Ctrl+Shift+A")
+    declare = act("&Declare major…", lambda: window.actions_.declare_major(), "Ctrl+Shift+M")
+    link = act("&Link to major incident…", lambda: window.actions_.link_to_major(), "Ctrl+K")
+    war_room = act("Open &war room", lambda: window.windows.open_current_war_room(), "Ctrl+Shift+W")
+    status = act("Change &status…", lambda: window.actions_.change_status(), "Ctrl+Shift+S")
     search = act("&Search", window.focus_search, QKeySequence.StandardKey.Find)
     refresh = act("&Refresh", window.reload_queue, QKeySequence.StandardKey.Refresh)
     triage = act("Triage &order", window.triage_order, "Ctrl+0")
     triage.setToolTip("Major first, then breached, then priority, then SLA time left (Ctrl+0)")
-    wallboard = act("&Wallboard", w("toggle_wallboard"), "F9")
+    wallboard = act("&Wallboard", lambda: window.windows.toggle_wallboard(), "F9")
     wallboard.setToolTip("Full-screen wallboard for the team's TV (F9)")
     quit_ = act("&Quit", window.close, QKeySequence.StandardKey.Quit)
-    import_ = act("&Import incidents…", w("open_import"))
+    import_ = act("&Import incidents…", lambda: window.windows.open_import())
     import_.setToolTip("Import a ServiceNow incident log or another help desk's CSV")
-    export = act("&Export this view…", w("export_view"), "Ctrl+E")
-    reports = act("&Reports…", w("open_reports"), "Ctrl+R")
-    review = act("Post-incident re&view…", w("open_review"))
-    connection = act("Team &database…", w("choose_database"))
+    export = act("&Export this view…", lambda: window.windows.export_view(), "Ctrl+E")
+    reports = act("&Reports…", lambda: window.windows.open_reports(), "Ctrl+R")
+    review = act("Post-incident re&view…", lambda: window.windows.open_review())
+    connection = act("Team &database…", lambda: window.windows.choose_database())
     connection.setToolTip("Connect to a team database, or back to a local file")
 
     bar = window.menuBar()
