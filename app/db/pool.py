@@ -8,6 +8,9 @@ at most three, so a server's `max_connections` is spent on people, not on parked
 The closing is done by a timer that exists only while a connection sits in the pool: an idle
 console runs no thread for it. A connection closed this way leaves its place in the pool, which
 reconnects on the next use.
+
+It also remembers a connection attempt that timed out (app/db/silent_line.py), so that on a
+silent line the console's readers fail at once instead of each waiting out `connect_timeout`.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from typing import Any
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 from sqlalchemy.util import queue as sqla_queue
 
+from app.db.libpq_deadlines import CONNECT_TIMEOUT_SECONDS
+from app.db.silent_line import SilentLine
+
 KEPT = 1  # connections kept between uses
 EXTRA = 1  # more, only while the kept one is in use
 IDLE_SECONDS = 30.0
@@ -26,10 +32,21 @@ _RETURNED = "calmdesk_returned_at"
 
 
 class IdleClosingPool(QueuePool):
-    def __init__(self, creator: Any, *, idle_seconds: float = IDLE_SECONDS, **kw: Any) -> None:
+    def __init__(
+        self,
+        creator: Any,
+        *,
+        idle_seconds: float = IDLE_SECONDS,
+        silent_line: SilentLine | None = None,
+        **kw: Any,
+    ) -> None:
         kw.setdefault("pool_size", KEPT)
         kw.setdefault("max_overflow", EXTRA)
         super().__init__(creator, **kw)
+        # A timed-out attempt is remembered for as long as one attempt may take.
+        self.silent_line = silent_line or SilentLine(quiet_seconds=CONNECT_TIMEOUT_SECONDS)
+        invoke = self._invoke_creator
+        self._invoke_creator = lambda record: self.silent_line.connect(lambda: invoke(record))
         self._idle_seconds = idle_seconds
         self._timer: threading.Timer | None = None
         self._timer_lock = threading.Lock()
@@ -110,6 +127,7 @@ class IdleClosingPool(QueuePool):
         return self.__class__(
             self._creator,
             idle_seconds=self.idle_seconds,
+            silent_line=self.silent_line,
             pool_size=self._pool.maxsize,
             max_overflow=self._max_overflow,
             pre_ping=self._pre_ping,

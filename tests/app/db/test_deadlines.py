@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import make_url, text
 
 from app.db import deadlines, libpq_deadlines
-from app.db.engine import open_database
+from app.db.engine import check_connection, open_database
 from app.domain.errors import DatabaseUnavailable
 from tests.helpers import CutLine, outcome_of
 
@@ -71,8 +71,16 @@ def test_a_pooled_connection_on_a_silent_line_fails_fast_instead_of_hanging(
     assert isinstance(failure, DatabaseUnavailable)
     assert "Cannot reach PostgreSQL" in str(failure) or "stopped answering" in str(failure)
 
+    # The next readers do not wait out the same silence again: no new attempt reaches the line.
+    attempts = line.proxy.connections
+    again = outcome_of(read)
+    assert isinstance(again, DatabaseUnavailable)
+    assert line.proxy.connections == attempts
+
     line.proxy.restore()
-    assert read() == 1  # the line is back: a fresh connection works
+    check_connection(db)  # "try now" goes to the network at once, and finds it back
+    assert line.proxy.connections == attempts + 1
+    assert read() == 1
     db.dispose()
 
 
