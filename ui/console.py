@@ -42,13 +42,15 @@ from ui.window.opening import Opening
 
 if TYPE_CHECKING:
     from app.bootstrap import Session
+    from app.services.first_screen.ahead import ReadAhead
     from ui.console_context import ConsoleContext
     from ui.notifications import NotificationController
 
 BACKUP_DELAY_MS = 10_000  # after the queue loaded and the first clicks, not during them
 
 
-def run_console(args: argparse.Namespace, started: float) -> int:
+def run_console(args: argparse.Namespace, started: float, ahead: ReadAhead | None = None) -> int:
+    """`ahead`: the first screen being read in a child process (ui/launcher.py), if it is."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Calmdesk")
@@ -66,9 +68,17 @@ def run_console(args: argparse.Namespace, started: float) -> int:
     first = True
     while True:
         code, switch_to = _run_window(
-            app, args, settings, started, vault, runner, server, first_screen_first=first
+            app,
+            args,
+            settings,
+            started,
+            vault,
+            runner,
+            server,
+            first_screen_first=first,
+            ahead=ahead,
         )
-        first = False
+        first, ahead = False, None
         if switch_to is None:
             if restarter.requested:  # the crash dialog's Restart, once everything shut down
                 restarter.start_again()
@@ -141,12 +151,21 @@ def _open(
 
 
 def _first_screen(
-    app: QApplication, settings: Settings, before_showing: Callable[[MainWindow], None]
+    app: QApplication,
+    settings: Settings,
+    before_showing: Callable[[MainWindow], None],
+    ahead: ReadAhead | None,
 ) -> MainWindow | None:
-    """The window painted with the queue's first rows, read with the driver alone; None when
-    only the full start can say what to show (see the module's text)."""
-    now = datetime.now(UTC)
-    screen = read_first_screen(settings.db_url, now, resolved_since(now), FIRST_PAGE_ROWS)
+    """The window painted with the queue's first rows, read with the driver alone (by `ahead`'s
+    child process when it read this database); None when only the full start can say what to
+    show (see the module's text)."""
+    if ahead is not None and ahead.db_url == settings.db_url:
+        screen = ahead.result()
+    else:
+        if ahead is not None:
+            ahead.cancel()
+        now = datetime.now(UTC)
+        screen = read_first_screen(settings.db_url, now, resolved_since(now), FIRST_PAGE_ROWS)
     if screen is None:
         return None
     opening = Opening(settings.ui_state_file, screen.actor, screen.backend, screen.description)
@@ -217,6 +236,7 @@ def _run_window(
     runner: TaskRunner,
     server: InstanceServer | None = None,
     first_screen_first: bool = False,
+    ahead: ReadAhead | None = None,
 ) -> tuple[int, str | None]:
     """Open the window on `settings`' database; returns the exit code and, when the user chose
     another database, its URL. `first_screen_first`: try painting the first screen before the
@@ -231,7 +251,7 @@ def _run_window(
                 Qt.ConnectionType.SingleShotConnection,
             )
 
-    early = _first_screen(app, settings, report_when_ready) if first_screen_first else None
+    early = _first_screen(app, settings, report_when_ready, ahead) if first_screen_first else None
     if early is not None:
         started_behind = _start_behind(early, settings, vault, runner)
         if early.isHidden():  # closed while the rest was starting

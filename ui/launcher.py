@@ -8,10 +8,16 @@ network modules load before that, so a softphone's hand-over is quick.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.services.first_screen.ahead import ReadAhead
 
 LINK_SCHEMES = ("tel:", "callto:")
 
@@ -50,13 +56,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if reason is not None:
         print(reason, file=sys.stderr)
         return 2
+    ahead = _read_ahead(args)  # before Qt's widgets: on the other core while they load
     # Qt is imported only for the window, so headless commands start fast and run without it.
     from ui.pyside_feature_scan import skip_source_scan
 
     skip_source_scan()  # before the console's modules are imported (ui/pyside_feature_scan.py)
     from ui.console import run_console
 
-    return run_console(args, started)
+    return run_console(args, started, ahead)
+
+
+def _read_ahead(args: argparse.Namespace) -> ReadAhead | None:
+    """A team server's first screen, read by a child process (app/services/first_screen/
+    ahead.py) while this one loads the window."""
+    from app.cli import settings_from
+    from app.services.first_screen.ahead import read_ahead
+    from ui.queue.queue_day import FIRST_PAGE_ROWS, resolved_since
+
+    now = datetime.now(UTC)
+    return read_ahead(settings_from(args).db_url, now, resolved_since(now), FIRST_PAGE_ROWS)
 
 
 if __name__ == "__main__":
