@@ -269,9 +269,10 @@ def open_database(
 def check_connection(db: Database) -> None:
     """Connect once, so a bad URL or password fails now, with a clear message. Always a real
     attempt, even just after one timed out (app/db/silent_line.py): this is "try now"."""
-    pool = db.engine.pool
-    if isinstance(pool, IdleClosingPool):
-        pool.silent_line.try_now()
+    for engine in (db.engine, db.read_engine):
+        pool = engine.pool if engine is not None else None
+        if isinstance(pool, IdleClosingPool):
+            pool.silent_line.try_now()
     try:
         with translate_errors(db.engine.url), db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
