@@ -59,12 +59,9 @@ def apply_edits(
 def apply_assignment(
     uow: IncidentUnitOfWork, incident: Incident, assignment: Assignment
 ) -> list[str]:
-    session = uow.session
     assignee_id = assignment.assignee_id
-    assignee = existing_agent(session, assignee_id)
-    team_id = (
-        assignment.team_id if assignment.team_id is not None else team_of(session, assignee_id)
-    )
+    assignee = existing_agent(uow, assignee_id)
+    team_id = assignment.team_id if assignment.team_id is not None else team_of(uow, assignee_id)
     changed = []
     if incident.assignee_id != assignee_id:
         incident.assignee_id = assignee_id
@@ -157,5 +154,5 @@ def _rederive_priority(uow: IncidentUnitOfWork, incident: Incident) -> None:
 def _check_reference(uow: IncidentUnitOfWork, field: str, value: object) -> None:
     if field in _REFERENCES and value is not None:
         model, message = _REFERENCES[field]
-        if not isinstance(value, int) or uow.session.get(model, value) is None:
+        if not isinstance(value, int) or uow.reference(model, value) is None:
             raise InvalidInput(field, message)

@@ -32,7 +32,6 @@ from app.services.incidents.majors import (
     open_major,
 )
 from app.services.incidents.opening import IncidentDraft, insert_incident
-from app.services.incidents.reads import to_detail
 from app.services.incidents.unit_of_work import IncidentUnitOfWork, incident_change
 from app.services.offline.receipts import earlier_result, record_receipt
 
@@ -48,7 +47,7 @@ class IncidentCommands:
     def open(self, draft: IncidentDraft) -> IncidentDetail:
         self._ctx.actor.require(Action.OPEN_INCIDENT)
         with incident_change(self._ctx) as uow:
-            return to_detail(insert_incident(uow, draft))
+            return uow.detail(insert_incident(uow, draft))
 
     def save(
         self, incident_id: int, expected_version: int, changes: IncidentChanges
@@ -198,4 +197,4 @@ def checked_note(text: str) -> str:
 
 def _saved(uow: IncidentUnitOfWork, incident: Incident, changed: list[str]) -> IncidentDetail:
     """A new version when anything changed; the incident as it is when nothing did."""
-    return uow.save(incident, changed) if changed else to_detail(incident)
+    return uow.save(incident, changed) if changed else uow.detail(incident)

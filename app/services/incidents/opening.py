@@ -45,7 +45,7 @@ def insert_incident(uow: IncidentUnitOfWork, draft: IncidentDraft) -> Incident:
     title = clean_title(draft.title)
     check_channel(draft.channel)
     impact, urgency = parse_impact(draft.impact), parse_urgency(draft.urgency)
-    assignee = existing_agent(session, draft.assignee_id)
+    assignee = existing_agent(uow, draft.assignee_id)
     opened = draft.opened_at or now
     priority = load_matrix(session).priority(impact, urgency)
     due = due_times(opened, load_policies(session)[priority])
@@ -62,7 +62,7 @@ def insert_incident(uow: IncidentUnitOfWork, draft: IncidentDraft) -> Incident:
         priority=int(priority),
         status=Status.NEW.value,
         assignee_id=draft.assignee_id,
-        team_id=draft.team_id or team_of(session, draft.assignee_id),
+        team_id=draft.team_id or team_of(uow, draft.assignee_id),
         opened_at=opened,
         updated_at=now,
         respond_by=due.respond_by,
@@ -84,9 +84,9 @@ def insert_incident(uow: IncidentUnitOfWork, draft: IncidentDraft) -> Incident:
     return incident
 
 
-def existing_agent(session: Session, agent_id: int | None) -> Agent | None:
+def existing_agent(uow: IncidentUnitOfWork, agent_id: int | None) -> Agent | None:
     """The agent an incident is to be assigned to (None: nobody), or why not."""
-    agent = session.get(Agent, agent_id) if agent_id is not None else None
+    agent = uow.reference(Agent, agent_id) if agent_id is not None else None
     if agent_id is not None and agent is None:
         raise InvalidInput("assignee_id", "That agent does not exist.")
     return agent
@@ -94,7 +94,7 @@ def existing_agent(session: Session, agent_id: int | None) -> Agent | None:
 
 def note_assignment(uow: IncidentUnitOfWork, incident: Incident, assignee: Agent | None) -> None:
     """The timeline's "Assigned to Jon Eriksen (Network)" for the incident's assignment now."""
-    team = uow.session.get(Team, incident.team_id) if incident.team_id is not None else None
+    team = uow.reference(Team, incident.team_id) if incident.team_id is not None else None
     who = assignee.name if assignee is not None else "nobody"
     uow.event(
         incident,
@@ -104,11 +104,11 @@ def note_assignment(uow: IncidentUnitOfWork, incident: Incident, assignee: Agent
     )
 
 
-def team_of(session: Session, agent_id: int | None) -> int | None:
+def team_of(uow: IncidentUnitOfWork, agent_id: int | None) -> int | None:
     """The team an incident goes to with its assignee, when none is chosen."""
     if agent_id is None:
         return None
-    agent = session.get(Agent, agent_id)
+    agent = uow.reference(Agent, agent_id)
     return agent.team_id if agent else None
 
 

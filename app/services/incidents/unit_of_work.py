@@ -15,18 +15,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.db.models import Incident, TimelineEvent
+from app.db.models import Base, Incident, TimelineEvent
 from app.domain.errors import RuleViolation
 from app.services.context import ServiceContext
 from app.services.errors import NotFound
 from app.services.feed.records import locking, record_change, record_event
 from app.services.incidents.dto import IncidentDetail
 from app.services.incidents.reads import edit_conflict, incident_detail
+
+Referenced = TypeVar("Referenced", bound=Base)
 
 
 @contextmanager
@@ -53,6 +56,15 @@ class IncidentUnitOfWork:
             raise edit_conflict(self.session, incident, expected_version)
         return incident
 
+    def reference(self, model: type[Referenced], row_id: int) -> Referenced | None:
+        """A row an incident points to (an agent, a team, a service, a caller), by id. Read
+        without the autoflush: no step of an incident's change alters those rows, while a flush
+        here would write the change made so far as an UPDATE of its own, one per look-up (a save
+        with an assignment made three where `bump` writes one, each firing the server's
+        triggers on PostgreSQL)."""
+        with self.session.no_autoflush:
+            return self.session.get(model, row_id)
+
     def event(
         self,
         incident: Incident,
@@ -71,13 +83,15 @@ class IncidentUnitOfWork:
         number = incident.number  # a failed flush expires the object; keep this for the message
         incident.updated_at = self.ctx.clock.now()
         incident.version += 1
+        # Logged before the flush, so one flush writes both (a flush is costly even when small);
+        # the loser of a race writes neither: its transaction rolls back.
+        self.record(incident, "update", fields)
         try:
             self.session.flush()
         except StaleDataError:
             raise RuleViolation(
                 f"{number} was changed by someone else at the same moment; reload it and try again."
             ) from None
-        self.record(incident, "update", fields)
 
     def save(self, incident: Incident, fields: Iterable[str]) -> IncidentDetail:
         """`bump`, then the incident as it now stands."""
@@ -85,9 +99,10 @@ class IncidentUnitOfWork:
         return self.detail(incident)
 
     def detail(self, incident: Incident) -> IncidentDetail:
-        """The incident as this transaction has it now, names and all."""
+        """The incident as this transaction has it now, names and all: one statement, which
+        also brings `incident` up to date (incident_detail), after the flush that writes what
+        is pending (the read-back overwrites the object, so nothing may be left unwritten)."""
         self.session.flush()
-        self.session.refresh(incident)
         return incident_detail(self.session, incident.id)
 
     def record(self, incident: Incident, action: str, fields: Iterable[str]) -> None:
