@@ -112,11 +112,17 @@ def team_of(uow: IncidentUnitOfWork, agent_id: int | None) -> int | None:
     return agent.team_id if agent else None
 
 
+# Through the session's connection (Core), in its transaction: through session.execute the ORM
+# made it an ORM-enabled UPDATE, its result machinery and session synchronising for a row no
+# object holds, about 0.7 ms of every incident opened against 0.1 ms for the statement itself.
+_NEXT_NUMBER = (
+    update(Counter)
+    .where(Counter.name == "incident_number")
+    .values(value=Counter.value + 1)
+    .returning(Counter.value)
+)
+
+
 def _next_number(session: Session) -> str:
-    value = session.execute(
-        update(Counter)
-        .where(Counter.name == "incident_number")
-        .values(value=Counter.value + 1)
-        .returning(Counter.value)
-    ).scalar_one()
+    value = session.connection().execute(_NEXT_NUMBER).scalar_one()
     return f"INC{value:07d}"

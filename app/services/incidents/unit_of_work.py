@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -30,6 +30,9 @@ from app.services.incidents.dto import IncidentDetail
 from app.services.incidents.reads import edit_conflict, incident_detail
 
 Referenced = TypeVar("Referenced", bound=Base)
+# Built once, the id a parameter: SQLAlchemy keeps a statement's cache key on the statement, and a
+# fresh select per command spent as long working it out again as the look-up itself took.
+_LOAD = select(Incident).where(Incident.id == bindparam("incident_id"))
 
 
 @contextmanager
@@ -47,9 +50,7 @@ class IncidentUnitOfWork:
     def load(self, incident_id: int, expected_version: int) -> Incident:
         """The incident, locked for this transaction; EditConflict, naming who changed what,
         when its version is no longer the one the person saw."""
-        incident = self.session.scalar(
-            locking(self.session, select(Incident).where(Incident.id == incident_id))
-        )
+        incident = self.session.scalar(locking(self.session, _LOAD), {"incident_id": incident_id})
         if incident is None:
             raise NotFound(f"Incident {incident_id} no longer exists; it may have been merged.")
         if incident.version != expected_version:
