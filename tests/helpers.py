@@ -88,9 +88,10 @@ def postgres_databases() -> Iterator[PostgresDatabases]:
 
 @pytest.fixture
 def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A throwaway database on the running PostgreSQL server, dropped afterwards: empty, or
-    already at the migrations' head when the test's fixtures would migrate it before the test
-    sees it (the same database either way, made faster)."""
+    """A database of the test's own on the running PostgreSQL server, as new: empty, or already
+    at the migrations' head when the test's fixtures would migrate it before the test sees it
+    (the same database either way, made faster). Afterwards it is put back as new for another
+    test, or dropped (tests/postgres_databases.py)."""
     yield from throwaway_postgres_database(request, migrated=_migrated_by_fixtures(request))
 
 
@@ -108,8 +109,8 @@ def _migrated_by_fixtures(request: pytest.FixtureRequest) -> bool:
 def throwaway_postgres_database(
     request: pytest.FixtureRequest, *, migrated: bool = False
 ) -> Iterator[str]:
-    """Create a database with a unique name, yield its URL, drop it: the body of every fixture
-    that needs one, whatever its scope."""
+    """Lend a database with a name of its own, yield its URL, take it back: the body of every
+    fixture that needs one, whatever its scope."""
     databases: PostgresDatabases = request.getfixturevalue("postgres_databases")
     yield from throwaway(databases, migrated=migrated)
 

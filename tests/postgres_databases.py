@@ -5,15 +5,15 @@ Four costs used to come with each one, and are gone:
 
 - Making it (~0.3 s each, for some 350 tests, and more for the server to do meanwhile): a
   database a test is done with is kept by its worker and lent to the next test that wants one
-  of the same kind (empty, or migrated to head), put back as new first (tests/pristine_postgres.py:
-  ~20 ms). Every client still connected to it is sent away (pg_terminate_backend, as DROP DATABASE
-  ... WITH (FORCE) does, waiting until each has gone), and the database is renamed: each test
-  gets a name of its own, so a connection a test leaked, PgBouncer's pool for the old name or a
-  worker that reconnects can never reach the next test's data. Then its catalog is compared with
-  a new one's, and the rows and sequences are put back as they were; a migrated one gets a new
-  identity, as a database made by `upgrade` would. A database whose schema, grants, triggers or
-  settings a test changed, or that grew large, is dropped instead, and the next test gets a new
-  one.
+  of the same kind (empty, or migrated to head), put back as new first (~50 ms in all at load
+  average ~4). Every client still connected to it is sent away (pg_terminate_backend, as DROP
+  DATABASE ... WITH (FORCE) does, waiting until each has gone), and the database is renamed:
+  each test gets a name of its own, so a connection a test leaked, PgBouncer's pool for the old
+  name or a worker that reconnects can never reach the next test's data. Then its catalog is
+  compared with a new one's, and the rows and sequences are put back as they were
+  (tests/pristine_postgres.py); a migrated one gets a new identity, as a database made by
+  `upgrade` would. A database whose schema, grants, triggers or settings a test changed, or
+  that grew large, is dropped instead, and the next test gets a new one.
 - Migrations (~0.7-1 s): a test that migrates its database anyway (through `db`, `team_server`
   or `pg_through_proxy`) gets a copy of one database this worker migrated once
   (`CREATE DATABASE ... TEMPLATE`, the default WAL_LOG strategy: as fast as an empty one, and no
