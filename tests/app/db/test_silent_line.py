@@ -45,13 +45,19 @@ def line(clock: Clock) -> SilentLine:
     return SilentLine(quiet_seconds=5, now=clock)
 
 
-def test_after_a_timeout_the_next_attempts_fail_at_once_with_the_same_kind_of_error(
-    line: SilentLine, clock: Clock
-) -> None:
+def timed_out_once(line: SilentLine) -> Network:
+    """A network that did not answer `line`'s first attempt, and still does not."""
     network = Network()
     network.answer = ConnectionTimeout("connection timeout expired")
     with pytest.raises(ConnectionTimeout):
         line.connect(network.connect)
+    return network
+
+
+def test_after_a_timeout_the_next_attempts_fail_at_once_with_the_same_kind_of_error(
+    line: SilentLine, clock: Clock
+) -> None:
+    network = timed_out_once(line)
     clock.now += 2
     with pytest.raises(ConnectionTimeout) as again:
         line.connect(network.connect)
@@ -65,10 +71,7 @@ def test_after_a_timeout_the_next_attempts_fail_at_once_with_the_same_kind_of_er
 def test_once_the_quiet_time_is_over_the_network_is_tried_again(
     line: SilentLine, clock: Clock
 ) -> None:
-    network = Network()
-    network.answer = ConnectionTimeout("connection timeout expired")
-    with pytest.raises(ConnectionTimeout):
-        line.connect(network.connect)
+    network = timed_out_once(line)
     clock.now += 5
     network.answer = None
     assert line.connect(network.connect) == "connection"
@@ -82,10 +85,7 @@ def test_once_the_quiet_time_is_over_the_network_is_tried_again(
 def test_try_now_goes_to_the_network_even_within_the_quiet_time(
     line: SilentLine, clock: Clock
 ) -> None:
-    network = Network()
-    network.answer = ConnectionTimeout("connection timeout expired")
-    with pytest.raises(ConnectionTimeout):
-        line.connect(network.connect)
+    network = timed_out_once(line)
     network.answer = None
     line.try_now()
     assert line.connect(network.connect) == "connection"
