@@ -216,6 +216,22 @@ def test_changed_rows_are_patched_in_place_and_keep_selection(
     assert held.data(Roles.ID) == second.id
 
 
+def _fresh_load_of(model: QueueModel) -> QueueModel:
+    """A new model loaded with `model`'s rows in the same cache order (so ties fall alike)."""
+    fresh = QueueModel(model._viewer)
+    fresh.set_rows(model.cached_rows())
+    return fresh
+
+
+def _assert_every_sort_alike(model: QueueModel, fresh: QueueModel, *context: object) -> None:
+    """Every column, both ways: `model` shows the rows in the order `fresh` does."""
+    for column in [-1, *range(len(COLUMNS))]:
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            model.sort(column, order)
+            fresh.sort(column, order)
+            assert _numbers(model) == _numbers(fresh), (*context, column, order)
+
+
 def test_live_changes_keep_every_sort_exactly_as_a_fresh_load_would(
     qtbot: QtBot,
     sqlite_ctx: ServiceContext,
@@ -234,13 +250,8 @@ def test_live_changes_keep_every_sort_exactly_as_a_fresh_load_would(
     commands.transition(changed[2].id, changed[2].version, Status.IN_PROGRESS)
     new = commands.open(IncidentDraft(title="Brand new", impact=2, urgency=1))
     model.apply_changes(reads.rows([row.id for row in changed] + [new.id]), gone=[rows[5].id])
-    fresh = QueueModel(model._viewer)
-    fresh.set_rows(model.cached_rows())  # the same rows in the same cache order: ties alike
-    for column in [-1, *range(len(COLUMNS))]:
-        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
-            model.sort(column, order)
-            fresh.sort(column, order)
-            assert _numbers(model) == _numbers(fresh), (column, order)
+    fresh = _fresh_load_of(model)
+    _assert_every_sort_alike(model, fresh)
     assert new.number in _numbers(model)
     assert rows[5].number not in _numbers(model)
 
@@ -267,17 +278,12 @@ def test_rows_leaving_coming_back_and_changing_in_bulk_sort_and_filter_as_a_fres
     model.apply_changes(back + renamed, gone=[rows[61].id])
     clock.advance(timedelta(minutes=45))  # the SLA moment moves: clock orders ranked again
     model.apply_changes([rows[62]._replace(priority=rows[63].priority)])
-    fresh = QueueModel(model._viewer)
-    fresh.set_rows(model.cached_rows())
+    fresh = _fresh_load_of(model)
     assert fresh.cached_count == model.cached_count == len(rows) - 18
     for quick in QuickFilter:
         model.set_quick_filter(quick)
         fresh.set_quick_filter(quick)
-        for column in [-1, *range(len(COLUMNS))]:
-            for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
-                model.sort(column, order)
-                fresh.sort(column, order)
-                assert _numbers(model) == _numbers(fresh), (quick, column, order)
+        _assert_every_sort_alike(model, fresh, quick)
     model.set_quick_filter(QuickFilter.ALL_OPEN)
     model.set_search("back")
     assert sorted(_numbers(model)) == sorted(row.number for row in back if row.status.is_open)
