@@ -3,7 +3,7 @@
 Filtering and sorting happen in Python over the cache with precomputed keys (a stock
 QSortFilterProxyModel calls data() per cell and takes ~1 s to sort 25,000 rows; see DESIGN.md).
 Rows changed elsewhere are patched in place, with persistent indexes moved so selection and
-scroll position survive.
+scroll position survive. What a cell shows is ui/queue/queue_cells.py's.
 """
 
 from __future__ import annotations
@@ -22,15 +22,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from app.domain.lifecycle import Status
-from app.domain.sla import SlaState
 from app.services.incidents.dto import IncidentRow
 from app.services.incidents.queue_filters import (
     COLUMNS,
     Column,
     QuickFilter,
     Viewer,
-    format_duration,
     order_key,
     quick_filter,
     reads_clock,
@@ -38,9 +35,9 @@ from app.services.incidents.queue_filters import (
     sla,
 )
 from ui import theme
-from ui.alert_marks import alert_text
 from ui.frozen_rows_model import FrozenRowsModel
 from ui.model_index import ModelIndex
+from ui.queue.queue_cells import HEADER_TIPS, breached, cell_text, cell_tooltip
 from ui.queue.sort_ranks import SortRanks
 from ui.roles import Roles
 
@@ -418,7 +415,7 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
         if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section].value
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _HEADER_TIPS.get(COLUMNS[section])
+            return HEADER_TIPS.get(COLUMNS[section])
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -427,7 +424,7 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
         row = self._rows[self._order[index.row()]]
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
+            return cell_text(row, column, self._viewer().now)
         if role == Roles.ID:
             return row.id
         if role == Roles.ROW:
@@ -443,61 +440,13 @@ class QueueModel(FrozenRowsModel[IncidentRow]):
         if role == Qt.ItemDataRole.BackgroundRole and row.drill:
             return theme.drill_row_colour()
         if role == Qt.ItemDataRole.FontRole and (
-            row.major or (column == Column.SLA and self._breached(row))
+            row.major or (column == Column.SLA and breached(row, self._viewer().now))
         ):
             return self._bold
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.PRIORITY, Column.CALLS):
             return Qt.AlignmentFlag.AlignCenter
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        return None
-
-    def _breached(self, row: IncidentRow) -> bool:
-        return sla(row, self._viewer().now).state == SlaState.BREACHED
-
-    def _display(self, row: IncidentRow, column: Column) -> str:
-        now = self._viewer().now
-        if column == Column.NUMBER:
-            return row.number
-        if column == Column.PRIORITY:
-            return row.priority.short
-        if column == Column.TITLE:
-            marks = ("MAJOR · " if row.major else "") + ("ALERT · " if row.alert else "")
-            return f"DRILL · {marks}{row.title}" if row.drill else f"{marks}{row.title}"
-        if column == Column.SERVICE:
-            return row.service
-        if column == Column.STATUS:
-            if row.status == Status.ON_HOLD and row.hold_reason:
-                return f"On hold: {row.hold_reason.label.lower()}"
-            return row.status.label
-        if column == Column.ASSIGNEE:
-            return row.assignee or "—"
-        if column == Column.TEAM:
-            return row.team
-        if column == Column.AGE:
-            return format_duration(now - row.opened_at)
-        if column == Column.SLA:
-            return _sla_text(row, now)
-        if column == Column.CALLS:
-            return str(row.calls) if row.calls else ""
-        if column == Column.UPDATED:
-            since = now - row.updated_at
-            return "just now" if since.total_seconds() < 60 else f"{format_duration(since)} ago"
-        raise AssertionError(column)
-
-    def _tooltip(self, row: IncidentRow, column: Column) -> str | None:
-        if column == Column.SLA:
-            reading = sla(row, self._viewer().now)
-            what = "Response" if reading.target.value == "respond" else "Resolution"
-            return f"{what} due {_local(reading.due)} ({reading.state.value.replace('_', ' ')})"
-        if column == Column.PRIORITY:
-            return row.priority.label
-        if column in (Column.AGE, Column.UPDATED):
-            moment = row.opened_at if column == Column.AGE else row.updated_at
-            return _local(moment)
-        if column == Column.TITLE:
-            alert = row.alert
-            return row.title if alert is None else f"{row.title}\n\n{alert_text(alert)}"
+            return cell_tooltip(row, column, self._viewer().now)
         return None
 
 
@@ -507,29 +456,3 @@ def _incident_id(row: IncidentRow) -> int:
 
 def _haystack(row: IncidentRow) -> str:
     return search_text(row)
-
-
-def _sla_text(row: IncidentRow, now: datetime) -> str:
-    reading = sla(row, now)
-    if reading.state == SlaState.MET:
-        return "met"
-    if reading.state == SlaState.PAUSED:
-        return f"paused {format_duration(reading.left)}"
-    if reading.state == SlaState.BREACHED:
-        return f"{format_duration(-reading.left)} over"
-    prefix = "respond " if reading.target.value == "respond" else ""
-    return f"{prefix}{format_duration(reading.left)}"
-
-
-def _local(moment: datetime) -> str:
-    return moment.astimezone().strftime("%a %d %b %H:%M")
-
-
-_HEADER_TIPS = {
-    Column.PRIORITY: "Priority, from impact x urgency",
-    Column.AGE: "Time since the incident was opened",
-    Column.SLA: "Time left to the next due point: response, then resolution. "
-    "Amber: 20% or less left; red: breached",
-    Column.CALLS: "Calls from users linked to this incident",
-    Column.UPDATED: "Time since the last change",
-}
