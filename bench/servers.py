@@ -74,9 +74,11 @@ class PoolLimits:
 class PgBouncer:
     """PgBouncer in front of `server_host:server_port`, every database, every login as itself.
 
-    Authentication: PgBouncer trusts local clients and logs in to the server as the same user,
-    which the local test server trusts too; unknown users are looked up with auth_query, so
-    logins made during a test work at once."""
+    Authentication: by default PgBouncer trusts local clients and logs in to the server as the
+    same user, which the local test server trusts too. With `passwords=True` a client must give
+    its role's password, checked against the role's SCRAM secret on the server, as a team's
+    pooler does. Unknown users are looked up with auth_query, so logins made during a test work
+    at once."""
 
     def __init__(
         self,
@@ -85,6 +87,7 @@ class PgBouncer:
         *,
         admin_user: str = "postgres",
         limits: PoolLimits | None = None,
+        passwords: bool = False,
     ) -> None:
         if not Path(PGBOUNCER).exists():
             raise ServerUnavailable(
@@ -107,7 +110,7 @@ class PgBouncer:
                     "listen_addr = 127.0.0.1",
                     f"listen_port = {self.port}",
                     f"unix_socket_dir = {folder}",
-                    "auth_type = trust",
+                    f"auth_type = {'scram-sha-256' if passwords else 'trust'}",
                     f"auth_file = {users}",
                     f"auth_user = {admin_user}",
                     "pool_mode = transaction",

@@ -50,8 +50,13 @@ def account_for(url: str | URL) -> str | None:
         return None
     if not parsed.get_backend_name().startswith("postgres") or not parsed.username:
         return None
-    host = parsed.host or "localhost"
-    return f"{parsed.username}@{host}:{parsed.port or 5432}/{parsed.database or ''}"
+    return login_account(parsed.username, parsed.host, parsed.port, parsed.database)
+
+
+def login_account(username: str, host: str | None, port: int | None, database: str | None) -> str:
+    """The keyring account of a login from its parts (no SQLAlchemy: the first screen's child
+    process reads a URL without it)."""
+    return f"{username}@{host or 'localhost'}:{port or 5432}/{database or ''}"
 
 
 def current_backend() -> Any:
@@ -122,8 +127,10 @@ class PasswordVault:
 
     def password_for(self, url: str | URL) -> str | None:
         account = account_for(url)
-        if account is None:
-            return None
+        return None if account is None else self.password_for_account(account)
+
+    def password_for_account(self, account: str) -> str | None:
+        """The password of a login named as `login_account` names it."""
         if account in self._session:
             return self._session[account]
         if not self.status.secure:

@@ -5,8 +5,9 @@ machine, most of its read) and for the server's answer, one after the other with
 building the window, which take as long again. Python runs imports one at a time, a thread does
 not help, but a second core does: the console forks before it imports Qt, the child reads the
 first screen (read.py) and hands it over through a pipe, pickled, and the console takes it when
-its window is built. What the child reads is exactly what the console would have read itself,
-and anything it could not vouch for is None all the same: the full start decides.
+its window is built. What the child reads is exactly what the console would have read itself
+(with the keyring's password when the server asks for one, as the full start sends), and
+anything it could not vouch for, or not within ANSWER_SECONDS, is None: the full start decides.
 
 Only where `os.fork` exists (Linux, macOS; before Qt or any thread is started) and only for a
 team server: a local SQLite file is read in a few milliseconds, in the console's own process.
@@ -17,11 +18,18 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import signal
+import time
 from datetime import datetime
 
 from app.db.postgres_address import postgres_address
 from app.services.first_screen.read import FirstScreen, read_first_screen
+
+# The longest the console waits for the child before starting the full way: the child's own
+# connection wait (2 s, from_postgres.py) and a quick read. A server that answers slower, or a
+# keyring that asks to be unlocked first, is the full start's to wait for, with its dialogs.
+ANSWER_SECONDS = 3.0
 
 
 class ReadAhead:
@@ -32,12 +40,21 @@ class ReadAhead:
         self.pid = pid
         self._pipe: int | None = pipe
 
-    def result(self) -> FirstScreen | None:
-        """The child's first screen (waits for it), or None when it could not vouch for one."""
+    def result(self, within: float = ANSWER_SECONDS) -> FirstScreen | None:
+        """The child's first screen (waits for it, `within` seconds at most), or None when it
+        could not vouch for one in time: the full start, with its own deadlines, decides."""
         if self._pipe is None:
             return None
         chunks = []
-        while chunk := os.read(self._pipe, 1 << 16):
+        until = time.monotonic() + within
+        while True:
+            left = until - time.monotonic()
+            if left <= 0 or not select.select([self._pipe], [], [], left)[0]:
+                self.cancel()  # still connecting, or a keyring waiting to be unlocked
+                return None
+            chunk = os.read(self._pipe, 1 << 16)
+            if not chunk:
+                break
             chunks.append(chunk)
         self._finish()
         try:

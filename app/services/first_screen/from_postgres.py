@@ -30,7 +30,7 @@ def read_postgres(
     address: PostgresAddress, now: datetime, resolved_since: datetime, limit: int
 ) -> FirstScreen | None:
     try:
-        with closing(psycopg.connect(**_connect_params(address))) as connection:
+        with closing(_connect(address)) as connection:
             read = _read(connection, now, resolved_since, limit)
     except (psycopg.Error, ValueError, KeyError):
         return None  # no answer, a password to ask for, no rights: the full start says which
@@ -39,6 +39,29 @@ def read_postgres(
     actor, rows = read
     where = describe_location("postgresql", address.database, address.host, address.port)
     return FirstScreen(actor, "postgresql", where, rows, limit)
+
+
+def _connect(address: PostgresAddress) -> psycopg.Connection[Any]:
+    """Connected with the password the full start would send (app/bootstrap.py): the URL's or
+    libpq's own (PGPASSWORD, .pgpass), else, when the server asks for one, the keyring's."""
+    params = _connect_params(address)
+    try:
+        return psycopg.connect(**params)
+    except psycopg.OperationalError as exc:
+        asked = exc.pgconn is not None and exc.pgconn.needs_password
+        password = _keyring_password(address) if asked and address.password is None else None
+        if password is None:
+            raise
+    return psycopg.connect(**params, password=password)
+
+
+def _keyring_password(address: PostgresAddress) -> str | None:
+    if not address.username:
+        return None
+    from app.adapters.secrets import PasswordVault, login_account  # keyring: only when asked
+
+    account = login_account(address.username, address.host, address.port, address.database)
+    return PasswordVault().password_for_account(account)
 
 
 def _connect_params(address: PostgresAddress) -> dict[str, Any]:
