@@ -37,25 +37,41 @@ def queue_loads(base: Path, history: Path, repeat: int = 7) -> tuple[list[float]
             ctx.db.dispose()
 
 
-def startups(base: Path, history: Path, home: Path, repeat: int) -> dict[str, list[startup.Run]]:
-    """`calmdesk --exit-when-ready` on each file and the bare window, interleaved, after one
-    warm-up each: the runs of "base", "history" and "bare"."""
+def startups(
+    base: Path, history: Path, home: Path, repeat: int, server_history: str | None = None
+) -> dict[str, list[startup.Run]]:
+    """`calmdesk --exit-when-ready` on each file (and on the history set on a team server, when
+    given) and the bare window, interleaved, after one warm-up each: the runs of "base",
+    "history", "server history" and "bare"."""
     commands = {
         "bare": startup.bare(),
         "base": startup.calmdesk(sqlite_url(base)),
         "history": startup.calmdesk(sqlite_url(history)),
     }
+    if server_history is not None:
+        commands["server history"] = startup.calmdesk(server_history)
     return startup.interleaved(commands, home, repeat)
 
 
-def run(base: Path, history: Path, home: Path, made_seconds: float, repeat: int) -> list[Result]:
+def run(
+    base: Path,
+    history: Path,
+    home: Path,
+    made_seconds: float,
+    repeat: int,
+    server_history: tuple[str, float] | None = None,
+) -> list[Result]:
+    """`server_history`: the same history set on PostgreSQL (its URL) and the seconds it took
+    to make, for the start-up there too."""
     base_load, history_load = queue_loads(base, history)
-    runs = startups(base, history, home, repeat)
+    server_url = server_history[0] if server_history else None
+    runs = startups(base, history, home, repeat, server_url)
     base_start, history_start, bare = (
         startup.medians(runs[name]) for name in ("base", "history", "bare")
     )
     label = f"{HISTORY_ROWS:,} history + {HISTORY_OPEN_ROWS:,} open"
     return [
+        *_on_the_server(runs, label, server_history, repeat),
         Result(
             f"scale: start-up, spawn to first line ({label})",
             round(history_start.wall_ms),
@@ -92,5 +108,38 @@ def run(base: Path, history: Path, home: Path, made_seconds: float, repeat: int)
             None,
             "info",
             f"{HISTORY_ROWS:,} incidents and their calls, sqlite3 executemany in one transaction",
+        ),
+    ]
+
+
+def _on_the_server(
+    runs: dict[str, list[startup.Run]],
+    label: str,
+    server_history: tuple[str, float] | None,
+    repeat: int,
+) -> list[Result]:
+    if server_history is None:
+        return []
+    start, bare = (startup.medians(runs[name]) for name in ("server history", "bare"))
+    return [
+        Result(
+            f"scale: start-up, spawn to first line ({label}, PostgreSQL)",
+            round(start.wall_ms),
+            "ms",
+            round(bare.wall_ms),
+            3.0,
+            "ratio",
+            f"baseline: the bare window; median of {repeat}, spread "
+            f"{startup.spread(runs['server history'])}; {start.rows} incidents in the queue",
+        ),
+        Result(
+            "scale: generating the history set (PostgreSQL)",
+            round(server_history[1], 1),
+            "s",
+            None,
+            None,
+            "info",
+            f"{HISTORY_ROWS:,} incidents and their calls by COPY in one transaction, then "
+            "VACUUM ANALYZE",
         ),
     ]

@@ -11,6 +11,7 @@ import random
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
@@ -19,6 +20,7 @@ from app.db.models import Agent, Counter, Incident, Service, Team
 from app.domain.priority import Priority, PriorityMatrix
 from app.domain.sla import DEFAULT_POLICIES, due_times
 
+Row = tuple[object, ...]
 WORDS = ("email", "vpn", "printer", "laptop", "payroll", "erp", "wifi", "share", "phone",
          "crm", "slow", "down", "error", "login", "crash", "sync", "timeout", "locked",
          "missing")  # fmt: skip
@@ -88,23 +90,21 @@ def _sqlite_time(moment: datetime) -> str:
 def generate_history(db: Database, count: int, now: datetime, seed: int = 11) -> int:
     """`count` resolved and closed incidents over the last HISTORY_YEARS years (about 900 a day,
     so a realistic few hundred were resolved since yesterday), numbered after the open ones,
-    with a call for every CALLS_EVERY-th. Written through the sqlite3 driver's executemany in
-    one transaction with the journal off (a throwaway file): a million rows in well under a
+    with a call for every CALLS_EVERY-th. Written in one transaction through the driver's own
+    bulk path: SQLite's executemany with the journal off (a throwaway file), PostgreSQL's COPY
+    followed by what autovacuum would soon do (VACUUM ANALYZE). A million rows in about a
     minute, where the ORM would take many. Returns the number of calls written."""
-    assert db.backend == "sqlite", "the history set is written to SQLite files only"
-    path = db.engine.url.database
-    assert path, "a file database"
     rng = random.Random(seed)
     with db.read() as session:
         first = int(session.scalar(select(func.max(Incident.id))) or 0) + 1
         teams = list(session.scalars(select(Team.id)))
         agents = list(session.scalars(select(Agent.id)))
         services = list(session.scalars(select(Service.id)))
-    db.dispose()  # the bulk connection below needs the file to itself
     titles = [" ".join(rng.choice(WORDS) for _ in range(5)).capitalize() for _ in range(997)]
     cells = [(i, u, int(PriorityMatrix().priority(i, u))) for i in (1, 2, 3) for u in (1, 2, 3)]
     span = HISTORY_YEARS * 365 * 24 * 60  # minutes
     minute = timedelta(minutes=1)
+    when = _sqlite_time if db.backend == "sqlite" else _same
 
     def incidents() -> Iterator[tuple[object, ...]]:
         for n in range(count):
@@ -117,44 +117,62 @@ def generate_history(db: Database, count: int, now: datetime, seed: int = 11) ->
             closed = resolved + timedelta(days=3)
             done = closed < now
             yield (
-                f"INC{first + n:07d}", titles[n % 997], services[n % len(services)], impact,
-                urgency, priority, "closed" if done else "resolved",
+                f"INC{first + n:07d}", titles[n % 997], "", services[n % len(services)], "phone",
+                impact, urgency, priority, "closed" if done else "resolved", None, False,
                 agents[(n * 7) % len(agents)], teams[(n * 3) % len(teams)],
-                _sqlite_time(opened), _sqlite_time(opened + 5 * minute),
-                _sqlite_time(resolved), _sqlite_time(closed) if done else None,
-                _sqlite_time(closed if done else resolved),
-                _sqlite_time(opened + policy.respond_within),
-                _sqlite_time(opened + policy.resolve_within),
+                when(opened), when(opened + 5 * minute), when(resolved),
+                when(closed) if done else None, when(closed if done else resolved),
+                when(opened + policy.respond_within), when(opened + policy.resolve_within),
+                0, "", "", "Fixed", 1,
             )  # fmt: skip
 
     def calls() -> Iterator[tuple[object, ...]]:
         for n in range(0, count, CALLS_EVERY):
             at = now - ((n * span) // count + 700) * minute
-            yield (f"00000000-0000-4000-8000-{n:012d}", _sqlite_time(at), f"Caller {n % 5000}",
-                   first + n, agents[n % len(agents)])  # fmt: skip
+            yield (f"00000000-0000-4000-8000-{n:012d}", when(at), f"Caller {n % 5000}", "phone",
+                   "Same again", False, first + n, agents[n % len(agents)])  # fmt: skip
 
+    last = first + count - 1
+    if db.backend == "sqlite":
+        _write_sqlite(db, incidents(), calls(), last)
+    else:
+        _write_postgres(db, incidents(), calls(), last)
+    return len(range(0, count, CALLS_EVERY))
+
+
+_INCIDENT_COLUMNS = (
+    "number", "title", "description", "service_id", "channel", "impact", "urgency", "priority",
+    "status", "hold_reason", "major", "assignee_id", "team_id", "opened_at", "acknowledged_at",
+    "resolved_at", "closed_at", "updated_at", "respond_by", "resolve_by", "paused_seconds",
+    "workaround", "public_message", "resolution", "version",
+)  # fmt: skip
+_CALL_COLUMNS = (
+    "client_uuid", "at", "caller_name", "channel", "symptom", "callback_wanted", "incident_id",
+    "agent_id",
+)  # fmt: skip
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    marks = ", ".join("?" for _ in columns)
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+
+
+def _write_sqlite(
+    db: Database, incidents: Iterator[Row], calls: Iterator[Row], last_number: int
+) -> None:
+    path = db.engine.url.database
+    assert path, "a file database"
+    db.dispose()  # the bulk connection below needs the file to itself
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("PRAGMA synchronous = OFF")
         connection.execute("PRAGMA cache_size = -262144")  # 256 MB: the indexes stay in memory
         connection.execute("BEGIN")
-        connection.executemany(
-            "INSERT INTO incidents (number, title, description, service_id, channel, impact, "
-            "urgency, priority, status, hold_reason, major, assignee_id, team_id, opened_at, "
-            "acknowledged_at, resolved_at, closed_at, updated_at, respond_by, resolve_by, "
-            "paused_seconds, workaround, public_message, resolution, version) "
-            "VALUES (?, ?, '', ?, 'phone', ?, ?, ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "0, '', '', 'Fixed', 1)",
-            incidents(),
-        )
-        connection.executemany(
-            "INSERT INTO calls (client_uuid, at, caller_name, channel, symptom, callback_wanted, "
-            "incident_id, agent_id) VALUES (?, ?, ?, 'phone', 'Same again', 0, ?, ?)",
-            calls(),
-        )
+        connection.executemany(_insert("incidents", _INCIDENT_COLUMNS), incidents)
+        connection.executemany(_insert("calls", _CALL_COLUMNS), calls)
         connection.execute(
-            "UPDATE counters SET value = ? WHERE name = 'incident_number'", (first + count - 1,)
+            "UPDATE counters SET value = ? WHERE name = 'incident_number'", (last_number,)
         )
         connection.execute("COMMIT")
         # No ANALYZE: Calmdesk never runs it, so its databases have no statistics (see
@@ -162,4 +180,31 @@ def generate_history(db: Database, count: int, now: datetime, seed: int = 11) ->
         connection.execute("PRAGMA journal_mode = WAL")
     finally:
         connection.close()
-    return len(range(0, count, CALLS_EVERY))
+
+
+def _write_postgres(
+    db: Database, incidents: Iterator[Row], calls: Iterator[Row], last_number: int
+) -> None:
+    with db.engine.begin() as connection:
+        driver: Any = connection.connection.driver_connection
+        with driver.cursor() as cursor:
+            for table, columns, rows in (
+                ("incidents", _INCIDENT_COLUMNS, incidents),
+                ("calls", _CALL_COLUMNS, calls),
+            ):
+                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            cursor.execute(
+                "UPDATE counters SET value = %s WHERE name = 'incident_number'", (last_number,)
+            )
+    # What autovacuum does to a table that grew this much, done now rather than at its leisure:
+    # the statistics and visibility map a team's server would have.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE incidents")
+        connection.exec_driver_sql("VACUUM ANALYZE calls")
+    db.dispose()
+
+
+def _same(value: datetime) -> datetime:
+    return value

@@ -4,12 +4,13 @@ runs. Nothing here asserts a time: only that each metric is produced, named and 
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
 
+from app.db.engine import open_database
 from bench import import_bench, intake_bench, queue_bench, reports_bench, scale_bench
 from bench.__main__ import _startup, write_results
 from bench.common import Result
@@ -18,22 +19,31 @@ from bench.data import history_set, import_servicenow_into, scale_set, sqlite_ur
 SERVICENOW_SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "servicenow_first50.csv"
 
 
-def test_the_history_set_holds_open_incidents_behind_closed_history(tmp_path: Path) -> None:
-    path = tmp_path / "history.sqlite3"
-    history_set(sqlite_url(path), history=300, open_rows=20)
-    with sqlite3.connect(path) as connection:
-        statuses = dict(connection.execute("SELECT status, count(*) FROM incidents GROUP BY 1"))
-        calls = connection.execute("SELECT count(*) FROM calls").fetchone()[0]
-        numbers = connection.execute("SELECT count(DISTINCT number) FROM incidents").fetchone()
-        counter = connection.execute(
-            "SELECT value FROM counters WHERE name = 'incident_number'"
-        ).fetchone()
-    connection.close()
+def test_the_history_set_holds_open_incidents_behind_closed_history(db_url: str) -> None:
+    """On a SQLite file (executemany) and on PostgreSQL (COPY) alike."""
+    history_set(db_url, history=300, open_rows=20)
+    database = open_database(db_url)
+    try:
+        with database.read() as session:
+            statuses = dict(
+                session.execute(text("SELECT status, count(*) FROM incidents GROUP BY 1")).all()
+            )
+            calls = session.scalar(text("SELECT count(*) FROM calls"))
+            numbers = session.scalar(text("SELECT count(DISTINCT number) FROM incidents"))
+            counter = session.scalar(
+                text("SELECT value FROM counters WHERE name = 'incident_number'")
+            )
+            linked = session.scalar(
+                text("SELECT count(*) FROM calls JOIN incidents ON incidents.id = incident_id")
+            )
+    finally:
+        database.dispose()
     assert statuses.get("closed", 0) + statuses.get("resolved", 0) == 300
+    assert statuses.get("resolved", 0) > 0  # the newest are not closed yet
     assert sum(statuses.values()) == 320
-    assert calls == 75  # one for every 4th historical incident
-    assert numbers == (320,)
-    assert counter == (320,)
+    assert calls == linked == 75  # one for every 4th historical incident
+    assert numbers == 320
+    assert counter == 320
 
 
 def test_the_queue_and_scale_metrics_come_out_of_tiny_sets(qtbot: QtBot, tmp_path: Path) -> None:
@@ -47,12 +57,26 @@ def test_the_queue_and_scale_metrics_come_out_of_tiny_sets(qtbot: QtBot, tmp_pat
     assert len(base_load) == len(history_load) == 2
 
 
-def test_the_scale_start_up_runs_the_console_on_both_sets(tmp_path: Path) -> None:
+@pytest.mark.postgres
+def test_the_scale_start_up_runs_the_console_on_both_sets_and_on_the_server(
+    tmp_path: Path, postgres_url: str
+) -> None:
     base, history = tmp_path / "scale.sqlite3", tmp_path / "history.sqlite3"
     scale_set(sqlite_url(base), 30)
     history_set(sqlite_url(history), history=100, open_rows=10)
-    results = scale_bench.run(base, history, tmp_path / "home", made_seconds=0.5, repeat=1)
-    from_spawn, against_base = results[0], results[1]
+    history_set(postgres_url, history=100, open_rows=10)
+    results = scale_bench.run(
+        base, history, tmp_path / "home", made_seconds=0.5, repeat=1,
+        server_history=(postgres_url, 0.7),
+    )  # fmt: skip
+    on_server, made_there = results[0], results[1]
+    assert on_server.name.endswith("open, PostgreSQL)")
+    assert (on_server.target_kind, on_server.target) == ("ratio", 3.0)
+    assert on_server.baseline is not None
+    assert on_server.value > 0
+    assert "incidents in the queue" in on_server.note
+    assert (made_there.value, made_there.target_kind) == (0.7, "info")
+    from_spawn, against_base = results[2], results[3]
     assert from_spawn.name.startswith("scale: start-up, spawn to first line")
     assert (from_spawn.target_kind, from_spawn.target) == ("ratio", 3.0)
     assert from_spawn.baseline is not None  # the bare window, run in the same rounds
