@@ -188,6 +188,7 @@ def _write_postgres(
     with db.engine.begin() as connection:
         driver: Any = connection.connection.driver_connection
         with driver.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 0")  # a console's 60 s: not for this
             for table, columns, rows in (
                 ("incidents", _INCIDENT_COLUMNS, incidents),
                 ("calls", _CALL_COLUMNS, calls),
@@ -201,6 +202,7 @@ def _write_postgres(
     # What autovacuum does to a table that grew this much, done now rather than at its leisure:
     # the statistics and visibility map a team's server would have.
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("SET statement_timeout = 0")
         connection.exec_driver_sql("VACUUM ANALYZE incidents")
         connection.exec_driver_sql("VACUUM ANALYZE calls")
     db.dispose()
