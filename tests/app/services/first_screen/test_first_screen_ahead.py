@@ -112,12 +112,18 @@ def _first(url: str, clock: ManualClock) -> FirstScreen:
     return screen
 
 
+def _waiting_on_silence(line: CutLine, clock: ManualClock) -> ReadAhead:
+    """A child waiting for a server whose line went silent: an answer that does not come."""
+    line.proxy.silence()
+    ahead = _ahead(line.url, clock)
+    assert ahead is not None
+    return ahead
+
+
 def test_a_child_that_does_not_answer_in_time_is_ended_and_the_full_start_decides(
     pg_through_proxy: CutLine, clock: ManualClock
 ) -> None:
-    pg_through_proxy.proxy.silence()  # the child waits for an answer that does not come
-    ahead = _ahead(pg_through_proxy.url, clock)
-    assert ahead is not None
+    ahead = _waiting_on_silence(pg_through_proxy, clock)
     assert ahead.result(within=0.2) is None  # before the child's own 2 s connection wait
     assert _gone(ahead)
 
@@ -125,9 +131,7 @@ def test_a_child_that_does_not_answer_in_time_is_ended_and_the_full_start_decide
 def test_a_server_that_does_not_answer_is_called_off_and_leaves_no_child(
     pg_through_proxy: CutLine, clock: ManualClock
 ) -> None:
-    pg_through_proxy.proxy.silence()  # the child waits for an answer that does not come
-    ahead = _ahead(pg_through_proxy.url, clock)
-    assert ahead is not None
+    ahead = _waiting_on_silence(pg_through_proxy, clock)
     ahead.cancel()  # the console chose another database meanwhile
     assert _gone(ahead)
     assert ahead.result() is None
