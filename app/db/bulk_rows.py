@@ -31,6 +31,10 @@ _Convert = Callable[[Any], Any]
 class BulkRows(Protocol):
     """Inserts and keyed updates of many rows, in the session's transaction."""
 
+    remote: bool
+    """Each statement is a round trip to a server that answers when it has done the work
+    (PostgreSQL): a bulk writer pays that wait per statement, so fewer, bigger batches suit it."""
+
     def form(self, table: Table, column: str) -> _Convert | None:
         """What `insert` sends for a value of `column` (given None, None), or None where the
         value goes as it is: for a writer that builds its rows in that form already (see
@@ -48,9 +52,17 @@ class BulkRows(Protocol):
         their values in `form`'s form already; for a JSON column, the value's JSON text as
         `json.dumps` writes it."""
 
-    def update(self, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:
-        """Update by primary key: each row is its values for `columns`, then the row's id.
-        The row's version goes up by one, as every other write of it does."""
+    def update(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        rows: Sequence[Row],
+        *,
+        ready: Collection[str] = (),
+    ) -> None:
+        """Update by primary key: each row is its values for `columns`, then the row's id
+        (`ready` as for `insert`). The row's version goes up by one, as every other write of
+        it does."""
 
     def ids(self, table: Table, key: str, values: Collection[str]) -> dict[str, int]:
         """The ids of the rows whose text column `key` holds one of `values`, by that value
@@ -170,6 +182,8 @@ class _Remembered(dict[Any, Any]):
 
 
 class _SqliteExecutemany:
+    remote = False
+
     def __init__(self, driver: Any, session: Session) -> None:
         self._driver = driver
         self._preparer = session.get_bind().dialect.identifier_preparer
@@ -223,13 +237,21 @@ class _SqliteExecutemany:
         )
         self._driver.executemany(statement, self._converters.rows(table, columns, rows, ready))
 
-    def update(self, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:
+    def update(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        rows: Sequence[Row],
+        *,
+        ready: Collection[str] = (),
+    ) -> None:
         assignments = ", ".join(f"{name} = ?" for name in self._names(columns))
         statement = (
             f"UPDATE {self._preparer.format_table(table)} SET {assignments}, "
             "version = version + 1 WHERE id = ?"
         )
-        self._driver.executemany(statement, self._converters.rows(table, [*columns, "id"], rows))
+        every = [*columns, "id"]
+        self._driver.executemany(statement, self._converters.rows(table, every, rows, ready))
 
 
 def _sqlite_where(
@@ -256,15 +278,38 @@ def _none_kept(convert: _Convert) -> _Convert:
 
 
 def _json_text_for_copy(column_type: Any) -> _Convert | None:
-    # COPY's text format takes a JSON column's value as its text; everything else psycopg adapts
-    # (aware datetimes, booleans, text with tabs, newlines and backslashes escaped for COPY).
+    # A JSON column's value goes as its text; everything else psycopg dumps (aware datetimes,
+    # booleans, numbers, text).
     return _json_or_none if isinstance(column_type, JSON) else None
 
 
+# Column types COPY's binary format takes from psycopg's own binary dumpers, by the column's
+# type oid: what to declare to psycopg for it. A binary row carries no types, the server reads
+# each value with its column's own receive function: text, varchar, char and json all receive
+# the bare UTF-8 text, so a JSON column's text is declared as text (psycopg's json dumper would
+# encode the text again, as a JSON string). Any other type keeps COPY's text format.
+_BINARY_AS = {
+    16: 16,  # bool
+    20: 20,  # int8
+    21: 21,  # int2
+    23: 23,  # int4
+    701: 701,  # float8
+    1082: 1082,  # date
+    1184: 1184,  # timestamptz
+    25: 25,  # text
+    1042: 25,  # char(n)
+    1043: 25,  # varchar(n)
+    114: 25,  # json
+}
+
+
 class _PostgresCopy:
+    remote = True
+
     def __init__(self, driver: Any) -> None:
         self._driver = driver
         self._converters = _Converters(_json_text_for_copy)
+        self._column_types: dict[str, dict[str, int]] = {}
 
     def form(self, table: Table, column: str) -> _Convert | None:
         return self._converters.column(table, column)
@@ -296,21 +341,22 @@ class _PostgresCopy:
         *,
         ready: Collection[str] = (),
     ) -> None:
-        from psycopg import sql  # only a PostgreSQL session gets here
+        with self._driver.cursor() as cursor:
+            self._copy(cursor, table.name, table, columns, rows, ready)
 
-        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
-        )
-        with self._driver.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in self._converters.rows(table, columns, rows, ready):
-                copy.write_row(row)
-
-    def update(self, table: Table, columns: Sequence[str], rows: Sequence[Row]) -> None:
+    def update(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        rows: Sequence[Row],
+        *,
+        ready: Collection[str] = (),
+    ) -> None:
         # COPY into a temporary table shaped like the columns (dropped at commit), then one
         # UPDATE joining it: one statement instead of one per row.
         from psycopg import sql
 
-        staging = sql.Identifier(f"calmdesk_bulk_{table.name}")
+        staging = f"calmdesk_bulk_{table.name}"
         every = [*columns, "id"]
         names = sql.SQL(", ").join(map(sql.Identifier, every))
         with self._driver.cursor() as cursor:
@@ -318,22 +364,59 @@ class _PostgresCopy:
                 sql.SQL(
                     "CREATE TEMPORARY TABLE IF NOT EXISTS {} ON COMMIT DROP AS "
                     "SELECT {} FROM {} WITH NO DATA"
-                ).format(staging, names, sql.Identifier(table.name))
+                ).format(sql.Identifier(staging), names, sql.Identifier(table.name))
             )
-            cursor.execute(sql.SQL("TRUNCATE {}").format(staging))
-            with cursor.copy(sql.SQL("COPY {} ({}) FROM STDIN").format(staging, names)) as copy:
-                for row in self._converters.rows(table, every, rows):
-                    copy.write_row(row)
+            cursor.execute(sql.SQL("TRUNCATE {}").format(sql.Identifier(staging)))
+            self._copy(cursor, staging, table, every, rows, ready)
             cursor.execute(
                 sql.SQL(
                     "UPDATE {table} AS t SET {sets}, version = t.version + 1 "
                     "FROM {staging} AS s WHERE t.id = s.id"
                 ).format(
                     table=sql.Identifier(table.name),
-                    staging=staging,
+                    staging=sql.Identifier(staging),
                     sets=sql.SQL(", ").join(
                         sql.SQL("{} = s.{}").format(sql.Identifier(c), sql.Identifier(c))
                         for c in columns
                     ),
                 )
             )
+
+    def _copy(
+        self,
+        cursor: Any,
+        into: str,
+        table: Table,
+        columns: Sequence[str],
+        rows: Sequence[Row],
+        ready: Collection[str],
+    ) -> None:
+        """COPY `rows` into the table `into`, whose `columns` have `table`'s types: in binary
+        when psycopg has a binary dumper for every column (no text made for a datetime, none
+        parsed by the server), else in text."""
+        from psycopg import sql
+
+        types = self._binary_types(table, columns)
+        statement = sql.SQL("COPY {} ({}) FROM STDIN{}").format(
+            sql.Identifier(into),
+            sql.SQL(", ").join(map(sql.Identifier, columns)),
+            sql.SQL(" (FORMAT BINARY)" if types else ""),
+        )
+        with cursor.copy(statement) as copy:
+            if types:
+                copy.set_types(types)
+            for row in self._converters.rows(table, columns, rows, ready):
+                copy.write_row(row)
+
+    def _binary_types(self, table: Table, columns: Sequence[str]) -> list[int] | None:
+        found = self._column_types.get(table.name)
+        if found is None:
+            with self._driver.cursor() as cursor:
+                cursor.execute(
+                    "SELECT attname, atttypid::int FROM pg_attribute WHERE "
+                    "attrelid = quote_ident(%s)::regclass AND attnum > 0 AND NOT attisdropped",
+                    [table.name],
+                )
+                found = self._column_types[table.name] = dict(cursor.fetchall())
+        types = [_BINARY_AS.get(found[name], 0) for name in columns]
+        return None if 0 in types else types
