@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Protocol
 
@@ -20,7 +21,6 @@ from app.services.context import ServiceContext
 from app.services.errors import InvalidInput
 from app.services.imports.read_ahead import read_ahead
 from app.services.imports.writer import (
-    BATCH,
     BulkImportWriter,
     Cancelled,
     ImportCancelled,
@@ -142,13 +142,12 @@ def _run(
             progress(source.position(), source.size)
 
     try:
-        with (
-            ctx.db.write() as session,
-            bulk_rows(session) as bulk,
-            read_ahead(incidents, BATCH) as batches,
-        ):
+        with ctx.db.write() as session, bulk_rows(session) as bulk:
             writer = BulkImportWriter(session, ctx, bulk)
-            writer.write_all(batches, after_batch=after_batch)
+            # The file is read, folded into incidents and made into rows a batch ahead, on a
+            # reading thread; this one sends them.
+            with read_ahead(writer.prepared(incidents), 1) as ahead:
+                writer.write_all(chain.from_iterable(ahead), after_batch=after_batch)
             writer.finish(source.path.name)
     except ImportFileError as exc:
         raise InvalidInput("file", str(exc)) from exc
