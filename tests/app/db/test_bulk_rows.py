@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
-from sqlalchemy import Table, select
+from sqlalchemy import Column, Integer, MetaData, Numeric, Table, Text, select, text
 
 from app.db.bulk_rows import BULK_CACHE_KIB, bulk_rows
 from app.db.engine import SQLITE_CACHE_KIB, open_database
@@ -94,3 +95,24 @@ def test_ids_are_found_by_a_text_key_in_one_query(ctx: ServiceContext) -> None:
             )
         }
     assert found == {name: expected[name] for name in names[::2]}
+
+
+def test_a_column_without_a_binary_form_still_goes_in(ctx: ServiceContext) -> None:
+    # PostgreSQL's COPY goes in binary only when every column has a binary form psycopg makes;
+    # a numeric column keeps the table's rows in COPY's text format, to the same effect.
+    probe = Table(
+        "bulk_probe",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("amount", Numeric(10, 2)),
+        Column("note", Text),
+    )
+    with ctx.db.write() as session, bulk_rows(session) as bulk:
+        session.execute(
+            text("CREATE TEMPORARY TABLE bulk_probe (id INTEGER, amount NUMERIC(10, 2), note TEXT)")
+        )
+        bulk.insert(
+            probe, ("id", "amount", "note"), [(1, Decimal("2.50"), "a\tb\\c"), (2, None, None)]
+        )
+        rows = session.execute(select(probe).order_by(probe.c.id)).all()
+    assert [tuple(row) for row in rows] == [(1, Decimal("2.50"), "a\tb\\c"), (2, None, None)]

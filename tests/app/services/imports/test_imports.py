@@ -14,6 +14,7 @@ from app.adapters.csv_mapping import load_mapping
 from app.db.models import Agent, Contact, Incident, Team, TimelineEvent
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput
+from app.services.imports import writer
 from app.services.imports.commands import import_csv, import_servicenow
 from app.services.imports.writer import ImportCancelled
 from tests.helpers import DATA_DIR, open_incident
@@ -247,3 +248,35 @@ def test_a_log_that_grew_adds_only_the_new_events(ctx: ServiceContext, tmp_path:
             .having(func.count() > 1)
         ).all()
     assert repeated == []
+
+
+def test_new_people_get_ids_per_thousand_incidents_whatever_the_batch(
+    ctx: ServiceContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Scaled down: people per 10 incidents, batches of 50 on both databases. Teams, agents and
+    # callers new to the database are numbered slice by slice of the file, in name order within
+    # a slice, so their ids do not hang on the batch size (PostgreSQL's batches are bigger).
+    monkeypatch.setattr(writer, "BATCH", 10)
+    monkeypatch.setattr(writer, "REMOTE_BATCH", 50)
+    import_servicenow(ctx, FIXTURES / "servicenow_first50.csv")
+    with ctx.db.read() as session:
+        incidents = session.execute(
+            select(Team.name, Agent.login, Contact.external_ref)
+            .select_from(Incident)
+            .outerjoin(Team, Team.id == Incident.team_id)
+            .outerjoin(Agent, Agent.id == Incident.assignee_id)
+            .outerjoin(Contact, Contact.id == Incident.caller_id)
+            .order_by(Incident.id)
+        ).all()
+        made = [
+            list(session.scalars(select(Team.name).order_by(Team.id))),
+            list(session.scalars(select(Agent.login).order_by(Agent.id))),
+            list(session.scalars(select(Contact.external_ref).order_by(Contact.id))),
+        ]
+    assert len(incidents) == 50
+    for kind, found in enumerate(made):
+        expected: list[str] = []
+        for start in range(0, 50, 10):
+            names = {row[kind] for row in incidents[start : start + 10] if row[kind]}
+            expected += sorted(names - set(expected))
+        assert [name for name in found if name in expected] == expected
