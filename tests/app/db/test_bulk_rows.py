@@ -82,7 +82,8 @@ def test_sqlite_keeps_a_bigger_page_cache_only_while_rows_go_in_bulk(sqlite_url:
 
 def test_ids_are_found_by_a_text_key_in_one_query(ctx: ServiceContext) -> None:
     teams: Table = Team.__table__  # type: ignore[assignment]
-    names = [f"Team {n}\t'quoted' \\ {n}" for n in range(1200)]  # more than one SQLite batch
+    # More than one SQLite look-up (500 keys) and one multi-row INSERT (2,000 values), and a rest.
+    names = [f"Team {n}\t'quoted' \\ {n}" for n in range(2500)]
     with ctx.db.write() as session, bulk_rows(session) as bulk:
         assert bulk.ids(teams, "name", []) == {}
         bulk.insert(teams, ("name",), [(name,) for name in names])
