@@ -134,7 +134,12 @@ def _launch(qtbot: QtBot, args: list[str], home: Path) -> int:
             stdout=subprocess.DEVNULL,
             stderr=err,
         )
-        qtbot.waitUntil(lambda: second.poll() is not None, timeout=30_000)
+        try:
+            qtbot.waitUntil(lambda: second.poll() is not None, timeout=30_000)
+        finally:  # a launch that did not hand over is a console of its own: never left running
+            if second.poll() is None:
+                second.kill()
+                second.wait()
     return second.returncode
 
 
