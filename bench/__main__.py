@@ -90,13 +90,16 @@ def _startup_sets(servicenow: Path, scale: Path, stack: contextlib.ExitStack) ->
     return urls
 
 
-def _startup(urls: dict[str, str], home: Path, repeat: int) -> list[Result]:
-    """Spawn to first line, Calmdesk on each data set and the bare window, interleaved; the
-    memory figure from the "25k open, SQLite" runs."""
+def _startup(
+    urls: dict[str, str], home: Path, repeat: int, *, warm_up: bool = True
+) -> list[Result]:
+    """Spawn to first line, Calmdesk on each data set and the bare window, interleaved (after a
+    warm-up of each unless `warm_up` is False); the memory figure from the "25k open, SQLite"
+    runs."""
     commands = {"bare": startup.bare()} | {
         name: startup.calmdesk(url) for name, url in urls.items()
     }
-    runs = startup.interleaved(commands, home, repeat)
+    runs = startup.interleaved(commands, home, repeat, warm_up=warm_up)
     bare = startup.medians(runs["bare"])
     results = [
         Result(

@@ -38,11 +38,17 @@ def queue_loads(base: Path, history: Path, repeat: int = 7) -> tuple[list[float]
 
 
 def startups(
-    base: Path, history: Path, home: Path, repeat: int, server_history: str | None = None
+    base: Path,
+    history: Path,
+    home: Path,
+    repeat: int,
+    server_history: str | None = None,
+    *,
+    warm_up: bool = True,
 ) -> dict[str, list[startup.Run]]:
     """`calmdesk --exit-when-ready` on each file (and on the history set on a team server, when
-    given) and the bare window, interleaved, after one warm-up each: the runs of "base",
-    "history", "server history" and "bare"."""
+    given) and the bare window, interleaved, after one warm-up each (unless `warm_up` is
+    False): the runs of "base", "history", "server history" and "bare"."""
     commands = {
         "bare": startup.bare(),
         "base": startup.calmdesk(sqlite_url(base)),
@@ -50,7 +56,7 @@ def startups(
     }
     if server_history is not None:
         commands["server history"] = startup.calmdesk(server_history)
-    return startup.interleaved(commands, home, repeat)
+    return startup.interleaved(commands, home, repeat, warm_up=warm_up)
 
 
 def run(
@@ -60,12 +66,14 @@ def run(
     made_seconds: float,
     repeat: int,
     server_history: tuple[str, float] | None = None,
+    *,
+    warm_up: bool = True,
 ) -> list[Result]:
     """`server_history`: the same history set on PostgreSQL (its URL) and the seconds it took
     to make, for the start-up there too."""
     base_load, history_load = queue_loads(base, history)
     server_url = server_history[0] if server_history else None
-    runs = startups(base, history, home, repeat, server_url)
+    runs = startups(base, history, home, repeat, server_url, warm_up=warm_up)
     base_start, history_start, bare = (
         startup.medians(runs[name]) for name in ("base", "history", "bare")
     )

@@ -115,11 +115,15 @@ def spread(runs: list[Run]) -> str:
     return f"{min(walls):,.0f}-{max(walls):,.0f} ms"
 
 
-def interleaved(commands: dict[str, list[str]], home: Path, repeat: int) -> dict[str, list[Run]]:
+def interleaved(
+    commands: dict[str, list[str]], home: Path, repeat: int, *, warm_up: bool = True
+) -> dict[str, list[Run]]:
     """`repeat` runs of each command, one of each per round in the same order, after one
-    warm-up of each (file cache, .pyc); the runs per command name."""
-    for command in commands.values():
-        run_rss(command, home)
+    warm-up of each (file cache, .pyc) unless `warm_up` is False (the harness's own test, which
+    times nothing); the runs per command name."""
+    if warm_up:
+        for command in commands.values():
+            run_rss(command, home)
     runs: dict[str, list[Run]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, command in commands.items():

@@ -41,6 +41,8 @@ class Plan:
     incidents: int = 200
     processes: int = max(2, os.cpu_count() or 2)
     max_connections: int = 100
+    settle_seconds: float = SETTLE_SECONDS  # every workstation up and idle, before the writes
+    drain_seconds: float = DRAIN_SECONDS  # reads after the last write
 
 
 def run(plan: Plan, folder: Path) -> list[Result]:
@@ -92,7 +94,7 @@ def _run_stations(
     bouncer: PgBouncer | None,
 ) -> tuple[list[StationLog], Watched]:
     """Start every workstation, let them sit idle, then write for plan.seconds."""
-    load = Load(plan.seconds, plan.write_every)
+    load = Load(plan.seconds, plan.write_every, plan.drain_seconds)
     chunks = [stations[n :: plan.processes] for n in range(plan.processes)]
     context = multiprocessing.get_context("spawn")
     ready: Any = context.Queue()
@@ -115,14 +117,14 @@ def _run_stations(
             if problem:
                 raise RuntimeError(f"a workstation did not start: {problem}")
         idle_from = time.time()
-        time.sleep(SETTLE_SECONDS)
+        time.sleep(plan.settle_seconds)
         idle_peak = samples.peak(idle_from, time.time())
         before_stats = _pooler_stats(bouncer)
         before = cpu_mark(cluster, bouncer)
         start_at.value = time.time()
         go.set()
         got: list[ProcessReport] = [
-            reports.get(timeout=plan.seconds + DRAIN_SECONDS + 600) for _ in processes
+            reports.get(timeout=plan.seconds + plan.drain_seconds + 600) for _ in processes
         ]
         after = cpu_mark(cluster, bouncer)
         after_stats = _pooler_stats(bouncer)

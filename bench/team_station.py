@@ -44,10 +44,12 @@ GC_THRESHOLD = 50_000  # allocations between young collections in a station proc
 
 @dataclass(frozen=True)
 class Load:
-    """What each workstation does: how long it writes, the pause between its writes."""
+    """What each workstation does: how long it writes, the pause between its writes, and how
+    long its reads go on after the last write (late readers catch up)."""
 
     seconds: float
     write_every: tuple[float, float]
+    drain: float = DRAIN_SECONDS
 
 
 @dataclass
@@ -113,7 +115,7 @@ class Workstation:
 
     def go(self, load: Load, until: float) -> None:
         self._threads = [
-            threading.Thread(target=self._read_loop, args=(until + DRAIN_SECONDS,), daemon=True),
+            threading.Thread(target=self._read_loop, args=(until + load.drain,), daemon=True),
             threading.Thread(target=self._write_loop, args=(load, until), daemon=True),
         ]
         for thread in self._threads:
@@ -239,7 +241,7 @@ def station_process(
         station.go(load, until)
     threads = threading.active_count()
     for station in built:
-        station.join(until + DRAIN_SECONDS)
+        station.join(until + load.drain)
     report = ProcessReport([station.log for station in built], _cpu_seconds() - before, threads)
     results.put(report)
     for station in built:

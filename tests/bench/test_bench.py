@@ -67,7 +67,7 @@ def test_the_scale_start_up_runs_the_console_on_both_sets_and_on_the_server(
     history_set(postgres_url, history=100, open_rows=10)
     results = scale_bench.run(
         base, history, tmp_path / "home", made_seconds=0.5, repeat=1,
-        server_history=(postgres_url, 0.7),
+        server_history=(postgres_url, 0.7), warm_up=False,
     )  # fmt: skip
     on_server, made_there = results[0], results[1]
     assert on_server.name.endswith("open, PostgreSQL)")
@@ -94,7 +94,7 @@ def test_the_start_up_group_times_each_data_set_against_the_bare_window(
     scale_set(scale, 30)
     scale_set(postgres_url, 30)
     urls = {"25k open, SQLite": scale, "25k open, PostgreSQL": postgres_url}
-    results = {r.name: r for r in _startup(urls, tmp_path / "home", repeat=1)}
+    results = {r.name: r for r in _startup(urls, tmp_path / "home", repeat=1, warm_up=False)}
     timed = [f"start-up, spawn to first line ({name})" for name in urls]
     assert set(timed) <= set(results)
     for name in timed:
