@@ -58,7 +58,10 @@ def _handler(store: Store) -> type[BaseHTTPRequestHandler]:
 def put_server() -> Iterator[tuple[str, Store]]:
     store = Store()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(store))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # Looks for shutdown() every 20 ms (0.5 s by default, waited at every test's end).
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/status", store
