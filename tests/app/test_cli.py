@@ -40,10 +40,13 @@ def _assert_one_line_error(result: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
-def _demo_then_export(home: Path, *db: str) -> list[dict[str, str]]:
+def _demo(home: Path, *db: str) -> None:
     demo = _run(home, "demo", *db)
     assert demo.returncode == 0, demo.stderr
     assert "204 incidents" in demo.stdout
+
+
+def _export(home: Path, *db: str) -> list[dict[str, str]]:
     out = home.parent / "export" / "incidents.csv"
     export = _run(home, "export", "incidents", "--format", "csv", "--out", str(out), *db)
     assert export.returncode == 0, export.stderr
@@ -99,13 +102,23 @@ def test_db_status_reports_the_schema(calmdesk_home: Path) -> None:
     assert after.stdout.strip().endswith("(up to date)")
 
 
-def test_demo_then_export_gives_the_sample_back(calmdesk_home: Path) -> None:
-    _assert_is_the_sample(_demo_then_export(calmdesk_home))
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private profile whose local file `calmdesk demo` filled, once for the tests below: they
+    only read it, or are refused (the sample is ~1,000 transactions)."""
+    home = tmp_path_factory.mktemp("demo") / "calmdesk-home"
+    with pytest.MonkeyPatch.context() as patch:  # as `calmdesk_home` does for each test
+        patch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+        _demo(home)
+    return home
 
 
-def test_demo_twice_is_refused_in_one_line(calmdesk_home: Path) -> None:
-    assert _run(calmdesk_home, "demo").returncode == 0
-    line = _assert_one_line_error(_run(calmdesk_home, "demo"))
+def test_demo_then_export_gives_the_sample_back(demo_home: Path) -> None:
+    _assert_is_the_sample(_export(demo_home))
+
+
+def test_demo_twice_is_refused_in_one_line(demo_home: Path) -> None:
+    line = _assert_one_line_error(_run(demo_home, "demo"))
     assert "already holds 204 incidents" in line
     assert "--force" in line
 
@@ -150,7 +163,8 @@ def test_demo_then_export_round_trip_on_postgresql(calmdesk_home: Path, postgres
     upgraded = _run(calmdesk_home, "db", "upgrade", "--db", postgres_url)
     assert upgraded.returncode == 0, upgraded.stderr
     assert upgraded.stdout.startswith("PostgreSQL ")
-    _assert_is_the_sample(_demo_then_export(calmdesk_home, "--db", postgres_url))
+    _demo(calmdesk_home, "--db", postgres_url)
+    _assert_is_the_sample(_export(calmdesk_home, "--db", postgres_url))
     again = _run(calmdesk_home, "demo", "--db", postgres_url)
     assert "already holds 204 incidents" in _assert_one_line_error(again)
     assert not (calmdesk_home / "data" / "calmdesk.sqlite3").exists()

@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.services.admin.demo import load_demo
 from app.services.first_screen.read import FirstScreen, read_first_screen
 from app.services.incidents.reads import IncidentReads
+from tests.demo_sample import LoadDemo
 from ui.console_context import ConsoleContext
 from ui.main_window import MainWindow
 from ui.queue.queue_day import resolved_since
@@ -44,9 +44,9 @@ def _painted_first(
 
 
 def test_the_first_screen_shows_the_queue_and_who_is_signed_in_before_the_context(
-    qtbot: QtBot, console: ConsoleContext, sqlite_url: str
+    qtbot: QtBot, console: ConsoleContext, sqlite_url: str, demo: LoadDemo
 ) -> None:
-    load_demo(console.services)
+    demo(console.services)
     window, screen = _painted_first(qtbot, console, sqlite_url)
     assert not window.attached
     shown = [window.queue_model.row_at(r).number for r in range(window.queue_model.rowCount())]
@@ -59,9 +59,9 @@ def test_the_first_screen_shows_the_queue_and_who_is_signed_in_before_the_contex
 
 
 def test_a_key_pressed_before_the_rest_is_here_acts_once_it_is(
-    qtbot: QtBot, console: ConsoleContext, sqlite_url: str
+    qtbot: QtBot, console: ConsoleContext, sqlite_url: str, demo: LoadDemo
 ) -> None:
-    load_demo(console.services)
+    demo(console.services)
     window, _screen = _painted_first(qtbot, console, sqlite_url)
     qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # new
     assert not hasattr(window, "editor_dock")  # nothing to open it with yet: it waits
@@ -78,9 +78,9 @@ def test_a_key_pressed_before_the_rest_is_here_acts_once_it_is(
 
 @pytest.mark.parametrize("page", [PAGE, 1000], ids=["part of the queue", "all of it"])
 def test_the_whole_queue_comes_in_without_a_second_first_paint(
-    qtbot: QtBot, console: ConsoleContext, sqlite_url: str, page: int
+    qtbot: QtBot, console: ConsoleContext, sqlite_url: str, page: int, demo: LoadDemo
 ) -> None:
-    load_demo(console.services)
+    demo(console.services)
     window, _screen = _painted_first(qtbot, console, sqlite_url, page)
     top = window.table.current_incident_id()
     settled: list[bool] = []
