@@ -39,23 +39,23 @@ MAPPING = {
 RANGE = ("--from", "2026-01-05", "--to", "2026-01-07")
 
 
-@pytest.fixture
-def imported(calmdesk_home: Path) -> Path:
-    folder = calmdesk_home.parent / "source"
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private profile whose local file holds INCIDENTS, imported once for the module's
+    tests: `calmdesk report` only reads it (the files it writes go next to the profile)."""
+    home = tmp_path_factory.mktemp("imported") / "calmdesk-home"
+    folder = home.parent / "source"
     folder.mkdir()
     (folder / "desk.csv").write_text(INCIDENTS, encoding="utf-8")
     (folder / "desk.json").write_text(json.dumps(MAPPING), encoding="utf-8")
-    result = _run(
-        calmdesk_home,
-        "import",
-        "csv",
-        str(folder / "desk.csv"),
-        "--mapping",
-        str(folder / "desk.json"),
-    )
+    with pytest.MonkeyPatch.context() as patch:  # as `calmdesk_home` does for each test
+        patch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+        result = _run(
+            home, "import", "csv", str(folder / "desk.csv"), "--mapping", str(folder / "desk.json")
+        )
     assert result.returncode == 0, result.stderr
     assert "5 incidents created" in result.stdout
-    return calmdesk_home
+    return home
 
 
 def test_the_report_prints_each_table_for_the_team_and_range(imported: Path) -> None:
