@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from itertools import chain
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from app.adapters.csv_mapping import ColumnMapping, MappedReader, MappingError
 from app.adapters.import_files import CsvSource, ImportFileError
@@ -19,7 +19,8 @@ from app.db.bulk_rows import bulk_rows
 from app.domain.roles import Action
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput
-from app.services.imports.read_ahead import read_ahead
+from app.services.imports.prepared import PreparedBatch
+from app.services.imports.read_in_child import read_in_child
 from app.services.imports.writer import (
     BulkImportWriter,
     Cancelled,
@@ -27,6 +28,9 @@ from app.services.imports.writer import (
     ImportReport,
     Progress,
 )
+
+# What the reading sends: a batch with how far into the file it is, and the tally at the end.
+_BATCH, _TALLY = "batch", "tally"
 
 __all__ = ["ImportCancelled", "ImportReport", "import_csv", "import_servicenow", "preview_csv"]
 
@@ -94,14 +98,14 @@ def _import(
     with _open(path) as source:
         header = _header(source)
         reader = reader_for(header)
-        tally = _run(ctx, source, reader.incidents(_numbered(source, header)), progress, cancelled)
+        done = _run(ctx, source, reader, header, progress, cancelled)
         return ImportReport(
             source=path.name,
-            rows_read=reader.rows_read,
-            incidents_created=tally[0],
-            incidents_updated=tally[1],
-            events_added=tally[2],
-            rejected=tuple(reader.rejected),
+            rows_read=done.rows_read,
+            incidents_created=done.created,
+            incidents_updated=done.updated,
+            events_added=done.events,
+            rejected=done.rejected,
             seconds=time.perf_counter() - started,
         )
 
@@ -128,29 +132,57 @@ def _header(source: CsvSource) -> list[str]:
         raise InvalidInput("file", str(exc)) from exc
 
 
+@dataclass(frozen=True)
+class _Done:
+    created: int
+    updated: int
+    events: int
+    rows_read: int
+    rejected: tuple[RejectedRow, ...]
+
+
 def _run(
     ctx: ServiceContext,
     source: CsvSource,
-    incidents: Iterator[ImportedIncident],
+    reader: _Reader,
+    header: list[str],
     progress: Progress | None,
     cancelled: Cancelled | None,
-) -> tuple[int, int, int]:
-    def after_batch() -> None:
-        if cancelled is not None and cancelled():
-            raise ImportCancelled("The import was cancelled; nothing was imported.")
-        if progress is not None:
-            progress(source.position(), source.size)
-
+) -> _Done:
     try:
         with ctx.db.write() as session, bulk_rows(session) as bulk:
             writer = BulkImportWriter(session, ctx, bulk)
-            # The file is read, folded into incidents and made into rows a batch ahead, on a
-            # reading thread; this one sends them.
-            with read_ahead(writer.prepared(incidents), 1) as ahead:
-                writer.write_all(chain.from_iterable(ahead), after_batch=after_batch)
+
+            def read() -> Iterator[tuple[Any, ...]]:
+                """The reading: in a child process (its own copy of the file, the reader and
+                the writer's batch maker), while this one writes the batches it sends."""
+                incidents = reader.incidents(_numbered(source, header))
+                for batch in writer.prepared(incidents):
+                    yield (_BATCH, batch.packed(), source.position())
+                rejected = [(row.line, row.reason) for row in reader.rejected]
+                yield (_TALLY, reader.rows_read, rejected)
+
+            rows_read, rejected = 0, []
+            with read_in_child(read) as messages:
+                for kind, *body in messages:
+                    if kind == _TALLY:
+                        rows_read, rejected = body
+                        continue
+                    writer.write(PreparedBatch.unpacked(body[0]))
+                    if cancelled is not None and cancelled():
+                        raise ImportCancelled("The import was cancelled; nothing was imported.")
+                    if progress is not None:
+                        progress(body[1], source.size)
             writer.finish(source.path.name)
     except ImportFileError as exc:
         raise InvalidInput("file", str(exc)) from exc
     if progress is not None:
         progress(source.size, source.size)
-    return writer.tally.created, writer.tally.updated, writer.tally.events
+    tally = writer.tally
+    return _Done(
+        tally.created,
+        tally.updated,
+        tally.events,
+        rows_read,
+        tuple(RejectedRow(line, reason) for line, reason in rejected),
+    )

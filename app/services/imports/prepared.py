@@ -1,10 +1,12 @@
-"""A batch of imported incidents made into the rows the database takes, on the reading thread
-(`app/services/imports/read_ahead.py`) while the writing thread sends the batch before it.
+"""A batch of imported incidents made into the rows the database takes, by the reading process
+(`app/services/imports/read_in_child.py`) while the writing one sends the batch before it.
 
 The incidents' values with their SLA due times and the timeline events' rows are built here, in
 the database's own form (`BulkRows.form`); what only the database knows (the ids of incidents,
 teams, agents and callers) the writer adds as it sends them, one tuple joined per row. So the
-writing thread keeps the database busy instead of building rows while the server waits.
+writer keeps the database busy instead of building rows while the server waits. A batch is
+plain values only (`packed`), so it goes from the reading process to the writing one quickly
+(`app/services/imports/read_in_child.py`).
 """
 
 from __future__ import annotations
@@ -54,12 +56,26 @@ _NUMBER = re.compile(r"^INC(\d+)$")
 _PRIORITIES = {int(p): p for p in Priority}  # Priority(n) is a slow call, once per incident
 
 
+# Per incident, what the writer looks up (or adds) in the database: its number, caller, assignee
+# and team, as the file names them.
+Names = tuple[str, str | None, str | None, str | None]
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedBatch:
-    incidents: list[ImportedIncident]
+    names: list[Names]
     values: list[tuple[Any, ...]]  # per incident, its INCIDENT_COLUMNS
     events: list[list[tuple[Any, ...]]]  # per incident, its events' EVENT_COLUMNS but the last
     highest: int  # the highest incident number (INC...) in the batch, 0 if none
+
+    def packed(self) -> tuple[Any, ...]:
+        """The batch as a plain tuple (what `marshal` takes), for `unpacked`."""
+        return (self.names, self.values, self.events, self.highest)
+
+    @classmethod
+    def unpacked(cls, packed: tuple[Any, ...]) -> PreparedBatch:
+        names, values, events, highest = packed
+        return cls(names, values, events, highest)
 
 
 def _same(value: Any) -> Any:
@@ -93,7 +109,7 @@ class BatchPreparer:
             if match:
                 highest = max(highest, int(match.group(1)))
         return PreparedBatch(
-            incidents=chunk,
+            names=[(i.number, i.caller, i.agent, i.team) for i in chunk],
             values=[self._values(i) for i in chunk],
             events=[
                 [

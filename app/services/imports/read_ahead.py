@@ -1,5 +1,7 @@
 """Reading a file ahead of writing it: the next batches are read, parsed and folded on a thread
-of their own while the database writes the current one.
+of their own while the database writes the current one. Where there is a fork, the reading runs
+in a child process instead (`read_in_child.py`), its Python on the other core; this is the way
+where there is none (Windows).
 
 The database does much of its part without Python's lock (SQLite's statements, PostgreSQL's
 server working through a COPY), so on two cores the import takes about the longer of the two

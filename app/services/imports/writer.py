@@ -12,7 +12,7 @@ The incident counter moves past the highest imported number, so new incidents ne
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -32,6 +32,7 @@ from app.services.imports.prepared import (
     MOMENT_COLUMNS,
     PEOPLE_COLUMNS,
     BatchPreparer,
+    Names,
     PreparedBatch,
 )
 
@@ -118,21 +119,10 @@ class BulkImportWriter:
         return {str(k): int(v) for k, v in self._session.execute(query)}
 
     def prepared(self, incidents: Iterator[ImportedIncident]) -> Iterator[PreparedBatch]:
-        """`incidents` in batches of `batch`, each made into its rows (any thread may run this:
-        `read_ahead` runs it on the reading thread)."""
+        """`incidents` in batches of `batch`, each made into its rows. It reads nothing of the
+        database, so another thread or a forked process may run it (`read_in_child` does)."""
         while chunk := list(islice(incidents, self.batch)):
             yield self._prepare(chunk)
-
-    def write_all(
-        self,
-        batches: Iterable[PreparedBatch],
-        *,
-        after_batch: Callable[[], None] = lambda: None,
-    ) -> None:
-        """Write each batch (from `prepared`), then call `after_batch`."""
-        for batch in batches:
-            self._write(batch)
-            after_batch()
 
     def finish(self, source: str) -> None:
         """The counter and the one change-log entry, at the end of the import."""
@@ -156,16 +146,17 @@ class BulkImportWriter:
 
     # -- one batch ------------------------------------------------------------------------
 
-    def _write(self, batch: PreparedBatch) -> None:
-        chunk = batch.incidents
+    def write(self, batch: PreparedBatch) -> None:
+        """Write one batch (from `prepared`)."""
+        names = batch.names
         # New teams, agents and callers go in per BATCH incidents, whatever the batch: their ids
         # come out the same on every database.
-        for start in range(0, len(chunk), BATCH):
-            self._ensure_people(chunk[start : start + BATCH])
-        existing = self._ids([i.number for i in chunk])
+        for start in range(0, len(names), BATCH):
+            self._ensure_people(names[start : start + BATCH])
+        existing = self._ids([number for number, *_ in names])
         rows = [
-            (i.number, values + self._people(i))
-            for values, i in zip(batch.values, chunk, strict=True)
+            (named[0], values + self._people(named))
+            for values, named in zip(batch.values, names, strict=True)
         ]
         fresh = [number for number, _ in rows if number not in existing]
         if fresh:
@@ -188,12 +179,13 @@ class BulkImportWriter:
     def _ids(self, numbers: list[str]) -> dict[str, int]:
         return self._bulk.ids(_ITABLE, "number", numbers)
 
-    def _people(self, i: ImportedIncident) -> tuple[Any, ...]:
+    def _people(self, names: Names) -> tuple[Any, ...]:
         """The incident's PEOPLE_COLUMNS."""
+        _, caller, agent, team = names
         return (
-            self._contacts.get(i.caller) if i.caller else None,
-            self._agents.get(i.agent) if i.agent else None,
-            self._teams.get(i.team) if i.team else None,
+            self._contacts.get(caller) if caller else None,
+            self._agents.get(agent) if agent else None,
+            self._teams.get(team) if team else None,
         )
 
     def _write_events(self, batch: PreparedBatch, ids: dict[str, int], existing: set[int]) -> None:
@@ -207,8 +199,8 @@ class BulkImportWriter:
         # The rows are in the form the database takes already (`prepared`): the incident's id
         # is joined on, no second pass over them.
         rows: list[tuple[Any, ...]] = []
-        for incident, events in zip(batch.incidents, batch.events, strict=True):
-            incident_id = ids[incident.number]
+        for (number, *_), events in zip(batch.names, batch.events, strict=True):
+            incident_id = ids[number]
             tail = (incident_id,)
             if incident_id in existing:
                 rows += [
@@ -222,12 +214,12 @@ class BulkImportWriter:
             self._bulk.insert(_TTABLE, EVENT_COLUMNS, rows, ready=EVENT_COLUMNS)
         self.tally.events += len(rows)
 
-    def _ensure_people(self, chunk: list[ImportedIncident]) -> None:
-        teams = {i.team for i in chunk if i.team and i.team not in self._teams}
+    def _ensure_people(self, chunk: list[Names]) -> None:
+        teams = {team for *_, team in chunk if team and team not in self._teams}
         if teams:
             self._bulk.insert(_TEAMS, ("name",), [(t[:120],) for t in sorted(teams)])
             self._teams.update(self._bulk.ids(_TEAMS, "name", teams))
-        agents = {i.agent for i in chunk if i.agent and i.agent not in self._agents}
+        agents = {agent for _, _, agent, _ in chunk if agent and agent not in self._agents}
         if agents:
             logins = {_login(a): a for a in agents}
             taken = self._bulk.ids(_AGENTS, "login", logins)
@@ -245,7 +237,7 @@ class BulkImportWriter:
                     for login, agent_id in self._bulk.ids(_AGENTS, "login", logins).items()
                 }
             )
-        callers = {i.caller for i in chunk if i.caller and i.caller not in self._contacts}
+        callers = {caller for _, caller, *_ in chunk if caller and caller not in self._contacts}
         if callers:
             self._bulk.insert(
                 _CONTACTS,
