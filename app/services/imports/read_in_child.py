@@ -11,7 +11,9 @@ plain values (quick both ways) and pickled otherwise.
 The pipe holds little, so the child waits while this process is busy writing: memory stays
 bounded. What `work` raises is raised here, where the messages are taken; a child that dies
 without saying so (killed, out of memory) raises `ReadingStopped`. Leaving early (a cancel, a
-failed write) kills the child. Where there is no fork (Windows), `work` runs on a thread
+failed write) kills the child. Forking is Linux's only: Windows has no fork, and on macOS the
+system frameworks Qt loads are not safe to use in a child forked from a process with threads
+(Python's multiprocessing spawns there for the same reason); there `work` runs on a thread
 (`read_ahead`) instead, with the same messages.
 """
 
@@ -24,6 +26,7 @@ import os
 import pickle
 import signal
 import struct
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,7 +47,7 @@ class ReadingStopped(CalmdeskError):
 
 @contextmanager
 def read_in_child(
-    work: Callable[[], Iterator[Any]], *, fork: bool = hasattr(os, "fork")
+    work: Callable[[], Iterator[Any]], *, fork: bool = sys.platform.startswith("linux")
 ) -> Iterator[Iterator[Any]]:
     """The messages `work()` yields, made in a child process (a thread where `fork` is False)."""
     if not fork:

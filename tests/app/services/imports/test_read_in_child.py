@@ -1,11 +1,12 @@
 """Reading in a child process: the same messages in the same order (plain values and others),
 the reading's error raised where the messages are taken, a child that dies said so, a stop early
-ends the child, and the same on a thread where there is no fork."""
+ends the child, and the same on a thread where the platform does not fork (Windows, macOS)."""
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -71,7 +72,7 @@ def test_an_error_that_cannot_travel_arrives_as_its_text() -> None:
 
     with (
         pytest.raises(ReadingStopped, match="_Awkward: opened_at: not a date"),
-        read_in_child(work) as messages,
+        read_in_child(work, fork=True) as messages,
     ):
         list(messages)
 
@@ -85,7 +86,7 @@ def test_a_child_that_dies_midway_is_said_so() -> None:
     taken: list[int] = []
     with (
         pytest.raises(ReadingStopped, match="stopped before it finished"),
-        read_in_child(work) as messages,
+        read_in_child(work, fork=True) as messages,
     ):
         taken.extend(messages)
     assert taken == [1]
@@ -97,8 +98,17 @@ def test_stopping_early_ends_the_child() -> None:
         for n in range(10_000_000):  # far more than the pipe holds: it waits to send
             yield ("row", n, "x" * 100)
 
-    with read_in_child(work) as messages:
+    with read_in_child(work, fork=True) as messages:
         pid = next(messages)
         assert next(messages) == ("row", 0, "x" * 100)
         assert not _gone(pid)
     assert _gone(pid)  # killed and reaped, not left behind as a zombie
+
+
+def test_by_default_linux_reads_in_a_child_and_other_platforms_on_a_thread() -> None:
+    def work() -> Iterator[int]:
+        yield os.getpid()
+
+    with read_in_child(work) as messages:
+        reader = next(messages)
+    assert (reader != os.getpid()) == sys.platform.startswith("linux")
