@@ -50,17 +50,39 @@ def test_a_wrong_file_says_what_is_wrong(console: ConsoleContext, qtbot: QtBot) 
     assert dialog.import_button.isEnabled()
 
 
-def test_cancel_stops_the_import_and_leaves_nothing(
-    sqlite_ctx: ServiceContext, qtbot: QtBot, tmp_path: Path
-) -> None:
+def _big_file(tmp_path: Path) -> Path:
+    """3,000 incidents: several batches, so the bar moves and a cancel lands in between."""
     lines = FIRST50.read_text(encoding="utf-8").splitlines()
     body = []
-    for copy in range(60):  # 3,000 incidents: several batches, so the cancel lands in between
+    for copy in range(60):
         for line in lines[1:]:
             number = int(line[3:10]) + copy * 10_000
             body.append(f"INC{number:07d}{line[10:]}")
     big = tmp_path / "big.csv"
     big.write_text("\n".join([lines[0], *body]) + "\n", encoding="utf-8")
+    return big
+
+
+def test_the_bar_moves_while_a_long_import_runs(
+    console: ConsoleContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    dialog = _dialog(console, qtbot)
+    dialog.file_edit.setText(str(_big_file(tmp_path)))
+    shown: list[int] = []
+    dialog.progress.valueChanged.connect(shown.append)
+    with qtbot.waitSignal(dialog.import_finished, timeout=30_000) as finished:
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0].incidents_created == 3_000
+    on_the_way = [value for value in shown if 0 < value < dialog.progress.maximum()]
+    assert len(on_the_way) >= 2, shown
+    assert on_the_way == sorted(on_the_way)
+    assert shown[-1] == dialog.progress.maximum()
+
+
+def test_cancel_stops_the_import_and_leaves_nothing(
+    sqlite_ctx: ServiceContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    big = _big_file(tmp_path)
     runner = TaskRunner()
     context = ConsoleContext.build(load_settings(), sqlite_ctx, runner)
     dialog = _dialog(context, qtbot)
