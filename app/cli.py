@@ -162,10 +162,11 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return load_settings(db_url=getattr(args, "db", None))
 
 
-def run_command(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    """Run a headless command; a user-facing error is printed as one line with exit status 1."""
+def run_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Run a headless command, printing to `out` (the standard output of the moment if None); a
+    user-facing error is printed as one line with exit status 1."""
     try:
-        return _dispatch(args, settings_from(args), out)
+        return _dispatch(args, settings_from(args), out or sys.stdout)
     except CalmdeskError as exc:
         print(f"calmdesk: {exc}", file=sys.stderr)
         return 1

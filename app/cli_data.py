@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -93,14 +94,16 @@ def _print_report(report: ImportReport, rejected_out: Path | None, out: TextIO) 
     if rejected_out is not None:
         rejected_out.write_text("".join(f"{r}\n" for r in report.rejected), encoding="utf-8")
         print(f"Rejected rows written to {rejected_out}", file=out)
-        return
-    for row in report.rejected[:REJECTED_SHOWN]:
-        print(f"  rejected {row}", file=out)
-    if len(report.rejected) > REJECTED_SHOWN:
-        print(
-            f"  … and {len(report.rejected) - REJECTED_SHOWN} more (use --rejected-out FILE)",
-            file=out,
-        )
+    else:
+        _print_some("rejected", report.rejected, "use --rejected-out FILE", out)
+    _print_some("renumbered", report.renumbered, "each says so on its timeline", out)
+
+
+def _print_some(label: str, items: Sequence[object], more: str, out: TextIO) -> None:
+    for item in items[:REJECTED_SHOWN]:
+        print(f"  {label} {item}", file=out)
+    if len(items) > REJECTED_SHOWN:
+        print(f"  … and {len(items) - REJECTED_SHOWN} more ({more})", file=out)
 
 
 def run_export(ctx: ServiceContext, args: argparse.Namespace, out: TextIO) -> int:

@@ -169,7 +169,8 @@ class Incident(Base):
     workaround: Mapped[str] = mapped_column(Text, default="")
     public_message: Mapped[str] = mapped_column(Text, default="")
     resolution: Mapped[str] = mapped_column(Text, default="")
-    external_ref: Mapped[str | None] = mapped_column(String(60))
+    # Its number in the file it was imported from (migration 0015); None for the desk's own.
+    external_ref: Mapped[str | None] = mapped_column(String(60), index=True, unique=True)
     # Made by a drill (a rehearsal): never counted as the real thing (migration 0009).
     drill_id: Mapped[int | None] = mapped_column(ForeignKey("drills.id"))
     # When the current commander took command: declared, or handed over (migration 0009).

@@ -70,7 +70,7 @@ class ImportDialog(QDialog):
         self.rejected_rows = QPlainTextEdit(self)
         self.rejected_rows.setReadOnly(True)
         self.rejected_rows.setPlaceholderText(
-            "Rejected rows, with their line numbers, appear here."
+            "Rejected rows, with their line numbers, and incidents given new numbers appear here."
         )
         self.mapping_page = MappingPage(mappings_folder(context.settings.config_dir), self)
         self.back_button = QPushButton("&Back", self)
@@ -258,7 +258,9 @@ class ImportDialog(QDialog):
         self._set_running(False)
         self.progress.setValue(1000)
         self.status.setText(report.summary)
-        self.rejected_rows.setPlainText("\n".join(str(r) for r in report.rejected))
+        self.rejected_rows.setPlainText(
+            "\n".join([*map(str, report.rejected), *map(str, report.renumbered)])
+        )
         self.import_finished.emit(report)
 
     def _on_import_failed(self, error: Exception) -> None:

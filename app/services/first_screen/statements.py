@@ -8,7 +8,7 @@ resolved_since, page_limit and login."""
 
 # ruff: noqa: E501
 
-SCHEMA_HEAD = "0014"
+SCHEMA_HEAD = "0015"
 
 SQLITE_AGENT = "SELECT agents.id, agents.login, agents.name, agents.role, agents.active \nFROM agents \nWHERE agents.login = :login"
 

@@ -1,6 +1,7 @@
 """Importing history from other help desks: the ServiceNow incident event log, or any CSV with a
 column mapping. One transaction per import: a cancel or a failure leaves the database untouched,
-and a re-import of the same file updates incidents instead of duplicating them."""
+a re-import of the same file updates incidents instead of duplicating them, and an incident of
+the desk's own is never overwritten by one of the file's that has the same number (writer.py)."""
 
 from __future__ import annotations
 
@@ -27,12 +28,20 @@ from app.services.imports.writer import (
     ImportCancelled,
     ImportReport,
     Progress,
+    Renumbered,
 )
 
 # What the reading sends: a batch with how far into the file it is, and the tally at the end.
 _BATCH, _TALLY = "batch", "tally"
 
-__all__ = ["ImportCancelled", "ImportReport", "import_csv", "import_servicenow", "preview_csv"]
+__all__ = [
+    "ImportCancelled",
+    "ImportReport",
+    "Renumbered",
+    "import_csv",
+    "import_servicenow",
+    "preview_csv",
+]
 
 
 def _numbered(source: CsvSource, header: list[str]) -> Iterator[tuple[int, list[str]]]:
@@ -107,6 +116,7 @@ def _import(
             events_added=done.events,
             rejected=done.rejected,
             seconds=time.perf_counter() - started,
+            renumbered=done.renumbered,
         )
 
 
@@ -139,6 +149,7 @@ class _Done:
     events: int
     rows_read: int
     rejected: tuple[RejectedRow, ...]
+    renumbered: tuple[Renumbered, ...]
 
 
 def _run(
@@ -185,4 +196,5 @@ def _run(
         tally.events,
         rows_read,
         tuple(RejectedRow(line, reason) for line, reason in rejected),
+        tuple(writer.renumbered),
     )

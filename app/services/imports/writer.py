@@ -3,18 +3,23 @@
 An import of 25,000 incidents and 170,000 timeline events cannot go through the ORM one object
 at a time (minutes), nor even SQLAlchemy Core's executemany (its per-row work was most of the
 import's time): rows go as tuples through `app.db.bulk_rows`, the database's own bulk path
-(SQLite's executemany, PostgreSQL's COPY), in the session's transaction. Incidents are keyed
-on their number, so a re-import updates them and adds only the timeline events not already there.
-One change-log entry per import (entity `imports`) tells the views to reload rather than fetch
-25,000 rows one by one.
-The incident counter moves past the highest imported number, so new incidents never collide.
+(SQLite's executemany, PostgreSQL's COPY), in the session's transaction.
+
+An imported incident is known by its number in the file (`external_ref`), so a re-import updates
+it and adds only the timeline events not already there. It keeps that number here too, unless
+one of the desk's own incidents has it: then the desk's incident is left alone and the imported
+one gets the next free number when the import ends (`Renumbered`, with a timeline event saying
+so). The incident counter moves past the highest imported number, so new incidents never
+collide. One change-log entry per import (entity `imports`) tells the views to reload rather
+than fetch 25,000 rows one by one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import secrets
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from itertools import count, islice
 from typing import Any
 
 from sqlalchemy import Table, select, update
@@ -45,23 +50,39 @@ _TTABLE: Table = TimelineEvent.__table__  # type: ignore[assignment]
 _TEAMS: Table = Team.__table__  # type: ignore[assignment]
 _AGENTS: Table = Agent.__table__  # type: ignore[assignment]
 _CONTACTS: Table = Contact.__table__  # type: ignore[assignment]
-# What an import sets on an incident (written on every import), and what only a new one gets.
+# What an import sets on an incident (written on every import but its number, which a re-import
+# leaves as it is), and what only a new one gets: the defaults, then its number in the file.
 _COLUMNS = (*INCIDENT_COLUMNS, *PEOPLE_COLUMNS)
+assert _COLUMNS[0] == "number"
+_UPDATED = _COLUMNS[1:]
 _NEW_DEFAULTS = {
     "description": "",
     "major": False,
     "workaround": "",
     "public_message": "",
-    "external_ref": "import",
     "version": 1,
 }
-_NEW_COLUMNS = (*_COLUMNS, *_NEW_DEFAULTS)
+_NEW_COLUMNS = (*_COLUMNS, *_NEW_DEFAULTS, "external_ref")
 Progress = Callable[[int, int], None]  # (done, total), in bytes of the file read
 Cancelled = Callable[[], bool]
 
 
 class ImportCancelled(CalmdeskError):
     """The person cancelled; the transaction was rolled back and nothing was imported."""
+
+
+@dataclass(frozen=True)
+class Renumbered:
+    """An incident of the file whose number belongs to one of the desk's own incidents."""
+
+    number_in_file: str
+    number_here: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.number_in_file} of the file is {self.number_here} here: "
+            f"{self.number_in_file} is one of this desk's own incidents"
+        )
 
 
 @dataclass(frozen=True)
@@ -73,6 +94,7 @@ class ImportReport:
     events_added: int
     rejected: tuple[RejectedRow, ...]
     seconds: float = 0.0
+    renumbered: tuple[Renumbered, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -81,6 +103,11 @@ class ImportReport:
             f"incidents created, {self.incidents_updated:,} updated, {self.events_added:,} "
             f"timeline events added, {len(self.rejected):,} rows rejected"
         )
+        if self.renumbered:
+            text += (
+                f", {len(self.renumbered):,} given new numbers (theirs belong to incidents "
+                "of this desk)"
+            )
         return text + (f" in {self.seconds:.1f} s." if self.seconds else ".")
 
 
@@ -111,6 +138,11 @@ class BulkImportWriter:
         self._new_defaults = tuple(
             (bulk.form(_ITABLE, name) or _same)(value) for name, value in _NEW_DEFAULTS.items()
         )
+        # The file's incidents whose number was taken here: (id, number in the file), kept
+        # under a stand-in number unique to this import until `finish` numbers them.
+        self._stand_ins = (f"~{secrets.token_hex(4)}-{n}" for n in count(1))
+        self._to_renumber: list[tuple[int, str]] = []
+        self.renumbered: list[Renumbered] = []
         self.tally = _Tally()
         self.batch = REMOTE_BATCH if bulk.remote else BATCH
         """How many incidents a batch of `prepared` holds, for this database."""
@@ -125,8 +157,10 @@ class BulkImportWriter:
             yield self._prepare(chunk)
 
     def finish(self, source: str) -> None:
-        """The counter and the one change-log entry, at the end of the import."""
+        """New numbers for the incidents whose number was taken, the counter and the one
+        change-log entry, at the end of the import."""
         session = self._session
+        self._renumber(source)
         if self._highest:
             session.execute(
                 update(Counter)
@@ -153,31 +187,83 @@ class BulkImportWriter:
         # come out the same on every database.
         for start in range(0, len(names), BATCH):
             self._ensure_people(names[start : start + BATCH])
-        existing = self._ids([number for number, *_ in names])
+        existing = self._imported([number for number, *_ in names])
         rows = [
             (named[0], values + self._people(named))
             for values, named in zip(batch.values, names, strict=True)
         ]
         fresh = [number for number, _ in rows if number not in existing]
+        taken: Collection[str] = ()
         if fresh:
-            new = self._new_defaults
-            self._bulk.insert(
-                _ITABLE,
-                _NEW_COLUMNS,
-                [row + new for number, row in rows if number not in existing],
-                ready=(*MOMENT_COLUMNS, *_NEW_DEFAULTS),
-            )
-        ids = {**existing, **self._ids(fresh)} if fresh else existing
-        updates = [(*row, existing[number]) for number, row in rows if number in existing]
+            taken = self._insert([(number, row) for number, row in rows if number not in existing])
+        ids = {**existing, **self._imported(fresh)} if fresh else existing
+        updates = [(*row[1:], existing[number]) for number, row in rows if number in existing]
         if updates:
-            self._bulk.update(_ITABLE, _COLUMNS, updates, ready=MOMENT_COLUMNS)
+            self._bulk.update(_ITABLE, _UPDATED, updates, ready=MOMENT_COLUMNS)
+        # In the file's order: the new numbers follow it.
+        self._to_renumber += [(ids[number], number) for number in fresh if number in taken]
         self.tally.created += len(fresh)
         self.tally.updated += len(updates)
         self._write_events(batch, ids, set(existing.values()))
         self._highest = max(self._highest, batch.highest)
 
-    def _ids(self, numbers: list[str]) -> dict[str, int]:
-        return self._bulk.ids(_ITABLE, "number", numbers)
+    def _imported(self, numbers: list[str]) -> dict[str, int]:
+        """The ids of the incidents imported before under these numbers of a file."""
+        return self._bulk.ids(_ITABLE, "external_ref", numbers)
+
+    def _insert(self, rows: list[tuple[str, tuple[Any, ...]]]) -> set[str]:
+        """Insert new incidents, (number in the file, row); those whose number the desk uses
+        already go in under a stand-in number, returned, until `finish` gives them theirs."""
+        taken = set(self._bulk.ids(_ITABLE, "number", [number for number, _ in rows]))
+        new = self._new_defaults
+        self._bulk.insert(
+            _ITABLE,
+            _NEW_COLUMNS,
+            [
+                ((next(self._stand_ins), *row[1:]) if number in taken else row) + new + (number,)
+                for number, row in rows
+            ],
+            ready=(*MOMENT_COLUMNS, *_NEW_DEFAULTS, "external_ref"),
+        )
+        return taken
+
+    def _renumber(self, source: str) -> None:
+        """The next free numbers, after the counter and after every number of the file, for
+        the incidents whose number was taken, each with a timeline event saying so."""
+        if not self._to_renumber:
+            return
+        counter = self._session.scalar(
+            select(Counter.value).where(Counter.name == "incident_number")
+        )
+        free = _free_numbers(self._bulk, max(counter or 0, self._highest) + 1)
+        numbers = [(next(free), incident_id) for incident_id, _ in self._to_renumber]
+        self._bulk.update(_ITABLE, ("number",), numbers)
+        self._highest = max(self._highest, int(numbers[-1][0][3:]))
+        now = self._ctx.clock.now()
+        self._bulk.insert(
+            _TTABLE,
+            EVENT_COLUMNS,
+            [
+                (
+                    now,
+                    self._ctx.actor.agent_id,
+                    "renumbered",
+                    f"Imported from {source}, where it is {in_file}: this desk has an "
+                    f"incident {in_file} of its own, so this one is {here}",
+                    {"source": source, "number_in_file": in_file},
+                    False,
+                    incident_id,
+                )
+                for (here, _), (incident_id, in_file) in zip(
+                    numbers, self._to_renumber, strict=True
+                )
+            ],
+        )
+        self.renumbered = [
+            Renumbered(in_file, here)
+            for (here, _), (_, in_file) in zip(numbers, self._to_renumber, strict=True)
+        ]
+        self.tally.events += len(numbers)
 
     def _people(self, names: Names) -> tuple[Any, ...]:
         """The incident's PEOPLE_COLUMNS."""
@@ -249,6 +335,14 @@ class BulkImportWriter:
 
 def _same(value: Any) -> Any:
     return value
+
+
+def _free_numbers(bulk: BulkRows, start: int) -> Iterator[str]:
+    """Incident numbers from `start` on that no incident has, a hundred looked up at a time."""
+    for first in count(start, 100):
+        numbers = [f"INC{value:07d}" for value in range(first, first + 100)]
+        used = bulk.ids(_ITABLE, "number", numbers)
+        yield from (number for number in numbers if number not in used)
 
 
 def _login(name: str) -> str:
