@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QToolButton, QVBoxLayout, QWidget
 
+from app.domain.roles import Action, may
 from app.services.incidents.dto import AgentInfo, IncidentRow
 from app.services.incidents.queue_filters import QuickFilter, Viewer
 from ui.queue.queue_day import local_midnight_utc
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.panel = QueuePanel(self.queue_model, self)
         self.table = self.panel.table
         self.welcome = WelcomeView(self)
+        self.welcome.import_button.setVisible(may(opening.actor.role, Action.IMPORT_DATA))
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.panel)
         self.stack.addWidget(self.welcome)
@@ -200,6 +202,8 @@ class MainWindow(QMainWindow):
         self.welcome.sample_requested.connect(self._on_welcome_sample_requested)
         self.welcome.start_empty_requested.connect(self._on_welcome_start_empty_requested)
         self.welcome.connect_requested.connect(self.windows.choose_database)
+        self.welcome.import_requested.connect(self.windows.open_import)
+        self.windows.imported.connect(self._on_imported)
 
     def _build_status_bar(self) -> None:
         opening = self._opening
@@ -309,7 +313,9 @@ class MainWindow(QMainWindow):
             self._first_load = False
             empty = count == 0 and not self.ui_state.welcome_dismissed
             self.stack.setCurrentWidget(self.welcome if empty else self.panel)
-            if not empty:
+            if empty:
+                self._unless_history_is_there()
+            else:
                 self.table.setFocus()
                 if self.queue_model.rowCount():
                     self.table.selectRow(0)
@@ -426,6 +432,27 @@ class MainWindow(QMainWindow):
 
         self.bulk_change.emit(True)
         self.context.runner.submit(lambda: load_demo(ctx), loaded, failed)
+
+    def _unless_history_is_there(self) -> None:
+        """The welcome is for a database with no incident at all: one whose incidents are all
+        closed (imported history, a quiet desk) goes to its (empty) queue instead."""
+        from app.services.incidents.reads import IncidentReads
+
+        reads = IncidentReads(self.context.services)
+        self.context.runner.submit(reads.count, self._on_incidents_counted, lambda _exc: None)
+
+    def _on_incidents_counted(self, count: int) -> None:
+        if count and self.stack.currentWidget() is self.welcome:
+            self.stack.setCurrentWidget(self.panel)
+            self.table.setFocus()
+            self._show_message(
+                f"No open incidents. {count:,} in the history: Ctrl+G opens one by its number."
+            )
+
+    def _on_imported(self, incidents: int) -> None:
+        if incidents and self.stack.currentWidget() is self.welcome:
+            self.stack.setCurrentWidget(self.panel)
+            self.panel.set_quick_filter(QuickFilter.ALL_OPEN)
 
     def _on_welcome_start_empty_requested(self) -> None:
         self.ui_state.welcome_dismissed = True

@@ -1,4 +1,4 @@
-"""What a new user sees on an empty database: three clear ways to begin."""
+"""What a new user sees on a database with no incidents: four clear ways to begin."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ CARD_WIDTH = 720  # readable line length; narrower windows wrap the text instead
 class WelcomeView(QWidget):
     sample_requested = Signal()
     connect_requested = Signal()  # open the connection dialog
+    import_requested = Signal()  # open the import dialog
     start_empty_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -55,6 +56,13 @@ class WelcomeView(QWidget):
         self.connect_status = QLabel("")
         self.connect_status.setAccessibleName("Connection result")
         self.connect_status.setWordWrap(True)
+        self.import_button = QPushButton("Import &history…")
+        self.import_button.setAccessibleName("Import history")
+        import_text = QLabel(
+            "Bring your incidents and their timelines from another help desk: a ServiceNow "
+            "incident log, or any CSV export. The open ones come into the queue; every one, "
+            "closed too, opens by its number with Ctrl+G."
+        )
         self.empty_button = QPushButton("&Start empty")
         self.empty_button.setAccessibleName("Start empty")
         empty_text = QLabel("Open the queue and create your first incident with Ctrl+N.")
@@ -73,7 +81,7 @@ class WelcomeView(QWidget):
         layout.setSpacing(10)
         layout.addWidget(title)
         layout.addWidget(intro)
-        for button, text in ((self.sample_button, sample_text),):
+        for button, text in ((self.sample_button, sample_text), (self.import_button, import_text)):
             layout.addSpacing(8)
             layout.addWidget(button)
             text.setWordWrap(True)
@@ -109,10 +117,12 @@ class WelcomeView(QWidget):
         self.sample_button.clicked.connect(self.sample_requested)
         self.empty_button.clicked.connect(self.start_empty_requested)
         self.connect_button.clicked.connect(self.connect_requested)
+        self.import_button.clicked.connect(self.import_requested)
 
     def set_busy(self, message: str) -> None:
-        for widget in (self.sample_button, self.connect_button, self.empty_button):
-            widget.setEnabled(not message)
+        buttons = (self.sample_button, self.import_button, self.connect_button, self.empty_button)
+        for button in buttons:
+            button.setEnabled(not message)
         self.connect_status.setText(message)
 
     def show_connect_result(self, message: str) -> None:

@@ -9,18 +9,29 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QInputDialog,
+    QMessageBox,
+)
 from pytestqt.qtbot import QtBot
 
+from app.services.imports.commands import import_servicenow
 from app.services.incidents.commands import IncidentCommands, IncidentDraft
 from app.services.incidents.queue_filters import COLUMNS, Column, QuickFilter
 from app.services.incidents.reads import IncidentReads
 from tests.demo_sample import LoadDemo
+from tests.helpers import FIXTURES_DIR
 from ui.connection.connection_dialog import ConnectionDialog
 from ui.console_context import ConsoleContext
 from ui.dialogs.link_major_dialog import LinkMajorDialog
+from ui.import_dialog.import_dialog import ImportDialog
 from ui.main_window import MainWindow
 from ui.queue import queue_controller
+
+FIRST50 = FIXTURES_DIR / "servicenow_first50.csv"
 
 
 def _window(qtbot: QtBot, console: ConsoleContext) -> MainWindow:
@@ -313,3 +324,70 @@ def test_ctrl_n_opens_an_empty_editor_with_the_title_focused(
     assert window.editor.incident_id() is None
     assert window.editor.form.title.hasFocus()
     assert window.editor.form.title.text() == ""
+
+
+def _history(console: ConsoleContext) -> int:
+    """The ServiceNow fixture's 50 incidents, every one closed or resolved long ago; the id of
+    INC0000045."""
+    import_servicenow(console.services, FIRST50)
+    return IncidentReads(console.services).find_by_number("INC0000045").id
+
+
+def test_a_database_of_closed_history_opens_on_its_queue_not_the_welcome(
+    qtbot: QtBot, console: ConsoleContext
+) -> None:
+    _history(console)
+    window = _window(qtbot, console)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.panel)
+    assert window.queue.model.rowCount() == 0
+    assert (
+        "50 in the history: Ctrl+G opens one by its number" in window.statusBar().currentMessage()
+    )
+
+
+def test_ctrl_g_opens_any_incident_by_its_number_closed_ones_too(
+    qtbot: QtBot, console: ConsoleContext
+) -> None:
+    closed = _history(console)
+    window = _window(qtbot, console)
+
+    def type_45(dialog: QDialog) -> None:
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("45")
+        dialog.accept()
+
+    _answer_next_modal(qtbot, type_45)
+    qtbot.keyClick(window.table, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.editor_dock.isVisible())
+    assert window.editor.incident_id() == closed
+    assert window.queue.model.row_for_id(closed) is None  # not in the queue: closed in 2016
+
+    def type_unknown(dialog: QDialog) -> None:
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("inc 999999")
+        dialog.accept()
+
+    window.activateWindow()  # as the desktop does when the dialog closes (offscreen: by hand)
+    qtbot.waitUntil(window.isActiveWindow)
+    _answer_next_modal(qtbot, type_unknown)
+    qtbot.keyClick(window.editor.form.title, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: window.statusBar().currentMessage() == "There is no incident INC0999999."
+    )
+    assert window.editor.incident_id() == closed
+
+
+def test_the_welcome_imports_history_then_shows_the_queue(
+    qtbot: QtBot, console: ConsoleContext
+) -> None:
+    window = _window(qtbot, console)
+    assert window.stack.currentWidget() is window.welcome
+    assert window.welcome.import_button.isVisible()
+    qtbot.mouseClick(window.welcome.import_button, Qt.MouseButton.LeftButton)
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ImportDialog))
+    qtbot.addWidget(dialog)
+    dialog.file_edit.setText(str(FIRST50))
+    with qtbot.waitSignal(window.windows.imported) as imported:
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert imported.args == [50]
+    assert window.stack.currentWidget() is window.panel

@@ -25,6 +25,7 @@ Keys = str | QKeySequence | QKeySequence.StandardKey
 class WindowMenus:
     new_action: QAction
     open_action: QAction
+    go_to_action: QAction
     assign_me_action: QAction
     assign_action: QAction
     declare_action: QAction
@@ -77,6 +78,8 @@ def build_menus(window: MainWindow, role: Role) -> WindowMenus:
     new = act("&New incident", window.new_incident, QKeySequence.StandardKey.New)
     open_ = act("&Open", window.open_current, "Return")
     open_.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the table handles Enter
+    go_to = act("&Go to incident…", lambda: window.windows.go_to_incident(), "Ctrl+G")
+    go_to.setToolTip("Open any incident by its number, open or long closed (Ctrl+G)")
     assign_me = act("Assign to &me", lambda: window.actions_.assign_to_me(), "Ctrl+M")
     assign = act("&Assign…", lambda: window.actions_.assign(), "Ctrl+Shift+A")
     declare = act("&Declare major…", lambda: window.actions_.declare_major(), "Ctrl+Shift+M")
@@ -103,7 +106,7 @@ def build_menus(window: MainWindow, role: Role) -> WindowMenus:
     for action in (import_, export, None, quit_):
         file_menu.addSeparator() if action is None else file_menu.addAction(action)
     incident_menu = bar.addMenu("&Incident")
-    for action in (new, open_, None, assign_me, assign, status, None, declare, war_room,
+    for action in (new, open_, go_to, None, assign_me, assign, status, None, declare, war_room,
                    link):  # fmt: skip
         incident_menu.addSeparator() if action is None else incident_menu.addAction(action)
     view_menu = bar.addMenu("&View")
@@ -134,7 +137,7 @@ def build_menus(window: MainWindow, role: Role) -> WindowMenus:
         toolbar.addAction(action)
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
     return WindowMenus(
-        new, open_, assign_me, assign, declare, link, war_room, status, search, refresh, triage,
-        wallboard, quit_, import_, export, reports, review, connection, file_menu,
+        new, open_, go_to, assign_me, assign, declare, link, war_room, status, search, refresh,
+        triage, wallboard, quit_, import_, export, reports, review, connection, file_menu,
         incident_menu, view_menu, supervisor_menu, settings_menu, toolbar,
     )  # fmt: skip

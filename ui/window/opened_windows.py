@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
 from app.services.incidents.dto import IncidentRow
 from ui.console_context import ConsoleContext
@@ -24,9 +24,10 @@ AttachDrillBanner = Callable[[QWidget], object]  # gives a window its own drill 
 
 class OpenedWindows(QObject):
     message = Signal(str)  # for the status bar
-    incident_open_requested = Signal(int)  # from a war room
+    incident_open_requested = Signal(int)  # from a war room, or Go to incident
     database_switch_requested = Signal(str)  # a URL that answered "Test connection"
     import_running = Signal(bool)  # an import started (True) or ended (False)
+    imported = Signal(int)  # an import finished: how many incidents it created or updated
 
     def __init__(
         self,
@@ -101,6 +102,25 @@ class OpenedWindows(QObject):
 
         self._attach(open_review(self._ctx, row.id, self._window))
 
+    # -- any incident -------------------------------------------------------------------------
+
+    def go_to_incident(self) -> None:
+        """Ctrl+G: any incident by its number ('INC0001234', 'inc1234' or '1234'), open or long
+        closed (the queue holds the open ones only), in the editor."""
+        text, ok = QInputDialog.getText(
+            self._window, "Go to incident", "Incident number (INC0001234, or just 1234):"
+        )
+        if not ok or not text.strip():
+            return
+        from app.services.incidents.reads import IncidentReads
+
+        reads = IncidentReads(self._ctx.services)
+        self._ctx.runner.submit(
+            lambda: reads.find_by_number(text).id,
+            self.incident_open_requested.emit,
+            lambda exc: self.message.emit(str(exc)),
+        )
+
     # -- files --------------------------------------------------------------------------------
 
     def open_import(self) -> None:
@@ -108,6 +128,9 @@ class OpenedWindows(QObject):
 
         dialog = open_import_dialog(self._ctx, self._window)
         dialog.running_changed.connect(self.import_running)
+        dialog.import_finished.connect(
+            lambda report: self.imported.emit(report.incidents_created + report.incidents_updated)
+        )
 
     def export_view(self) -> None:
         """Ctrl+E: the rows this view shows, in its order, to CSV or JSON."""

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.adapters.runbooks import load_runbook
 from app.db.models import Call, Contact, Incident, Service
 from app.domain.errors import RuleViolation
+from app.domain.incident_numbers import typed_number
 from app.domain.lifecycle import Status
 from app.domain.priority import Impact, Urgency
 from app.domain.roles import Action
@@ -367,21 +368,13 @@ def _check_open(incident: Incident) -> None:
         )
 
 
-def _normalised_number(number: str) -> str:
-    text = number.strip().upper()
-    digits = text.removeprefix("INC")
-    if digits.isdigit():
-        return f"INC{int(digits):07d}"
-    return text
-
-
 def _linkable_incident(session: Session, draft: CallDraft) -> Incident:
     if draft.incident_id is not None:
         incident = session.get(Incident, draft.incident_id)
         if incident is None:
             raise NotFound("That incident no longer exists; choose another.")
     else:
-        number = _normalised_number(draft.incident_number)
+        number = typed_number(draft.incident_number)
         incident = session.scalar(select(Incident).where(Incident.number == number))
         if incident is None:
             raise InvalidInput("incident_number", f"There is no incident {number}.")
@@ -390,7 +383,7 @@ def _linkable_incident(session: Session, draft: CallDraft) -> Incident:
 
 
 def _incident_id_by_number(ctx: ServiceContext, number: str) -> int:
-    wanted = _normalised_number(number)
+    wanted = typed_number(number)
     with ctx.db.read() as session:
         found = session.scalar(select(Incident.id).where(Incident.number == wanted))
     if found is None:

@@ -11,7 +11,6 @@ plain values only (`packed`), so it goes from the reading process to the writing
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,6 +20,7 @@ from sqlalchemy import Table
 
 from app.adapters.import_records import ImportedIncident
 from app.db.bulk_rows import BulkRows
+from app.domain.incident_numbers import number_value
 from app.domain.priority import Priority, PriorityMatrix
 from app.domain.sla import SlaPolicy, due_times
 
@@ -52,7 +52,6 @@ PEOPLE_COLUMNS = ("caller_id", "assignee_id", "team_id")
 # A timeline event's row; the writer adds the incident's id (last) as it sends it.
 EVENT_COLUMNS = ("at", "actor_id", "kind", "summary", "details", "pinned", "incident_id")
 
-_NUMBER = re.compile(r"^INC(\d+)$")
 _PRIORITIES = {int(p): p for p in Priority}  # Priority(n) is a slow call, once per incident
 
 
@@ -105,9 +104,9 @@ class BatchPreparer:
         unpinned = self._unpinned
         highest = 0
         for incident in chunk:
-            match = _NUMBER.match(incident.number)
-            if match:
-                highest = max(highest, int(match.group(1)))
+            value = number_value(incident.number)
+            if value is not None:
+                highest = max(highest, value)
         return PreparedBatch(
             names=[(i.number, i.caller, i.agent, i.team) for i in chunk],
             values=[self._values(i) for i in chunk],

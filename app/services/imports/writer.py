@@ -29,6 +29,7 @@ from app.adapters.import_records import ImportedIncident, RejectedRow
 from app.db.bulk_rows import BulkRows
 from app.db.models import Agent, ChangeLogEntry, Contact, Counter, Incident, Team, TimelineEvent
 from app.domain.errors import CalmdeskError
+from app.domain.incident_numbers import incident_number, number_value
 from app.services.context import ServiceContext
 from app.services.feed.records import load_matrix, load_policies
 from app.services.imports.prepared import (
@@ -238,7 +239,7 @@ class BulkImportWriter:
         free = _free_numbers(self._bulk, max(counter or 0, self._highest) + 1)
         numbers = [(next(free), incident_id) for incident_id, _ in self._to_renumber]
         self._bulk.update(_ITABLE, ("number",), numbers)
-        self._highest = max(self._highest, int(numbers[-1][0][3:]))
+        self._highest = max(self._highest, number_value(numbers[-1][0]) or 0)
         now = self._ctx.clock.now()
         self._bulk.insert(
             _TTABLE,
@@ -340,7 +341,7 @@ def _same(value: Any) -> Any:
 def _free_numbers(bulk: BulkRows, start: int) -> Iterator[str]:
     """Incident numbers from `start` on that no incident has, a hundred looked up at a time."""
     for first in count(start, 100):
-        numbers = [f"INC{value:07d}" for value in range(first, first + 100)]
+        numbers = [incident_number(value) for value in range(first, first + 100)]
         used = bulk.ids(_ITABLE, "number", numbers)
         yield from (number for number in numbers if number not in used)
 

@@ -10,6 +10,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.db.models import Agent, Counter, Incident, Team
+from app.domain.incident_numbers import incident_number
 from app.domain.lifecycle import Status
 from app.domain.priority import Impact, Urgency
 from app.domain.sla import due_times
@@ -125,4 +126,4 @@ _NEXT_NUMBER = (
 
 def _next_number(session: Session) -> str:
     value = session.connection().execute(_NEXT_NUMBER).scalar_one()
-    return f"INC{value:07d}"
+    return incident_number(value)

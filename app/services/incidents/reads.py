@@ -32,6 +32,7 @@ from app.db.models import (
 )
 from app.db.open_statuses import is_open
 from app.domain.clock import made_offline_note
+from app.domain.incident_numbers import typed_number
 from app.domain.lifecycle import HoldReason, Status
 from app.domain.priority import Priority
 from app.services.context import ServiceContext
@@ -182,12 +183,13 @@ class IncidentReads:
             return incident_detail(session, incident_id)
 
     def find_by_number(self, number: str) -> IncidentDetail:
+        """Any incident, open or years closed, by its number however it is typed ('inc201',
+        '201'); an incident an import renumbered is found by its number here."""
+        wanted = typed_number(number)
         with self._ctx.db.read() as session:
-            found = session.scalar(
-                select(Incident.id).where(Incident.number == number.strip().upper())
-            )
+            found = session.scalar(select(Incident.id).where(Incident.number == wanted))
             if found is None:
-                raise NotFound(f"There is no incident {number.strip().upper()}.")
+                raise NotFound(f"There is no incident {wanted}.")
             return incident_detail(session, found)
 
     def timeline(self, incident_id: int) -> list[TimelineEntry]:

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.db.models import Agent, ChecklistItem, Incident, TimelineEvent, VendorEscalation
 from app.domain.errors import CalmdeskError
+from app.domain.incident_numbers import typed_number
 from app.domain.lifecycle import Status
 from app.domain.roles import Action
 from app.domain.runbook import OWNER_ROLES
@@ -200,7 +201,7 @@ class WarRoomCommands:
     def link_child(self, incident_id: int, number: str) -> ChildRow:
         """Link the incident with this number (INC0000123, or just 123) as a child."""
         self._ctx.actor.require(Action.LINK)
-        wanted = normalised_number(number)
+        wanted = typed_number(number)
         if not wanted:
             raise InvalidInput("child_number", "Type the number of the incident to link.")
         reads = IncidentReads(self._ctx)
@@ -284,15 +285,6 @@ def linked_call_draft(incident_id: int, draft: WarRoomCallDraft) -> CallDraft:
         callback_number=draft.callback_number,
         incident_id=incident_id,
     )
-
-
-def normalised_number(number: str) -> str:
-    """'inc201', ' 201 ' and 'INC0000201' all mean INC0000201."""
-    text = "".join(number.split()).upper()
-    digits = text.removeprefix("INC")
-    if digits.isdigit():
-        return f"INC{int(digits):07d}"
-    return text
 
 
 def _incident(session: Session, incident_id: int) -> Incident:

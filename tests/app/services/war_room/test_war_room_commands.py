@@ -13,11 +13,7 @@ from app.domain.vendor import VendorState
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput, NotFound
 from app.services.feed.reads import ChangeFeed
-from app.services.war_room.commands import (
-    VendorEditConflict,
-    WarRoomCommands,
-    normalised_number,
-)
+from app.services.war_room.commands import VendorEditConflict, WarRoomCommands
 from app.services.war_room.dto import VendorDraft, WarRoomCallDraft
 from app.services.war_room.reads import WarRoomReads
 from tests.app.services.war_room.war_room_support import Outage, declare_outage
@@ -134,14 +130,6 @@ def test_a_vendor_needs_a_name(ctx: ServiceContext, outage: Outage) -> None:
     with pytest.raises(InvalidInput) as refused:
         WarRoomCommands(ctx).escalate_vendor(outage.incident.id, VendorDraft("  "))
     assert refused.value.field == "vendor"
-
-
-@pytest.mark.parametrize(
-    ("typed", "number"),
-    [("INC0000002", "INC0000002"), ("inc2", "INC0000002"), (" 2 ", "INC0000002")],
-)
-def test_numbers_are_understood_however_they_are_typed(typed: str, number: str) -> None:
-    assert normalised_number(typed) == number
 
 
 def test_children_are_linked_by_number(ctx: ServiceContext, outage: Outage) -> None:
