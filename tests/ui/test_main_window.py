@@ -361,6 +361,7 @@ def test_ctrl_g_opens_any_incident_by_its_number_closed_ones_too(
     qtbot.waitUntil(lambda: window.editor_dock.isVisible())
     assert window.editor.incident_id() == closed
     assert window.queue.model.row_for_id(closed) is None  # not in the queue: closed in 2016
+    assert "opened 29 Feb 2016" in window.editor.header.meta.text()  # another year: said
 
     def type_unknown(dialog: QDialog) -> None:
         assert isinstance(dialog, QInputDialog)

@@ -7,18 +7,20 @@ from html import escape
 
 from app.services.calls.dto import ActiveMajor, CallerCard, RecentIncident
 from app.services.calls.filters import OutageMatch
+from ui.moments import day_and_time
 
 VIP_MARK = "★ VIP"
 
 
 def local_time(moment: datetime, now: datetime) -> str:
-    """'09:12' today, 'Mon 09:12' this week, '05 Jan 09:12' before."""
+    """'09:12' today, 'Mon 09:12' this week, '05 Jan 09:12' before, '05 Jan 2025 09:12' in
+    another year."""
     local, today = moment.astimezone(), now.astimezone()
     if local.date() == today.date():
         return local.strftime("%H:%M")
     if (today.date() - local.date()).days < 7:
         return local.strftime("%a %H:%M")
-    return local.strftime("%d %b %H:%M")
+    return day_and_time(moment, now)
 
 
 def caller_line(card: CallerCard) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.domain.lifecycle import Status
 from app.services.incidents.dto import IncidentDetail, IncidentRow
-from ui.editor.timeline_model import local_time
+from ui.moments import day_and_time
 
 
 class IncidentHeader(QWidget):
@@ -31,24 +33,24 @@ class IncidentHeader(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.meta)
 
-    def show_incident(self, detail: IncidentDetail | None) -> None:
+    def show_incident(self, detail: IncidentDetail | None, now: datetime) -> None:
         if detail is None:
             self.heading.setText("New incident")
             self.meta.setText("Fill in what you know; only the title is needed to save.")
             return
-        parts = self._show(detail)
+        parts = self._show(detail, now)
         if detail.parent_number:
             parts.append(f"child of {detail.parent_number}")
         self.meta.setText("  ·  ".join(parts))
 
-    def show_row(self, row: IncidentRow) -> None:
+    def show_row(self, row: IncidentRow, now: datetime) -> None:
         """What the queue knows of an incident (when the database cannot be asked for more)."""
-        parts = self._show(row)
+        parts = self._show(row, now)
         if row.assignee:
             parts.append(f"assigned to {row.assignee}")
         self.meta.setText("  ·  ".join([*parts, "the queue's copy"]))
 
-    def _show(self, incident: IncidentDetail | IncidentRow) -> list[str]:
+    def _show(self, incident: IncidentDetail | IncidentRow, now: datetime) -> list[str]:
         self.heading.setText(f"{incident.number}  {incident.title}")
         status = incident.status.label
         if incident.status == Status.ON_HOLD and incident.hold_reason is not None:
@@ -56,7 +58,7 @@ class IncidentHeader(QWidget):
         parts = [
             status,
             incident.priority.label,
-            f"opened {local_time(incident.opened_at):%d %b %H:%M}",
+            f"opened {day_and_time(incident.opened_at, now)}",
         ]
         if incident.major:
             parts.insert(0, "Major incident")

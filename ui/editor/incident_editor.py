@@ -40,8 +40,8 @@ from ui.editor.incident_form import IncidentForm
 from ui.editor.notes_panel import NotesPanel
 from ui.editor.saving import EditorWrites
 from ui.editor.status_buttons import StatusButtons
-from ui.editor.timeline_model import local_time
 from ui.live.presence import PresenceLabel
+from ui.moments import local_time
 
 Retry = Callable[[IncidentDetail], None]  # re-runs the last write on top of a newer version
 
@@ -135,7 +135,9 @@ class IncidentEditor(QWidget):
         self.close_button.setToolTip("Hide the editor; what you typed stays")
         self.saved_label = QLabel()
         self.saved_label.setAccessibleName("Save status")
-        self.notes = NotesPanel(self._ctx.runner, self._ctx.offline, self._ctx.reads)
+        self.notes = NotesPanel(
+            self._ctx.runner, self._ctx.offline, self._ctx.reads, self._ctx.services.clock.now
+        )
         self.timeline_model = self.notes.model
 
         save_row = QHBoxLayout()
@@ -251,7 +253,7 @@ class IncidentEditor(QWidget):
 
     def _show_header(self, detail: IncidentDetail | None) -> None:
         self.status_buttons.set_status(detail.status if detail else None)
-        self.header.show_incident(detail)
+        self.header.show_incident(detail, self._ctx.services.clock.now())
         # A call being logged has nothing to resolve yet: one box fewer to look past.
         self.form.set_row_visible("resolution", detail is not None)
 
@@ -433,7 +435,7 @@ class IncidentEditor(QWidget):
         knows, read-only, and take notes for it (the outbox sends them once it is back)."""
         self._show_detail(None)
         self._set_editable(False)
-        self.header.show_row(row)
+        self.header.show_row(row, self._ctx.services.clock.now())
         self.notes.show_incident(row.id, [], row.number)
         self.message_banner.show_notice(
             f"Offline: this is the queue's copy of {row.number}, read-only; the form opens "

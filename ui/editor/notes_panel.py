@@ -6,7 +6,8 @@ reloads the timeline; the editor only tells it which incident is shown.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
@@ -46,6 +47,7 @@ class NotesPanel(QWidget):
         runner: TaskRunner,
         offline: OfflineMonitor,
         reads: IncidentReads,
+        now: Callable[[], datetime],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -76,7 +78,7 @@ class NotesPanel(QWidget):
         self.error.hide()
         layout.addWidget(self.error)
         timeline_label = QLabel("Time&line, newest first")
-        self.model = TimelineModel(self)
+        self.model = TimelineModel(now, self)
         self.timeline = QListView()
         self.timeline.setAccessibleName("Timeline")
         self.timeline.setModel(self.model)

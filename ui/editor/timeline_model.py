@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt
@@ -11,18 +11,17 @@ from PySide6.QtGui import QFont
 from app.domain.clock import as_utc
 from app.services.incidents.dto import TimelineEntry
 from ui.model_index import ModelIndex
+from ui.moments import day_and_time, local_time
 from ui.roles import Roles
 
 _KIND_LABELS = {"note": "Note", "status": "Status", "assigned": "Assigned", "priority": "Priority"}
 
 
-def local_time(moment: datetime) -> datetime:
-    return as_utc(moment).astimezone()
-
-
 class TimelineModel(QAbstractListModel):
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, now: Callable[[], datetime], parent: QObject | None = None) -> None:
+        """`now`: the console's clock, to tell this year's moments from older ones."""
         super().__init__(parent)
+        self._now = now
         self._entries: list[TimelineEntry] = []
         self._bold = QFont()
         self._bold.setBold(True)
@@ -46,7 +45,7 @@ class TimelineModel(QAbstractListModel):
             return None
         entry = self._entries[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            when = local_time(entry.at).strftime("%d %b %H:%M")
+            when = day_and_time(entry.at, self._now())
             return f"{when}  {entry.actor}: {entry.summary}"
         if role == Qt.ItemDataRole.ToolTipRole:
             when = local_time(entry.at).strftime("%A %d %B %Y, %H:%M:%S")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
@@ -16,6 +16,7 @@ from tests.helpers import open_incident
 from tests.ui.editor.conftest import Seed
 from ui.editor import IncidentEditor
 from ui.editor.timeline_model import TimelineModel
+from ui.moments import day_and_time
 from ui.roles import Roles
 
 
@@ -64,7 +65,7 @@ def test_the_timeline_model_is_newest_first_and_passes_the_model_tester(
     commands.add_note(incident.id, "First look: the queue is stuck.")
     clock.advance(timedelta(minutes=5))
     commands.add_note(incident.id, "Pinned: vendor called back.", pinned=True)
-    model = TimelineModel()
+    model = TimelineModel(clock.now)
     model.set_entries(IncidentReads(ctx).timeline(incident.id))
 
     qtmodeltester.check(model, force_py=True)
@@ -79,3 +80,12 @@ def test_the_timeline_model_is_newest_first_and_passes_the_model_tester(
     assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
     model.clear()
     assert model.rowCount() == 0
+
+
+def test_moments_of_another_year_say_their_year() -> None:
+    now = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    this_year = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
+    long_ago = datetime(2016, 3, 5, 12, 0, tzinfo=UTC)
+    assert day_and_time(this_year, now) == f"{this_year.astimezone():%d %b %H:%M}"
+    assert day_and_time(long_ago, now) == f"{long_ago.astimezone():%d %b %Y %H:%M}"
+    assert "2016" in day_and_time(long_ago, now)
