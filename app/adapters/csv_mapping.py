@@ -148,6 +148,10 @@ def load_mapping(path: Path) -> ColumnMapping:
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+    except FileNotFoundError:
+        raise MappingError(f"There is no mapping file {path}.") from None
+    except IsADirectoryError:
+        raise MappingError(f"{path} is a folder: choose a mapping file (.json, .toml).") from None
     except (OSError, ValueError) as exc:
         raise MappingError(f"Cannot read the mapping {path.name}: {exc}") from exc
     except RecursionError:  # both parsers recurse once per nested list or table

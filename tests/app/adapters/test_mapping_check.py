@@ -177,3 +177,11 @@ def test_an_event_log_shows_its_repeated_numbers(tmp_path: Path) -> None:
         (3, "CASE 1", "an earlier row has this number: one row per incident"),
         (4, "CASE 2", None),
     ]
+
+
+def test_a_missing_mapping_or_a_folder_is_named_plainly(tmp_path: Path) -> None:
+    with pytest.raises(MappingError) as missing:
+        load_mapping(tmp_path / "nothere.json")
+    assert str(missing.value) == f"There is no mapping file {tmp_path / 'nothere.json'}."
+    with pytest.raises(MappingError, match="is a folder: choose a mapping file"):
+        load_mapping(tmp_path)
