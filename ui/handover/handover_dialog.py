@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.handover.commands import ON_DEMAND, HandoverCommands
+from app.services.handover.commands import ON_DEMAND, HandoverCommands, HandoverConflict
 from app.services.handover.dto import Handover, HandoverReport
 from app.services.handover.reads import HandoverReads
 from ui.console_context import ConsoleContext
@@ -35,7 +35,7 @@ class HandoverDialog(QDialog):
         self._ctx = context
         self._shift = shift
         self.handover: Handover | None = None
-        self.setWindowTitle(f"Shift handover · {shift}")
+        self._set_title()
         self.setAccessibleName("Shift handover")
         self.state = QLabel(self)
         self.state.setWordWrap(True)
@@ -61,7 +61,9 @@ class HandoverDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.state)
         layout.addWidget(self.report, 3)
-        layout.addWidget(QLabel("&Notes from the outgoing lead"))
+        notes_label = QLabel("&Notes from the outgoing lead")
+        notes_label.setBuddy(self.notes)
+        layout.addWidget(notes_label)
         layout.addWidget(self.notes, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
@@ -71,6 +73,17 @@ class HandoverDialog(QDialog):
         self.new_button.clicked.connect(self.preview)
         self.resize(760, 720)
 
+    def _set_title(self) -> None:
+        self.setWindowTitle(f"Shift handover · {self._shift}")
+
+    def set_shift(self, shift: str) -> None:
+        """A shift change came while this was open: it is for that shift now, keeping what is
+        typed; a preview is brought up to date."""
+        self._shift = shift
+        self._set_title()
+        if self.handover is None:
+            self.preview()
+
     def load(self) -> None:
         """Show the latest handover still waiting for acknowledgement, or a fresh preview."""
         services = self._ctx.services
@@ -79,8 +92,13 @@ class HandoverDialog(QDialog):
         )
 
     def _on_recent(self, recent: list[Handover]) -> None:
-        if recent and not recent[0].acknowledged and self._shift == ON_DEMAND:
-            self._show_handover(recent[0])
+        """The handover waiting for acknowledgement, if any: for the incoming supervisor always
+        (a shift change is when they take it); for its own author on demand (at a shift change
+        they draw up a new one)."""
+        waiting = recent[0] if recent and not recent[0].acknowledged else None
+        mine = waiting is not None and waiting.created_by_id == self._ctx.services.actor.agent_id
+        if waiting is not None and (self._shift == ON_DEMAND or not mine):
+            self._show_handover(waiting)
         else:
             self.preview()
 
@@ -167,3 +185,22 @@ class HandoverDialog(QDialog):
 
     def _on_failed(self, exc: Exception) -> None:
         self.message.setText(str(exc))
+        if isinstance(exc, HandoverConflict) and self.handover is not None:
+            self._reload_keeping_notes()
+
+    def _reload_keeping_notes(self) -> None:
+        """After a conflict: the handover as it is now, with what the author had typed kept
+        in the box to save again (the incoming supervisor has nothing typed to keep)."""
+        services, handover_id = self._ctx.services, self.handover.id if self.handover else 0
+        typed = self.notes.toPlainText() if not self.notes.isReadOnly() else None
+
+        def shown(handover: Handover) -> None:
+            self._show_handover(handover)
+            if typed is not None and not self.notes.isReadOnly():
+                self.notes.setPlainText(typed)
+
+        self._ctx.runner.submit(
+            lambda: HandoverReads(services).get(handover_id),
+            shown,
+            lambda exc: self.message.setText(str(exc)),
+        )

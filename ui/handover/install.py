@@ -82,8 +82,13 @@ class ShiftHandovers(QObject):
     def open(self, shift: str) -> HandoverDialog:
         from ui.handover.handover_dialog import HandoverDialog  # the dialog: on first use
 
-        if self.dialog is not None:
-            self.dialog.close()
+        if self.dialog is not None and self.dialog.isVisible():
+            # Never closed under someone's hands: the outgoing lead may be typing the notes
+            # just as the shift changes. It comes forward, for the shift that came.
+            self.dialog.set_shift(shift)
+            self.dialog.raise_()
+            self.dialog.activateWindow()
+            return self.dialog
         dialog = HandoverDialog(self._ctx, shift, self._window)
         self.dialog = dialog
         dialog.show()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 
 from app.adapters.tabular_export import write_records
 from app.db.models import Agent, Call, Incident, Service, TimelineEvent
+from app.domain.incident_numbers import typed_number
 from app.domain.sla import read_clock
 from app.services.context import ServiceContext
 from app.services.errors import NotFound
@@ -122,7 +123,7 @@ def call_records(
 
 def timeline_records(ctx: ServiceContext, number: str) -> Iterator[dict[str, Any]]:
     """One incident's timeline, oldest first. Raises NotFound for an unknown number."""
-    number = number.strip().upper()
+    number = typed_number(number)
     with ctx.db.read() as session:
         incident_id = session.scalar(select(Incident.id).where(Incident.number == number))
         if incident_id is None:

@@ -55,3 +55,11 @@ def test_calls_and_a_timeline_export_to_csv(ctx: ServiceContext, tmp_path: Path)
 def test_an_unknown_incident_has_no_timeline(ctx: ServiceContext) -> None:
     with pytest.raises(NotFound, match="INC9999999"):
         list(timeline_records(ctx, "INC9999999"))
+
+
+def test_a_timeline_is_found_by_its_number_typed_short(ctx: ServiceContext) -> None:
+    incident = open_incident(ctx)
+    assert incident.number == "INC0000001"
+    for typed in ("1", "inc1", " INC 0000001 "):
+        (event,) = list(timeline_records(ctx, typed))
+        assert event["kind"] == "created"
