@@ -6,8 +6,8 @@ the comms lead edits it here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from app.services.war_room.dto import WarRoomSnapshot
@@ -68,6 +68,20 @@ class CallersPanel(Panel):
     @property
     def text(self) -> str:
         return self._text
+
+    def minimumSizeHint(self) -> QSize:
+        """Never less than its whole text at its width: agents read it out word for word, so a
+        banner or a smaller screen squeezes the other panels of the column instead."""
+        hint = super().minimumSizeHint()
+        layout = self.layout()
+        if layout is None or not layout.hasHeightForWidth():
+            return hint
+        return QSize(hint.width(), max(hint.height(), layout.totalHeightForWidth(self.width())))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the text wraps anew: its height is asked again
 
     def copy(self) -> None:
         if not self._text:

@@ -188,3 +188,23 @@ def test_it_works_with_the_background_runner_the_console_uses(
     assert panel.count.text() == "1/7 done"
     window.stop()
     assert runner.wait_for_idle(10_000)
+
+
+def test_what_to_tell_callers_is_never_cut_when_a_banner_takes_room(
+    qtbot: QtBot, war_room: WarRoomWindow
+) -> None:
+    callers = war_room.panels.callers
+    callers.message.setText(
+        "We know email is down for everyone and are working with Microsoft. Use webmail or "
+        "Teams chat meanwhile. Next update by the top of the hour, sooner if anything changes."
+    )
+    war_room.panels.banner.show_message(
+        "P1 incidents are updated every 30 minutes: promise the next update by 09:25 at the latest."
+    )
+
+    def whole(label: QWidget) -> bool:
+        return label.height() >= label.heightForWidth(label.width())
+
+    qtbot.waitUntil(lambda: whole(callers.message) and whole(callers.workaround))
+    war_room.resize(1600, 700)  # a smaller screen: the other panels give way
+    qtbot.waitUntil(lambda: whole(callers.message) and whole(callers.workaround))
