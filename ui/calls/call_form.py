@@ -12,6 +12,7 @@ losing what was typed.
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -32,12 +33,13 @@ from app.services.calls.dto import ActiveMajor, CallDraft, CallerCard, LoggedCal
 from app.services.calls.filters import OutageMatch
 from app.services.incidents.dto import IncidentDetail, NamedRef
 from app.services.offline.outbox import OutboxStatus
-from ui.calls.caller_lookup import CallerLookup, looks_like_a_name
+from ui.calls.caller_lookup import OFFERED, OFFERED_HINT, PICKED, CallerLookup, looks_like_a_name
 from ui.calls.controller import CallsController
 from ui.calls.form_style import form_style_sheet
 from ui.calls.incoming import IncomingCallFiller
 from ui.calls.matches import MatchesPanel
 from ui.calls.presentation import local_time
+from ui.calls.problem_box import ProblemBox
 from ui.calls.saving import CallSaver, PendingCall
 from ui.calls.service_field import ServiceField
 from ui.live.offline_monitor import kept_message
@@ -148,20 +150,10 @@ class LogCallForm(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.new_incident_button)
 
-        self.problem = QLabel(self)
-        self.problem.setObjectName("problem")
-        self.problem.setAccessibleName("Calls not saved")
-        self.problem.setWordWrap(True)
-        self.retry_button = QPushButton("&Retry", self)
-        self.take_back_button = QPushButton("&Edit it", self)
-        problem_row = QHBoxLayout()
-        problem_row.addWidget(self.problem, 1)
-        problem_row.addWidget(self.retry_button)
-        problem_row.addWidget(self.take_back_button)
-        self.problem_box = QWidget(self)
-        self.problem_box.setObjectName("problemBox")
-        self.problem_box.setLayout(problem_row)
-        self.problem_box.hide()
+        self.problem_box = ProblemBox(self)
+        self.problem = self.problem_box.text
+        self.retry_button = self.problem_box.retry_button
+        self.take_back_button = self.problem_box.take_back_button
         self.status = QLabel(self)
         self.status.setObjectName("status")
         self.status.setAccessibleName("Last saved call")
@@ -189,12 +181,10 @@ class LogCallForm(QWidget):
         layout.addStretch(1)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
-        self.setTabOrder(self.caller.edit, self.service)
-        self.setTabOrder(self.service, self.symptom)
-        self.setTabOrder(self.symptom, self.callback_wanted)
-        self.setTabOrder(self.callback_wanted, self.callback_number)
-        self.setTabOrder(self.callback_number, self.matches)
-        self.setTabOrder(self.matches, self.link_number)
+        order = (self.caller.edit, self.service, self.symptom, self.callback_wanted,
+                 self.callback_number, self.matches, self.link_number)  # fmt: skip
+        for before, after in pairwise(order):
+            self.setTabOrder(before, after)
 
     def _bind_keys(self) -> None:
         def bind(keys: str, slot: object) -> QShortcut:
@@ -355,12 +345,22 @@ class LogCallForm(QWidget):
 
     def _on_return(self) -> None:
         focus = self.focusWidget()
-        if focus is self.caller.edit and self.caller.pick_highlighted():
-            self.service.setFocus(Qt.FocusReason.TabFocusReason)
+        if focus is self.caller.edit:
+            self.caller.settle(self._on_return_in_caller)
         elif isinstance(focus, QPushButton):
             focus.click()  # Enter on a button presses that button
         elif focus is self.matches:
             self.save_linked_to_match()  # Enter on a match means "this one"
+        else:
+            self.save()
+
+    def _on_return_in_caller(self) -> None:
+        """Enter in Caller, once the matching contacts are listed (CallerLookup.enter)."""
+        done = self.caller.enter()
+        if done == PICKED:
+            self.service.setFocus(Qt.FocusReason.TabFocusReason)
+        elif done == OFFERED:
+            self.status.setText(OFFERED_HINT.format(typed=self.caller.text()))
         else:
             self.save()
 

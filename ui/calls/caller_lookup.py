@@ -7,7 +7,7 @@ Look-ups run on the task runner a moment after typing pauses; a stale answer is 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from html import escape
 from typing import Any
@@ -32,7 +32,15 @@ from ui.model_index import ModelIndex
 from ui.task_runner import TaskRunner
 
 LOOKUP_DELAY_MS = 150
+# How long a key pressed right after typing waits for the look-up's answer before it acts
+# anyway: a slow or silent database never holds up logging a call (it goes to the outbox).
+SETTLE_MS = 300
 MIN_LOOKUP_CHARS = 2
+# What Enter in the field did (`CallerLookup.enter`), for the form to go on.
+PICKED, OFFERED, SAVE = "picked", "offered", "save"
+OFFERED_HINT = (
+    "Enter takes the highlighted contact; Esc, then Enter, saves “{typed}” as a new caller."
+)
 
 
 def looks_like_a_name(text: str) -> bool:
@@ -80,6 +88,8 @@ class CallerLookup(QWidget):
         self._open: tuple[RecentIncident, ...] = ()  # the picked caller's, when known
         self._unknown_number = ""  # an incoming call from a number no contact has
         self._token = 0
+        self._in_flight = False  # a look-up of what is typed is on its way
+        self._then: Callable[[], None] | None = None  # waits for that look-up's answer
         self.edit = QLineEdit(self)
         self.edit.setAccessibleName("Caller")
         self.edit.setPlaceholderText("Name, phone or e-mail")
@@ -110,6 +120,10 @@ class CallerLookup(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(LOOKUP_DELAY_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(SETTLE_MS)
+        self._settle_timer.timeout.connect(self._run_waiting)
         self.edit.textEdited.connect(self._on_edit_text_edited)
         self.edit.installEventFilter(self)
         self.suggestions.clicked.connect(self._on_suggestions_clicked)
@@ -128,6 +142,41 @@ class CallerLookup(QWidget):
     def is_navigating(self) -> bool:
         return self.suggestions.isVisible() and self.suggestions.currentIndex().isValid()
 
+    def settle(self, then: Callable[[], None]) -> None:
+        """Run `then` once the look-up of what is typed has answered, at once when none is on
+        its way (one waiting for its delay is asked now): a key pressed a moment after typing
+        acts on the list as it will be, not on the list not yet up."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._then = then
+            self._settle_timer.start()
+            self._on_timer_timeout()
+        elif self._in_flight:
+            self._then = then
+            self._settle_timer.start()
+        else:
+            then()
+
+    def enter(self) -> str:
+        """Enter, once the list is what it will be (`settle`): the highlighted contact is taken
+        (PICKED); a whole name that is the one listed contact's is taken and the call is to be
+        saved (SAVE); with contacts listed and none chosen, the first is highlighted rather than
+        a new contact made beside them (OFFERED); else the call is to be saved (SAVE)."""
+        if self.pick_highlighted():
+            return PICKED
+        listed = self.model.rowCount() if self.suggestions.isVisible() else 0
+        if listed == 1 and self.model.card(0).name.casefold() == self.text().casefold():
+            self.set_caller(self.model.card(0))
+            return SAVE
+        if listed:
+            self.highlight_first()
+            return OFFERED
+        return SAVE
+
+    def highlight_first(self) -> None:
+        if self.suggestions.isVisible() and self.model.rowCount():
+            self.suggestions.setCurrentIndex(self.model.index(0))
+
     def pick_highlighted(self) -> bool:
         """Take the highlighted suggestion; False when none is highlighted."""
         if not self.is_navigating():
@@ -140,6 +189,8 @@ class CallerLookup(QWidget):
     ) -> None:
         self._timer.stop()
         self._token += 1  # any look-up on its way is now stale
+        self._in_flight, self._then = False, None
+        self._settle_timer.stop()
         self._picked = card
         self._open = open_incidents
         self._unknown_number = ""
@@ -177,10 +228,13 @@ class CallerLookup(QWidget):
         else:
             self._timer.stop()
             self._token += 1
+            self._in_flight = False
             self._hide_suggestions()
+            self._run_waiting()
 
     def _on_timer_timeout(self) -> None:
         self._token += 1
+        self._in_flight = True
         token, text, reads = self._token, self.text(), self._reads
         self._runner.submit(
             lambda: reads.find_callers(text),
@@ -194,12 +248,20 @@ class CallerLookup(QWidget):
     def _on_found(self, token: int, found: list[CallerCard]) -> None:
         if token != self._token:
             return  # the agent typed on; a later look-up is coming
+        self._in_flight = False
         self.model.set_cards(found)
         if found and not self.picked():
             self.suggestions.show()
         else:
             self._hide_suggestions()
         self.lookup_done.emit(len(found))
+        self._run_waiting()
+
+    def _run_waiting(self) -> None:
+        self._settle_timer.stop()
+        then, self._then = self._then, None
+        if then is not None:
+            then()
 
     def _hide_suggestions(self) -> None:
         self.suggestions.hide()
@@ -243,6 +305,9 @@ class CallerLookup(QWidget):
             key = event.key()
             if key == Qt.Key.Key_Down and self.suggestions.isVisible():
                 self._move(1)
+                return True
+            if key == Qt.Key.Key_Down and (self._timer.isActive() or self._in_flight):
+                self.settle(self.highlight_first)  # Down before the list is up: its first
                 return True
             if key == Qt.Key.Key_Up and self.suggestions.isVisible():
                 self._move(-1)
