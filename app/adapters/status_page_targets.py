@@ -38,6 +38,23 @@ def publish_files(target: str, files: Sequence[tuple[str, bytes]]) -> None:
 
 
 def _write_folder(folder: Path, files: Sequence[tuple[str, bytes]]) -> None:
+    """The folder itself may be new, but not the one it is in: a mistyped path or a file share
+    that is not mounted is refused, not made, so nobody believes a page is live that no web
+    server serves."""
+    if not folder.is_dir():
+        if folder.exists():
+            raise PublishFailed(f"{folder} is a file, not a folder: choose a folder.")
+        if not folder.parent.is_dir():
+            raise PublishFailed(
+                f"There is no folder {folder.parent}, so {folder.name} cannot be made in it. "
+                "Check the path (is the share mounted?)."
+            )
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise PublishFailed(
+                f"Could not make the folder {folder}: {exc.strerror or exc}."
+            ) from exc
     for relative, data in files:
         path = folder / relative
         try:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.domain.errors import DatabaseUnavailable
 from app.domain.status_page import retry_delay
 from app.services.feed.dto import ChangeBatch
 from app.services.status_page.republish import PublishOutcome, Republisher, touches_public_page
@@ -71,8 +72,11 @@ class StatusPagePublisher(QObject):
         self._finish()
 
     def _on_error(self, exc: Exception) -> None:
-        # The database itself could not be read: the console says so elsewhere; try later.
-        self.failed.emit(f"The status page could not be built: {exc}")
+        # The database could not be read: the console's offline line says so already (a driver's
+        # text every 30 s in the status bar would only add noise); anything else is told. Both
+        # are tried again later.
+        if not isinstance(exc, DatabaseUnavailable):
+            self.failed.emit(f"The status page could not be built: {exc}")
         self.retry.start(BUILD_RETRY_MS)
         self._finish()
 

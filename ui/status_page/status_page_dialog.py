@@ -95,6 +95,8 @@ class StatusPageDialog(QDialog):
         layout.addWidget(self.preview, 1)
         layout.addLayout(buttons)
         self.browse.clicked.connect(self._choose_folder)
+        for field in (self.name, self.public_url, self.target):
+            field.textEdited.connect(self._on_settings_edited)
         self.preview_button.clicked.connect(self.show_preview)
         self.publish_button.clicked.connect(self.publish)
         close.clicked.connect(self.reject)
@@ -113,6 +115,13 @@ class StatusPageDialog(QDialog):
         folder = QFileDialog.getExistingDirectory(self, "Publish the status page to")
         if folder:
             self.target.setText(folder)
+            self._on_settings_edited()
+
+    def _on_settings_edited(self) -> None:
+        """Publish sends what the preview shows, to where it said: a change needs a preview."""
+        if self.publish_button.isEnabled():
+            self.publish_button.setEnabled(False)
+            self.status.setText("Changed: Preview again, then Publish.")
 
     def show_preview(self) -> None:
         """Save the settings (a supervisor's), then build the page exactly as it would go out."""

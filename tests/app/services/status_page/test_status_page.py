@@ -263,8 +263,23 @@ def test_publishing_to_a_real_http_put_server_with_a_retry(
 def test_a_folder_that_cannot_be_written_says_so(ctx: ServiceContext, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
+    with pytest.raises(PublishFailed, match="is a file, not a folder"):
+        publish_to(str(blocker), build(ctx))
+    site = tmp_path / "site"
+    (site / "index.html").mkdir(parents=True)  # a folder where the page should go
     with pytest.raises(PublishFailed, match="Could not write"):
-        publish_to(str(blocker / "status"), build(ctx))
+        publish_to(str(site), build(ctx))
+
+
+def test_a_mistyped_or_unmounted_path_is_refused_not_made(
+    ctx: ServiceContext, tmp_path: Path
+) -> None:
+    typo = tmp_path / "var" / "www" / "stauts"
+    with pytest.raises(PublishFailed, match=r"There is no folder .*www, so stauts cannot be made"):
+        publish_to(str(typo), build(ctx))
+    assert not (tmp_path / "var").exists()
+    publish_to(str(tmp_path / "status"), build(ctx))  # a new folder in one that exists: made
+    assert (tmp_path / "status" / INDEX).is_file()
 
 
 def test_the_command_publishes_and_never_creates_a_missing_database(
