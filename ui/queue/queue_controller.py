@@ -49,6 +49,7 @@ class QueueController(QObject):
         self._changes = context.hub.subscription(self, self._on_changes)
         self._generation = 0  # bumps on every full reload: older answers are dropped
         self._loading = False
+        self._load_failed = False  # the last whole read failed: read again once polls answer
         self._page_shown = False  # the window showed the first page itself (start)
         self._fetching = False
         self._unread_ids: set[int] = set()  # incidents the feed named whose rows are not read yet
@@ -102,6 +103,7 @@ class QueueController(QObject):
         since = resolved_since(self._ctx.services.clock.now())
         self._generation += 1
         self._loading = True
+        self._load_failed = False
         self._unread_ids.clear()  # the reload reads them too
         generation = self._generation
         if not first_page:
@@ -155,6 +157,7 @@ class QueueController(QObject):
     def _on_load_failed(self, generation: int, exc: Exception) -> None:
         if generation == self._generation:
             self._loading = False
+            self._load_failed = True
             self._on_error(exc)
 
     def _on_changes(self, batch: ChangeBatch) -> None:
@@ -194,7 +197,10 @@ class QueueController(QObject):
     def _on_hub_polled(self, _batch: ChangeBatch) -> None:
         if self._changes.active:
             self._set_healthy(True, "")
-            self._read_changed_rows()  # rows a failed read left behind
+            if self._load_failed:  # the database is back: the queue it could not read, now
+                self.reload()
+            else:
+                self._read_changed_rows()  # rows a failed read left behind
 
     def _on_hub_poll_failed(self, exc: Exception) -> None:
         if self._changes.active:
