@@ -71,6 +71,11 @@ class Popup:
         return len(self.notices) > 1
 
 
+def _in_sentence(label: str) -> str:
+    """'New P1 or P2 incident' -> 'new P1 or P2 incident'; 'SLA breached' stays as it is."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 def summarise(notices: Iterable[Notice]) -> Popup:
     """One pop-up for several notices: "12 notifications: 8 assigned to you, 4 SLA at risk"."""
     group = tuple(notices)
@@ -78,7 +83,7 @@ def summarise(notices: Iterable[Notice]) -> Popup:
         n = group[0]
         return Popup(n.title, n.body, n.incident_id, n.major, n.loud, group)
     counts = Counter(n.kind for n in group)
-    parts = [f"{count} × {kind.label.lower()}" for kind, count in counts.most_common()]
+    parts = [f"{count} × {_in_sentence(kind.label)}" for kind, count in counts.most_common()]
     incidents = {n.incident_id for n in group}
     only = next(iter(incidents)) if len(incidents) == 1 else None
     return Popup(

@@ -22,7 +22,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.adapters.notification_prefs import load_preferences, save_preferences
 from app.adapters.notifications import DesktopMessage, DesktopNotifier, app_icon_path
 from app.domain.cadence import DUE_SOON
-from app.domain.notification_gate import NotificationGate, NotificationPreferences, Popup
+from app.domain.notification_gate import (
+    NotificationGate,
+    NotificationPreferences,
+    Popup,
+    summarise,
+)
 from app.domain.notification_rules import Me, NotificationLedger, evaluate
 from app.domain.roles import Role
 from app.services.feed.dto import ChangeBatch
@@ -165,7 +170,12 @@ class NotificationController(QObject):
             told = self.ledger.fresh(notices)
         fresh = [n for n in told if self.prefs.wanted(n)]
         self.centre.model.add(fresh)
-        for popup in self.gate.offer(fresh, self.prefs, now, now.astimezone()):
+        popups = self.gate.offer(fresh, self.prefs, now, now.astimezone())
+        if len(popups) > 1 and self.delivery != Delivery.DESKTOP:
+            # The tray's message and the banner show one at a time: several at once would
+            # leave only the last (a new P1 replaced by a vendor's ETA); one summary instead.
+            popups = [summarise([n for popup in popups for n in popup.notices])]
+        for popup in popups:
             self.deliver(popup)
         self._update_tray(rows)
         self.evaluated.emit(len(fresh))

@@ -91,6 +91,28 @@ def test_clicking_an_entry_opens_the_incident_in_the_editor(
     assert window.editor.incident_id() == detail.id
 
 
+def test_in_the_banner_several_notices_at_once_are_one_summary_not_the_last_of_them(
+    qtbot: QtBot, console: ConsoleContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    window, controller = _window(qtbot, console)
+    with qtbot.waitSignal(window.queue.loaded):
+        window.start()
+    ctx = console.services
+    open_incident(ctx, "Payroll export fails", impact=1, urgency=1)  # P1
+    open_incident(ctx, "Door badges refused", impact=1, urgency=2)  # P2
+    delivered: list[object] = []
+    controller.popup_delivered.connect(lambda _how, popup: delivered.append(popup))
+    with qtbot.waitSignal(controller.evaluated):
+        console.hub.poll_now()
+    assert len(delivered) == 1
+    said = controller.banner.label.text()
+    assert "Calmdesk: 2 notifications" in said
+    assert "2 × new P1 or P2 incident" in said
+    assert controller.centre.model.rowCount() == 2  # each is in the centre, as ever
+
+
 def test_with_no_notification_service_the_fallback_is_used_and_reported(
     qtbot: QtBot,
     console: ConsoleContext,
