@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 NOTIFICATIONS_KEYS = "Ctrl+Shift+N"
+PAUSE_TEXT = "&Pause notifications for 1 hour"
 
 
 def install_notifications(window: MainWindow, context: ConsoleContext) -> NotificationController:
@@ -71,6 +72,16 @@ def install_notifications(window: MainWindow, context: ConsoleContext) -> Notifi
     preferences_action.triggered.connect(controller.open_preferences)
     controller.preferences_action = preferences_action
     window.menus.settings_menu.addAction(preferences_action)
+    # Also here, not only in the tray's menu: a desktop without a tray has no other way.
+    pause_action = QAction(PAUSE_TEXT, window)
+    pause_action.triggered.connect(controller.pause_for_an_hour)
+    controller.paused_changed.connect(
+        lambda until: pause_action.setText(
+            f"Notifications &paused until {until}" if until else PAUSE_TEXT
+        )
+    )
+    controller.pause_action = pause_action
+    window.menus.settings_menu.addAction(pause_action)
     toggle = centre.toggleViewAction()  # View → Notifications, Ctrl+Shift+N: open and go there
     toggle.setText("&Notifications")
     toggle.setShortcut(QKeySequence(NOTIFICATIONS_KEYS))

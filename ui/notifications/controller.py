@@ -56,6 +56,7 @@ class NotificationController(QObject):
     log_call_requested = Signal()  # from the tray menu
     show_console_requested = Signal()
     quit_requested = Signal()
+    paused_changed = Signal(str)  # paused until this local time ("10:42"), or "" when not
 
     def __init__(
         self,
@@ -89,6 +90,7 @@ class NotificationController(QObject):
         self._changes = context.hub.subscription(self, self._on_changes)
         self._last_popup: Popup | None = None
         self.preferences_action: QAction | None = None  # Settings → Notifications…, once added
+        self.pause_action: QAction | None = None  # Settings → Pause notifications, once added
         self.preferences_dialog: NotificationPreferencesDialog | None = None  # the last opened
         self._timer = QTimer(self)
         self._timer.setInterval(EVALUATE_MS)
@@ -97,6 +99,7 @@ class NotificationController(QObject):
         banner.open_requested.connect(self._on_banner_open_requested)
         tray.message_clicked.connect(self._on_banner_open_requested)
         tray.pause_requested.connect(self.pause_for_an_hour)
+        self.paused_changed.connect(tray.set_paused)
         tray.log_call_requested.connect(self.log_call_requested)
         tray.show_console_requested.connect(self.show_console_requested)
         tray.quit_requested.connect(self.quit_requested)
@@ -271,7 +274,9 @@ class NotificationController(QObject):
         save_preferences(self._ctx.settings.config_dir, self._login, prefs)
         until = prefs.paused_until
         now = self._ctx.services.clock.now()
-        self.tray.set_paused(until.astimezone().strftime("%H:%M") if until and until > now else "")
+        self.paused_changed.emit(
+            until.astimezone().strftime("%H:%M") if until and until > now else ""
+        )
 
     def pause_for_an_hour(self) -> None:
         now = self._ctx.services.clock.now()

@@ -267,3 +267,27 @@ def _falls_back(
     dialog = controller.open_preferences()  # type: ignore[attr-defined]
     qtbot.addWidget(dialog)
     assert says in dialog.delivery.text()
+
+
+def test_notifications_pause_from_the_settings_menu_too(
+    qtbot: QtBot, console: ConsoleContext, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    window, controller = _window(qtbot, console)
+    with qtbot.waitSignal(window.queue.loaded):
+        window.start()
+    pause = controller.pause_action
+    assert pause is not None
+    assert pause in window.menus.settings_menu.actions()
+    pause.trigger()
+    until = (clock.now() + timedelta(hours=1)).astimezone()
+    assert pause.text() == f"Notifications &paused until {until:%H:%M}"
+    assert controller.prefs.paused_until == clock.now() + timedelta(hours=1)
+    delivered: list[object] = []
+    controller.popup_delivered.connect(lambda _how, popup: delivered.append(popup))
+    open_incident(console.services, "Payroll export fails", impact=1, urgency=1)
+    with qtbot.waitSignal(controller.evaluated):
+        console.hub.poll_now()
+    assert delivered == []  # held until the pause ends
+    assert controller.centre.model.rowCount() == 1  # and in the centre meanwhile
