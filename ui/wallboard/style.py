@@ -76,6 +76,9 @@ def style_sheet(scale: float) -> str:
         f"QProgressBar {{ background: {CHIP}; border: none; border-radius: {px(4)};"
         f" min-height: {px(10)}; max-height: {px(10)}; }}",
         f"QProgressBar::chunk {{ background: {BAR}; border-radius: {px(4)}; }}",
+        # The drill banner (ui/drills/banner.py) at the wall's scale: read across the room.
+        f"#drillBanner QLabel {{ font-size: {px(SIZES['caption'])}; }}",
+        f"#drillBanner QPushButton {{ font-size: {px(SIZES['caption'] / 2)}; }}",
     ]
     for priority in Priority:
         fill, ink = PRIORITY_COLOURS[priority].name(), PRIORITY_TEXT[priority].name()

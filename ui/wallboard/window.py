@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QScreen
 from PySide6.QtWidgets import QHBoxLayout, QLayout, QVBoxLayout, QWidget
 
-from app.domain.errors import CalmdeskError
+from app.domain.errors import CalmdeskError, DatabaseUnavailable
 from app.domain.priority import Priority
 from app.services.feed.dto import ChangeBatch
 from app.services.reports.wallboard import WallboardReads, WallboardSnapshot
@@ -34,6 +34,7 @@ TICK_MS = 1_000
 # Neither a snapshot nor an answer from the change feed for this long: the numbers on the wall
 # may be lying, so the wall says so.
 STALE_AFTER = timedelta(seconds=45)
+AWAY = "The database cannot be reached"
 
 
 def _local(moment: datetime, pattern: str) -> str:
@@ -194,10 +195,20 @@ class Wallboard(QWidget):
         self._loading = False
         if self._closed:
             return
-        self._error = str(exc) if isinstance(exc, CalmdeskError) else "Cannot read the numbers."
+        self._error = self._wall_text(exc)
         self.tick()
         self.refresh_failed.emit(self._error)
         self._refresh_again_if_asked()
+
+    def _wall_text(self, exc: Exception) -> str:
+        """What the wall says of a failed read: a calm line for a room to read when the database
+        is away (since when, kept across retries), not the driver's text."""
+        if isinstance(exc, DatabaseUnavailable):
+            if not self._error.startswith(AWAY):
+                since = _local(self._ctx.services.clock.now(), "%H:%M")
+                return f"{AWAY} since {since}: the numbers come back with it."
+            return self._error
+        return str(exc) if isinstance(exc, CalmdeskError) else "Cannot read the numbers."
 
     def _refresh_again_if_asked(self) -> None:
         if self._again:

@@ -99,7 +99,13 @@ def test_a_supervisor_starts_a_drill_from_the_menu_and_every_window_shows_the_ba
     qtbot.waitUntil(lambda: _banner(war_room).isVisible())
     window.menus.wallboard_action.trigger()
     assert window.windows.wallboard is not None
-    qtbot.waitUntil(lambda: _banner(window.windows.wallboard).isVisible())  # type: ignore[arg-type]
+    wall = window.windows.wallboard
+    qtbot.waitUntil(lambda: _banner(wall).isVisible())
+    # Read across the room: the wall's banner is as big as the wall's captions, not a
+    # window's small print.
+    wall_caption = wall.status.fontInfo().pixelSize()
+    in_a_window = _banner(war_room).label.fontInfo().pixelSize()
+    assert _banner(wall).label.fontInfo().pixelSize() >= wall_caption > in_a_window
     war_room.close()
     window.windows.wallboard.close()
 
