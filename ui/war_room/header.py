@@ -57,8 +57,9 @@ class WarRoomHeader(QFrame):
         self.title = ElidedLabel("", "title", "Incident title")
         self.status = _label("", "chip", "Status")
         self.elapsed = _label("", "fact_value", "Elapsed time")
-        self.commander = _label("", "fact_value", "Commander")
-        self.comms_lead = _label("", "fact_value", "Comms lead")
+        # Names give way ("Margarethe Vanden…") before the ETA does, beside a wide countdown.
+        self.commander = ElidedLabel("", "fact_value", "Commander")
+        self.comms_lead = ElidedLabel("", "fact_value", "Comms lead")
         self.eta = _label("", "fact_value", "ETA")
         self.services_row = QHBoxLayout()
         self.services_row.setSpacing(6)
@@ -108,9 +109,10 @@ class WarRoomHeader(QFrame):
             facts.setColumnMinimumWidth(column * 2 + 1, 90)
         facts.setColumnStretch(len(pairs) * 2, 1)
         bottom = QHBoxLayout()
-        bottom.setSpacing(18)
+        bottom.setSpacing(12)
         bottom.addLayout(facts)
-        bottom.addWidget(_label("Services", "fact", "Services caption"))
+        # The chips say which service and how it is ("Email: Major outage"): no caption, so the
+        # facts keep their room beside a countdown that says "Update overdue".
         bottom.addLayout(self.services_row)
         bottom.addStretch(1)
         bottom.addLayout(self.presence_slot)
