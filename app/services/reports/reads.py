@@ -230,7 +230,9 @@ class Reports:
     def _backlog(
         self, session: Session, scope: ReportScope, team: ColumnElement[bool]
     ) -> ReportTable:
-        age_days = _age_days(session, scope.end, Incident.opened_at)
+        # Ages at the end of the range, or now when the range ends later today (the report's
+        # default): an incident opened this morning is hours old, not a day.
+        age_days = _age_days(session, min(scope.end, self._ctx.clock.now()), Incident.opened_at)
         bucket = case(
             *[
                 (

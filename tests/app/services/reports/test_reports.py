@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.db.models import Call, Incident, StatusUpdate, TimelineEvent
+from app.domain.clock import ManualClock
 from app.services.context import ServiceContext
 from app.services.reports.reads import Reports, ReportScope
-from tests.helpers import add_team
+from tests.helpers import add_team, open_incident
 
 
 def _at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -36,7 +37,9 @@ def _incident(number: str, priority: int, opened: datetime, **fields: object) ->
 
 
 @pytest.fixture
-def dataset(ctx: ServiceContext) -> int:
+def dataset(ctx: ServiceContext, clock: ManualClock) -> int:
+    """A week of a team's incidents, 5-7 January; the reports are read on the 8th."""
+    clock.set(_at(8, 9))
     team = add_team(ctx.db, "Service desk")
     with ctx.db.write() as session:
         a = _incident(
@@ -112,3 +115,16 @@ def test_without_a_team_every_team_counts(ctx: ServiceContext, dataset: int) -> 
     report = Reports(ctx).supervisor(ReportScope(_at(5, 0), _at(8, 0)))
     assert report.resolved == 4
     assert report.tables()[0].title == "Summary"
+
+
+def test_a_range_ending_later_today_measures_the_backlog_at_now(
+    ctx: ServiceContext, clock: ManualClock
+) -> None:
+    open_incident(ctx, "Printer on floor 2 jams")
+    clock.advance(timedelta(hours=2))
+    now = clock.now()
+    # The report's default: up to the end of today, 22 hours away.
+    report = Reports(ctx).supervisor(
+        ReportScope(now - timedelta(days=30), now + timedelta(hours=22))
+    )
+    assert dict(report.backlog.rows)["under 1 day"] == 1  # two hours old, not a day
