@@ -39,6 +39,15 @@ _CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f]")
 _CONTROL_SET = bytes([*range(0x01, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 
 
+def separator_of(header_line: str) -> str:
+    """The field separator a header line uses: whichever of comma, semicolon and tab it holds
+    most of outside quotes (a comma on a tie, or when it holds none)."""
+    outside = "".join(header_line.split('"')[::2])  # the text between quoted parts
+    counts = {sep: outside.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > counts[","] else ","
+
+
 class CsvSource:
     """A CSV file opened for streaming. Use as a context manager."""
 
@@ -57,7 +66,9 @@ class CsvSource:
         self._binary: IO[bytes] = lzma.open(self._raw) if name.endswith(".xz") else self._raw  # noqa: SIM115
         self._lines_read = 0
         self._ended_mid_line = False
-        self._reader = csv.reader(self._text_lines())
+        self._lines = self._text_lines()
+        self.delimiter = ","  # until the header line says otherwise
+        self._reader = csv.reader(self._lines)
 
     def __enter__(self) -> CsvSource:
         return self
@@ -161,6 +172,14 @@ class CsvSource:
         return problem, start
 
     def header(self) -> list[str]:
+        """The first row's names. Its line also says how fields are separated: a comma, or the
+        semicolon that spreadsheets write where the comma is the decimal mark, or a tab."""
+        try:
+            line = next(self._lines)
+        except StopIteration:
+            raise ImportFileError(f"{self.path.name} is empty.") from None
+        self.delimiter = separator_of(line)
+        self._reader = csv.reader(chain([line], self._lines), delimiter=self.delimiter)
         try:
             first = next(self._reader)
         except StopIteration:

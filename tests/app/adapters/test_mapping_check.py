@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.adapters.csv_mapping import ColumnMapping, FieldRule, MappingError, load_mapping
-from app.adapters.import_files import ImportFileError
+from app.adapters.import_files import ImportFileError, separator_of
 from app.adapters.mapping_check import (
     check_mapping,
     date_example,
@@ -185,3 +185,18 @@ def test_a_missing_mapping_or_a_folder_is_named_plainly(tmp_path: Path) -> None:
     assert str(missing.value) == f"There is no mapping file {tmp_path / 'nothere.json'}."
     with pytest.raises(MappingError, match="is a folder: choose a mapping file"):
         load_mapping(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("line", "separator"),
+    [
+        ("number,title,opened\n", ","),
+        ("number;title;opened\r\n", ";"),
+        ("number\ttitle\topened\n", "\t"),
+        ('"Caller, name";"Opened, local";Status\n', ";"),  # commas inside quotes do not count
+        ("number\n", ","),  # one column: nothing to tell, the usual comma
+        ("a,b;c,d\n", ","),  # a tie or fewer: the comma
+    ],
+)
+def test_the_header_line_says_how_fields_are_separated(line: str, separator: str) -> None:
+    assert separator_of(line) == separator

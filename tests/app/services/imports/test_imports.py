@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import lzma
 from collections import Counter as Tally
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy import Text, cast, func, select
 
 from app.adapters.csv_mapping import load_mapping
+from app.adapters.mapping_check import read_preview
 from app.db.models import Agent, Contact, Incident, Team, TimelineEvent
 from app.services.context import ServiceContext
 from app.services.errors import InvalidInput
@@ -189,6 +191,26 @@ def test_the_full_compressed_log_imports_with_only_its_junk_rows_rejected(
     assert report.seconds > 0  # the summary says how long it took; its speed is bench/'s
     with lzma.open(FULL, "rt") as stream:
         assert stream.readline().startswith("number,incident_state")
+
+
+@pytest.mark.parametrize("separator", [";", "\t"], ids=["semicolons", "tabs"])
+def test_a_csv_separated_by_semicolons_or_tabs_imports_the_same(
+    sqlite_ctx: ServiceContext, tmp_path: Path, separator: str
+) -> None:
+    """As spreadsheets write CSV where the comma is the decimal mark, or as a tab export."""
+    with _need(BPIC14).open(encoding="utf-8", newline="") as source:
+        rows = list(csv.reader(source))
+    other = tmp_path / "cases.csv"
+    with other.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out, delimiter=separator).writerows(rows)
+    preview = read_preview(other)
+    assert len(preview.header) == len(rows[0]) == 28
+    assert preview.rows[0][1] == tuple(rows[1])
+    report = import_csv(sqlite_ctx, other, load_mapping(FIXTURES / "bpic2014_mapping.json"))
+    assert (report.rows_read, report.incidents_created, len(report.rejected)) == (100, 100, 0)
+    with sqlite_ctx.db.read() as session:
+        first = session.scalars(select(Incident).where(Incident.number == "IM0000013")).one()
+    assert first.opened_at.isoformat() == "2012-08-10T11:27:59+00:00"
 
 
 def test_bpic2014_cases_import_through_a_mapping(ctx: ServiceContext) -> None:
