@@ -262,6 +262,17 @@ class MappedReader:
         resolved = self._value(row, "resolved_at")
         closed = self._value(row, "closed_at")
         acknowledged = self._value(row, "acknowledged_at")
+        for moment, what in ((acknowledged, "acknowledged"), (resolved, "resolved"),
+                             (closed, "closed")):  # fmt: skip
+            if moment is not None and moment < opened:
+                raise ValueError(
+                    f"{number}: {what} at {moment:%Y-%m-%d %H:%M} is before it was opened "
+                    f"({opened:%Y-%m-%d %H:%M})"
+                )
+        if resolved is None and status in ("resolved", "closed"):
+            # A help desk that records only the closing: that is when it was resolved too, so
+            # the reports count it (they key on resolved_at).
+            resolved = closed
         incident = ImportedIncident(
             number=number,
             title=str(self._value(row, "title") or f"Imported {number}"),

@@ -302,3 +302,42 @@ def test_new_people_get_ids_per_thousand_incidents_whatever_the_batch(
             names = {row[kind] for row in incidents[start : start + 10] if row[kind]}
             expected += sorted(names - set(expected))
         assert [name for name in found if name in expected] == expected
+
+
+def test_a_help_desk_that_records_only_the_closing_counts_as_resolved_and_time_travel_is_refused(
+    sqlite_ctx: ServiceContext, tmp_path: Path
+) -> None:
+    export = tmp_path / "tickets.csv"
+    export.write_text(
+        "Ticket;Summary;Opened;Closed On;State\n"
+        "T-1001;Printer jam on 3rd floor;31.01.2026 13:45;31.01.2026 16:45;Closed\n"
+        "T-1005;VPN drops;02.02.2026 10:00;02.02.2026 09:00;Closed\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "tickets.json"
+    mapping.write_text(
+        json.dumps(
+            {
+                "date_format": "%d.%m.%Y %H:%M",
+                "fields": {
+                    "number": {"column": "Ticket"},
+                    "title": {"column": "Summary"},
+                    "opened_at": {"column": "Opened"},
+                    "closed_at": {"column": "Closed On"},
+                    "status": {"column": "State", "values": {"Closed": "closed"}},
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    report = import_csv(sqlite_ctx, export, load_mapping(mapping))
+    assert report.incidents_created == 1
+    assert [str(r) for r in report.rejected] == [
+        "line 3: T-1005: closed at 2026-02-02 09:00 is before it was opened (2026-02-02 10:00)"
+    ]
+    with sqlite_ctx.db.read() as session:
+        t1001 = session.scalars(select(Incident).where(Incident.number == "T-1001")).one()
+    assert t1001.status == "closed"
+    assert t1001.resolved_at == t1001.closed_at  # so the reports count it as resolved
+    assert t1001.resolved_at is not None
+    assert t1001.resolved_at.isoformat() == "2026-01-31T16:45:00+00:00"
