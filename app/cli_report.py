@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from app.adapters.spreadsheet_cells import safe_cell
+from app.domain.report_range import DEFAULT_DAYS, default_range
 from app.services.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -30,7 +31,6 @@ TABLES = {
     "majors": "majors",
 }
 FORMATS = ("text", "csv", "json")
-DEFAULT_DAYS = 30
 
 
 def add_report_parser(commands: Any, db_option: argparse.ArgumentParser) -> None:
@@ -96,7 +96,7 @@ def _day(text: str, option: str) -> date:
 
 def _range(start: str | None, end: str | None, today: date) -> tuple[date, date]:
     last = _day(end, "--to") if end is not None else today
-    first = _day(start, "--from") if start is not None else last - timedelta(DEFAULT_DAYS - 1)
+    first = _day(start, "--from") if start is not None else default_range(last)[0]
     if first > last:
         raise InvalidInput("--from", f"--from {first} is after --to {last}: swap them.")
     return first, last

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.adapters.tabular_export import write_records
+from app.domain.report_range import default_range
 from app.services.directory.reads import Directory
 from app.services.incidents.dto import NamedRef
 from app.services.reports.reads import Reports, ReportScope, ReportTable, SupervisorReport
@@ -103,9 +104,10 @@ class ReportsWindow(QWidget):
         self._ctx = context
         self.setWindowTitle("Supervisor reports")
         self.resize(1000, 720)
-        today = QDate.currentDate()
-        self.start_edit = QDateEdit(today.addDays(-30), self)
-        self.end_edit = QDateEdit(today, self)
+        # The same days as `calmdesk report`, by the team's clock (UTC days), not this PC's.
+        first, last = default_range(context.services.clock.now().astimezone(UTC).date())
+        self.start_edit = QDateEdit(QDate(first.year, first.month, first.day), self)
+        self.end_edit = QDateEdit(QDate(last.year, last.month, last.day), self)
         for edit in (self.start_edit, self.end_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
@@ -190,8 +192,10 @@ class ReportsWindow(QWidget):
 
 
 def open_reports(context: ConsoleContext, parent: QWidget | None = None) -> ReportsWindow:
+    """The window, showing the default days at once (Show again after changing them)."""
     window = ReportsWindow(context, parent)
     window.show()
+    window.refresh_button.click()
     return window
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import UTC, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -41,3 +42,16 @@ def test_reports_show_mttr_by_priority_and_export_it(
 def test_bars_carry_their_values_written_alike_within_a_series() -> None:
     assert value_texts([8, 108, 0]) == ["8", "108", "0"]  # counts
     assert value_texts([6.1, 5.2, 6.0, 5.5]) == ["6.1", "5.2", "6.0", "5.5"]  # hours
+
+
+def test_the_window_opens_on_the_clis_default_days_by_the_team_clock_already_counted(
+    console: ConsoleContext, qtbot: QtBot
+) -> None:
+    # The same 30 UTC days as `calmdesk report`, by the team's clock, not this PC's date.
+    today = console.services.clock.now().astimezone(UTC).date()
+    window = open_reports(console)  # a synchronous runner: counted before it returns
+    qtbot.addWidget(window)
+    first, last = window.start_edit.date().toPython(), window.end_edit.date().toPython()
+    assert (first, last) == (today - timedelta(days=29), today)
+    assert window.headline.text().startswith("0 resolved · MTTA")  # without pressing Show
+    assert window.pages
