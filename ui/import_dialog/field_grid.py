@@ -107,6 +107,11 @@ class FieldRow:
             raise MappingError(f"{LABELS[self.target]}: {exc}") from exc
         default = self.default.text().strip() or None
         if column is None and template is None and default is None:
+            if values:  # typed, then it would be dropped without a word
+                raise MappingError(
+                    f"{LABELS[self.target]}: a value map needs a column: choose the column it "
+                    "reads, or clear the map."
+                )
             return None
         return FieldRule(column, template, default, values, self.format)
 

@@ -53,6 +53,14 @@ def test_servicenow_columns_are_found_by_their_names() -> None:
     assert found["resolution"] == "closed_code"
 
 
+def test_a_european_desks_export_is_found_by_its_short_names() -> None:
+    found = guess_columns(["Ticket", "Summary", "Opened", "Closed On", "State", "Prio", "Severity"])
+    assert found == {
+        "number": "Ticket", "title": "Summary", "opened_at": "Opened", "closed_at": "Closed On",
+        "status": "State", "priority": "Prio", "impact": "Severity",
+    }  # fmt: skip
+
+
 def test_a_column_goes_to_one_field_only() -> None:
     found = guess_columns(["Case ID", "Activity", "Complete Timestamp", "Resource"])
     assert found == {"number": "Case ID", "opened_at": "Complete Timestamp"}

@@ -178,6 +178,22 @@ def test_a_required_field_left_unmapped_is_marked_and_stops_the_import(
     assert _count(console.services) == 0
 
 
+def test_a_value_map_typed_for_a_field_with_no_column_is_not_dropped_without_a_word(
+    console: ConsoleContext, qtbot: QtBot
+) -> None:
+    dialog = _dialog(console, qtbot)
+    _type_file_and_enter(qtbot, dialog, BPIC14_FIRST100)
+    page = dialog.mapping_page
+    priority = page.fields.rows["priority"]
+    _choose(qtbot, priority.column, "— not imported")
+    priority.values.setFocus()
+    qtbot.keyClicks(priority.values, "Critical = 1; High = 2")
+    assert "Priority: a value map needs a column" in page.summary.text()
+    assert not page.ready
+    _choose(qtbot, priority.column, "priority")
+    assert page.ready
+
+
 def test_a_malformed_mapping_file_says_so_and_a_good_one_loads(
     console: ConsoleContext, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
