@@ -67,8 +67,7 @@ class CsvSource:
         self._lines_read = 0
         self._ended_mid_line = False
         self._lines = self._text_lines()
-        self.delimiter = ","  # until the header line says otherwise
-        self._reader = csv.reader(self._lines)
+        self._reader = csv.reader(self._lines)  # header() makes it again with the separator
 
     def __enter__(self) -> CsvSource:
         return self
@@ -178,8 +177,7 @@ class CsvSource:
             line = next(self._lines)
         except StopIteration:
             raise ImportFileError(f"{self.path.name} is empty.") from None
-        self.delimiter = separator_of(line)
-        self._reader = csv.reader(chain([line], self._lines), delimiter=self.delimiter)
+        self._reader = csv.reader(chain([line], self._lines), delimiter=separator_of(line))
         try:
             first = next(self._reader)
         except StopIteration:

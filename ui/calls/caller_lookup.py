@@ -146,16 +146,18 @@ class CallerLookup(QWidget):
         """Run `then` once the look-up of what is typed has answered, at once when none is on
         its way (one waiting for its delay is asked now): a key pressed a moment after typing
         acts on the list as it will be, not on the list not yet up."""
+        if not self._looking_up():
+            then()
+            return
+        self._then = then
+        self._settle_timer.start()
         if self._timer.isActive():
             self._timer.stop()
-            self._then = then
-            self._settle_timer.start()
             self._on_timer_timeout()
-        elif self._in_flight:
-            self._then = then
-            self._settle_timer.start()
-        else:
-            then()
+
+    def _looking_up(self) -> bool:
+        """A look-up of what is typed is due (waiting for a pause in typing) or on its way."""
+        return self._timer.isActive() or self._in_flight
 
     def enter(self) -> str:
         """Enter, once the list is what it will be (`settle`): the highlighted contact is taken
@@ -306,7 +308,7 @@ class CallerLookup(QWidget):
             if key == Qt.Key.Key_Down and self.suggestions.isVisible():
                 self._move(1)
                 return True
-            if key == Qt.Key.Key_Down and (self._timer.isActive() or self._in_flight):
+            if key == Qt.Key.Key_Down and self._looking_up():
                 self.settle(self.highlight_first)  # Down before the list is up: its first
                 return True
             if key == Qt.Key.Key_Up and self.suggestions.isVisible():

@@ -186,12 +186,12 @@ class HandoverDialog(QDialog):
     def _on_failed(self, exc: Exception) -> None:
         self.message.setText(str(exc))
         if isinstance(exc, HandoverConflict) and self.handover is not None:
-            self._reload_keeping_notes()
+            self._reload_keeping_notes(self.handover.id)
 
-    def _reload_keeping_notes(self) -> None:
+    def _reload_keeping_notes(self, handover_id: int) -> None:
         """After a conflict: the handover as it is now, with what the author had typed kept
         in the box to save again (the incoming supervisor has nothing typed to keep)."""
-        services, handover_id = self._ctx.services, self.handover.id if self.handover else 0
+        services = self._ctx.services
         typed = self.notes.toPlainText() if not self.notes.isReadOnly() else None
 
         def shown(handover: Handover) -> None:

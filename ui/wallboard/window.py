@@ -34,7 +34,6 @@ TICK_MS = 1_000
 # Neither a snapshot nor an answer from the change feed for this long: the numbers on the wall
 # may be lying, so the wall says so.
 STALE_AFTER = timedelta(seconds=45)
-AWAY = "The database cannot be reached"
 
 
 def _local(moment: datetime, pattern: str) -> str:
@@ -56,6 +55,7 @@ class Wallboard(QWidget):
         self._again = False  # a change arrived while a read was out: read once more
         self._closed = False
         self._error = ""
+        self._away_since: datetime | None = None  # the database has not answered since then
         self._scale = 0.0
         self.setObjectName("Wallboard")
         self.setAccessibleName("Wallboard")
@@ -174,6 +174,7 @@ class Wallboard(QWidget):
         self.snapshot = snapshot
         self._current_at = snapshot.taken_at
         self._error = ""
+        self._away_since = None
         now = self._ctx.services.clock.now()
         breached, at_risk = snapshot.breached_total, snapshot.at_risk_total
         self.total_open.setText(f"{snapshot.open_total} open")
@@ -204,10 +205,10 @@ class Wallboard(QWidget):
         """What the wall says of a failed read: a calm line for a room to read when the database
         is away (since when, kept across retries), not the driver's text."""
         if isinstance(exc, DatabaseUnavailable):
-            if not self._error.startswith(AWAY):
-                since = _local(self._ctx.services.clock.now(), "%H:%M")
-                return f"{AWAY} since {since}: the numbers come back with it."
-            return self._error
+            if self._away_since is None:
+                self._away_since = self._ctx.services.clock.now()
+            since = _local(self._away_since, "%H:%M")
+            return f"The database cannot be reached since {since}: the numbers come back with it."
         return str(exc) if isinstance(exc, CalmdeskError) else "Cannot read the numbers."
 
     def _refresh_again_if_asked(self) -> None:

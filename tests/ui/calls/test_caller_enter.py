@@ -24,6 +24,7 @@ from tests.ui.calls.conftest import (
     type_here,
 )
 from ui.calls import caller_lookup
+from ui.calls.call_form import LogCallForm
 from ui.console_context import ConsoleContext
 from ui.task_runner import TaskRunner
 
@@ -31,6 +32,13 @@ from ui.task_runner import TaskRunner
 def _count(console: ConsoleContext, column: object) -> int:
     with console.services.db.read() as session:
         return int(session.scalar(select(func.count(column))) or 0)  # type: ignore[arg-type]
+
+
+def _open_form(qtbot: QtBot, console: ConsoleContext) -> LogCallForm:
+    """The console up and its call form opened with Ctrl+L, the cursor in Caller."""
+    ui = show_console(qtbot, console)
+    open_form_with_keys(qtbot, ui)
+    return ui.calls.form
 
 
 @pytest.fixture
@@ -41,9 +49,7 @@ def anna(console: ConsoleContext) -> int:
 def test_down_and_enter_straight_after_typing_take_the_contact(
     qtbot: QtBot, console: ConsoleContext, anna: int
 ) -> None:
-    ui = show_console(qtbot, console)
-    form = ui.calls.form
-    open_form_with_keys(qtbot, ui)
+    form = _open_form(qtbot, console)
     type_here(qtbot, "Anna")
     assert not form.caller.suggestions.isVisible()  # the look-up waits for a pause in typing
     press(qtbot, Qt.Key.Key_Down)
@@ -57,9 +63,7 @@ def test_down_and_enter_straight_after_typing_take_the_contact(
 def test_enter_straight_after_typing_part_of_a_name_offers_the_contact_instead_of_saving(
     qtbot: QtBot, console: ConsoleContext, anna: int
 ) -> None:
-    ui = show_console(qtbot, console)
-    form = ui.calls.form
-    open_form_with_keys(qtbot, ui)
+    form = _open_form(qtbot, console)
     type_here(qtbot, "Anna")
     press(qtbot, Qt.Key.Key_Return)
     assert _count(console, Call.id) == 0
@@ -74,9 +78,7 @@ def test_enter_straight_after_typing_part_of_a_name_offers_the_contact_instead_o
 def test_a_whole_name_and_enter_log_the_call_as_that_contact(
     qtbot: QtBot, console: ConsoleContext, anna: int
 ) -> None:
-    ui = show_console(qtbot, console)
-    form = ui.calls.form
-    open_form_with_keys(qtbot, ui)
+    form = _open_form(qtbot, console)
     type_here(qtbot, "anna novak")
     with qtbot.waitSignal(form.call_saved):
         press(qtbot, Qt.Key.Key_Return)

@@ -30,6 +30,18 @@ def _window(qtbot: QtBot, console: ConsoleContext) -> tuple[MainWindow, Notifica
     return window, controller
 
 
+def _started_without_a_session_bus(
+    qtbot: QtBot, console: ConsoleContext, monkeypatch: pytest.MonkeyPatch
+) -> tuple[MainWindow, NotificationController]:
+    """The window started where pop-ups fall back to the in-window banner (no session bus)."""
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    window, controller = _window(qtbot, console)
+    with qtbot.waitSignal(window.queue.loaded):
+        window.start()
+    return window, controller
+
+
 def _email_outage_commanded_by_me(console: ConsoleContext) -> int:
     ctx = console.services
     detail = open_incident(ctx, "Email outage", impact=1, urgency=1)
@@ -74,11 +86,7 @@ def test_commander_gets_one_desktop_notification_when_the_update_is_overdue(
 def test_clicking_an_entry_opens_the_incident_in_the_editor(
     qtbot: QtBot, console: ConsoleContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
-    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
-    window, controller = _window(qtbot, console)
-    with qtbot.waitSignal(window.queue.loaded):
-        window.start()
+    window, controller = _started_without_a_session_bus(qtbot, console, monkeypatch)
     ctx = console.services
     detail = open_incident(ctx, "Payroll export fails", impact=1, urgency=2)  # P2
     with qtbot.waitSignal(controller.popup_delivered) as delivered:
@@ -94,11 +102,7 @@ def test_clicking_an_entry_opens_the_incident_in_the_editor(
 def test_in_the_banner_several_notices_at_once_are_one_summary_not_the_last_of_them(
     qtbot: QtBot, console: ConsoleContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
-    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
-    window, controller = _window(qtbot, console)
-    with qtbot.waitSignal(window.queue.loaded):
-        window.start()
+    _window_shown, controller = _started_without_a_session_bus(qtbot, console, monkeypatch)
     ctx = console.services
     open_incident(ctx, "Payroll export fails", impact=1, urgency=1)  # P1
     open_incident(ctx, "Door badges refused", impact=1, urgency=2)  # P2
@@ -272,11 +276,7 @@ def _falls_back(
 def test_notifications_pause_from_the_settings_menu_too(
     qtbot: QtBot, console: ConsoleContext, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
-    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
-    window, controller = _window(qtbot, console)
-    with qtbot.waitSignal(window.queue.loaded):
-        window.start()
+    window, controller = _started_without_a_session_bus(qtbot, console, monkeypatch)
     pause = controller.pause_action
     assert pause is not None
     assert pause in window.menus.settings_menu.actions()
